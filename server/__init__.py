@@ -1,0 +1,1 @@
+"""Between: a companion for the time between therapy sessions."""

@@ -1,0 +1,68 @@
+"""create_app(settings): routes, middleware and the lifespan. Nothing else lives here."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from tortoise.contrib.starlette import RegisterTortoise
+
+from server.auth.passwords import Hasher
+from server.auth.service import Accounts
+from server.auth.sessions import Expiry
+from server.auth.throttle import GuessThrottle
+from server.db import tortoise_config
+from server.graphql.view import GraphQLEndpoint
+from server.health import healthz
+from server.middleware import RequestGuard, SecurityHeaders
+from server.settings import Settings, load_settings
+
+
+def create_app(
+    settings: Settings | None = None, *, password_hasher: PasswordHasher | None = None
+) -> Starlette:
+    """The whole server. `password_hasher` lets tests use cheap argon2 parameters."""
+    settings = settings or load_settings()
+    hasher = Hasher(
+        settings.password_hash_workers,
+        settings.password_hash_queue,
+        password_hasher or PasswordHasher(),
+    )
+    accounts = Accounts(
+        hasher=hasher,
+        throttle=GuessThrottle(settings.rate_limit_storage),
+        expiry=Expiry(
+            idle=timedelta(days=settings.session_idle_days),
+            absolute=timedelta(days=settings.session_absolute_days),
+        ),
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette):
+        # RegisterTortoise keeps one ORM context per process, visible to every request.
+        async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
+            try:
+                yield
+            finally:
+                hasher.close()
+
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/graphql", GraphQLEndpoint(settings, accounts), methods=["GET", "POST"]),
+            Mount("/", StaticFiles(directory=settings.pwa_dir, html=True), name="pwa"),
+        ],
+        middleware=[
+            Middleware(SecurityHeaders, settings=settings),
+            Middleware(RequestGuard, settings=settings),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.accounts = accounts
+    return app

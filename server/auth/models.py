@@ -1,0 +1,64 @@
+"""Account, signed-in session and recovery code tables.
+
+Every table that belongs to an account references it with ON DELETE CASCADE, so
+deleting the account removes everything of theirs in one statement.
+"""
+
+from __future__ import annotations
+
+import uuid
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Role(StrEnum):
+    CLIENT = "client"
+    THERAPIST = "therapist"
+
+
+class Account(Model):
+    id = fields.UUIDField(primary_key=True, default=uuid.uuid4)
+    # Stored normalised (NFKC, lower case) so that sign-in is case-insensitive.
+    username = fields.CharField(max_length=64, unique=True)
+    display_name = fields.CharField(max_length=100)
+    role = fields.CharEnumField(Role, max_length=16)
+    password_hash = fields.CharField(max_length=255)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "account"
+
+
+class Session(Model):
+    id = fields.UUIDField(primary_key=True, default=uuid.uuid4)
+    account = fields.ForeignKeyField(
+        "between.Account", related_name="sessions", on_delete=fields.CASCADE, db_index=True
+    )
+    # SHA-256 of the cookie token; the token itself is never stored.
+    token_hash = fields.CharField(max_length=64, unique=True)
+    device_label = fields.CharField(max_length=100)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_seen_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+
+    class Meta:
+        table = "auth_session"
+
+
+class RecoveryCode(Model):
+    id = fields.UUIDField(primary_key=True, default=uuid.uuid4)
+    account = fields.ForeignKeyField(
+        "between.Account", related_name="recovery_codes", on_delete=fields.CASCADE
+    )
+    # The code's first characters, so a code is checked against one hash, not ten.
+    lookup = fields.CharField(max_length=8)
+    code_hash = fields.CharField(max_length=255)
+    used_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "recovery_code"
+        unique_together = (("account", "lookup"),)

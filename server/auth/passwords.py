@@ -1,0 +1,92 @@
+"""Password and recovery-code hashing with argon2id, and the password policy.
+
+Hashing is deliberately slow, so it runs in a small dedicated thread pool: that
+caps how many hashes run at once, and a long queue is refused with BUSY rather
+than letting sign-in storms starve the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import threading
+import unicodedata
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
+from importlib import resources
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from server.errors import AppError, ErrorCode
+
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 1024
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """Django's list of the 20,000 most common passwords, those of 8+ characters."""
+    data = resources.files("server.auth").joinpath("data/common-passwords.txt.gz").read_bytes()
+    return frozenset(gzip.decompress(data).decode().split())
+
+
+def password_problem(password: str) -> str | None:
+    """Why a new password is not acceptable, or None. No composition rules."""
+    length = len(password)
+    if length < MIN_PASSWORD_LENGTH:
+        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
+    if length > MAX_PASSWORD_LENGTH:
+        return f"Use at most {MAX_PASSWORD_LENGTH} characters."
+    if unicodedata.normalize("NFKC", password).strip().lower() in common_passwords():
+        return "That password is one of the most common ones. Please choose another."
+    return None
+
+
+def check_new_password(password: str, field: str = "password") -> None:
+    problem = password_problem(password)
+    if problem:
+        raise AppError(ErrorCode.WEAK_PASSWORD, problem, field=field)
+
+
+class Hasher:
+    """argon2id with argon2-cffi's defaults, behind a bounded worker pool."""
+
+    def __init__(self, workers: int, queue_limit: int, argon2: PasswordHasher) -> None:
+        self._argon2 = argon2
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="argon2")
+        self._limit = workers + queue_limit
+        self._pending = 0
+        self._lock = threading.Lock()
+        # A real hash to verify against when the account does not exist, so that an
+        # unknown username costs the same time as a wrong password.
+        self._dummy = self._argon2.hash("not a real password")
+
+    async def _run(self, fn, *args):
+        with self._lock:
+            if self._pending >= self._limit:
+                raise AppError(ErrorCode.BUSY, "The server is busy. Please try again shortly.")
+            self._pending += 1
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
+        finally:
+            with self._lock:
+                self._pending -= 1
+
+    async def hash(self, secret: str) -> str:
+        return await self._run(self._argon2.hash, secret)
+
+    async def verify(self, stored_hash: str | None, secret: str) -> bool:
+        return await self._run(self._verify, stored_hash, secret)
+
+    def _verify(self, stored_hash: str | None, secret: str) -> bool:
+        try:
+            return self._argon2.verify(stored_hash or self._dummy, secret) and bool(stored_hash)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    def needs_rehash(self, stored_hash: str) -> bool:
+        return self._argon2.check_needs_rehash(stored_hash)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)

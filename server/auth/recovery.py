@@ -1,0 +1,38 @@
+"""Recovery codes: ten single-use codes, shown once, stored as argon2id hashes."""
+
+from __future__ import annotations
+
+import secrets
+
+# Crockford's base32: no I, L, O or U, so codes survive being read aloud or copied by hand.
+ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+_CONFUSABLE = str.maketrans({"i": "1", "l": "1", "o": "0"})
+CODE_COUNT = 10
+GROUPS = 4
+GROUP_LENGTH = 4
+LOOKUP_LENGTH = GROUP_LENGTH
+
+
+def generate_codes(count: int = CODE_COUNT) -> list[str]:
+    """`count` random codes like `k7m2-9qxd-ae4r-tp3w` (80 bits) with distinct lookups."""
+    codes: list[str] = []
+    lookups: set[str] = set()
+    while len(codes) < count:
+        raw = "".join(secrets.choice(ALPHABET) for _ in range(GROUPS * GROUP_LENGTH))
+        if raw[:LOOKUP_LENGTH] in lookups:
+            continue
+        lookups.add(raw[:LOOKUP_LENGTH])
+        codes.append("-".join(raw[i : i + GROUP_LENGTH] for i in range(0, len(raw), GROUP_LENGTH)))
+    return codes
+
+
+def normalize_code(text: str) -> str | None:
+    """The canonical form of a typed code, or None if it cannot be one."""
+    raw = "".join(ch for ch in text.lower() if ch not in " -\t").translate(_CONFUSABLE)
+    if len(raw) != GROUPS * GROUP_LENGTH or any(ch not in ALPHABET for ch in raw):
+        return None
+    return raw
+
+
+def lookup_of(normalized: str) -> str:
+    return normalized[:LOOKUP_LENGTH]

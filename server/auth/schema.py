@@ -1,0 +1,220 @@
+"""GraphQL types and resolvers for accounts. Resolvers only translate to and from services."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from server.auth import models, service
+from server.auth.sessions import describe_device, end_session
+from server.export import export_everything
+from server.graphql.context import Context
+
+Role = strawberry.enum(models.Role, description="Whether the account belongs to a client or a therapist.")
+
+
+@strawberry.type(description="A signed-in person's own account.")
+class Account:
+    id: strawberry.ID
+    username: str
+    display_name: str
+    role: Role
+    created_at: datetime
+
+    @classmethod
+    def from_model(cls, account: models.Account) -> Account:
+        return cls(
+            id=strawberry.ID(str(account.id)),
+            username=account.username,
+            display_name=account.display_name,
+            role=account.role,
+            created_at=account.created_at,
+        )
+
+
+@strawberry.type(description="A device or browser where this account is signed in.")
+class DeviceSession:
+    id: strawberry.ID
+    device_label: str
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+    current: bool = strawberry.field(description="True for the session making this request.")
+
+    @classmethod
+    def from_model(cls, session: models.Session, current_id) -> DeviceSession:
+        return cls(
+            id=strawberry.ID(str(session.id)),
+            device_label=session.device_label,
+            created_at=session.created_at,
+            last_seen_at=session.last_seen_at,
+            expires_at=session.expires_at,
+            current=session.id == current_id,
+        )
+
+
+@strawberry.type
+class Registered:
+    account: Account
+    recovery_codes: list[str] = strawberry.field(
+        description="Shown only this once. Each can be used one time to recover the account."
+    )
+
+
+@strawberry.input
+class RegisterInput:
+    username: str
+    password: str
+    display_name: str
+    role: Role
+    device_label: str | None = None
+
+
+@strawberry.input
+class SignInInput:
+    username: str
+    password: str
+    device_label: str | None = None
+
+
+@strawberry.input
+class ChangePasswordInput:
+    current_password: str
+    new_password: str
+
+
+@strawberry.input
+class RecoverAccountInput:
+    username: str
+    recovery_code: str
+    new_password: str
+    device_label: str | None = None
+
+
+def _device(ctx: Context, label: str | None) -> str:
+    return describe_device(label, ctx.user_agent)
+
+
+async def _replace_session(ctx: Context, signed_in: service.SignedIn) -> Account:
+    """Signing in on a device that already had a session ends the old one (rotation)."""
+    if ctx.session is not None:
+        await end_session(ctx.session)
+    ctx.set_session_cookie(signed_in.token)
+    return Account.from_model(signed_in.account)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The signed-in account, or null when signed out.")
+    def me(self, info: Info[Context, None]) -> Account | None:
+        session = info.context.session
+        return Account.from_model(session.account) if session else None
+
+    @strawberry.field(description="Every device where this account is signed in.")
+    async def my_sessions(self, info: Info[Context, None]) -> list[DeviceSession]:
+        ctx = info.context
+        session = ctx.require_session()
+        sessions = await service.list_sessions(session.account, ctx.accounts.expiry)
+        return [DeviceSession.from_model(s, session.id) for s in sessions]
+
+    @strawberry.field(description="How many unused recovery codes are left.")
+    async def recovery_codes_left(self, info: Info[Context, None]) -> int:
+        return await service.recoverable_codes(info.context.require_account())
+
+    @strawberry.field(description="Everything this account has stored, as one JSON document.")
+    async def export_my_data(self, info: Info[Context, None]) -> JSON:
+        return await export_everything(info.context.require_account())
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Create an account and sign in. No email is needed.")
+    async def register(self, info: Info[Context, None], input: RegisterInput) -> Registered:
+        ctx = info.context
+        registered = await service.register(
+            ctx.accounts,
+            username=input.username,
+            password=input.password,
+            display_name=input.display_name,
+            role=models.Role(input.role),
+            device_label=_device(ctx, input.device_label),
+            ip=ctx.ip,
+        )
+        account = await _replace_session(ctx, registered)
+        return Registered(account=account, recovery_codes=registered.recovery_codes)
+
+    @strawberry.mutation
+    async def sign_in(self, info: Info[Context, None], input: SignInInput) -> Account:
+        ctx = info.context
+        signed_in = await service.sign_in(
+            ctx.accounts,
+            username=input.username,
+            password=input.password,
+            device_label=_device(ctx, input.device_label),
+            ip=ctx.ip,
+        )
+        return await _replace_session(ctx, signed_in)
+
+    @strawberry.mutation(description="End this device's session on the server.")
+    async def sign_out(self, info: Info[Context, None]) -> bool:
+        ctx = info.context
+        await end_session(ctx.require_session())
+        ctx.clear_session_cookie()
+        return True
+
+    @strawberry.mutation(description="Set a new password; every other session is signed out.")
+    async def change_password(self, info: Info[Context, None], input: ChangePasswordInput) -> bool:
+        ctx = info.context
+        await service.change_password(
+            ctx.accounts,
+            ctx.require_session(),
+            current=input.current_password,
+            new=input.new_password,
+            ip=ctx.ip,
+        )
+        return True
+
+    @strawberry.mutation(description="Sign out one of your devices.")
+    async def revoke_session(self, info: Info[Context, None], id: strawberry.ID) -> bool:
+        ctx = info.context
+        session = ctx.require_session()
+        revoked = await service.revoke_session(session.account, str(id))
+        if revoked.id == session.id:
+            ctx.clear_session_cookie()
+        return True
+
+    @strawberry.mutation(description="Replace all recovery codes with ten new ones.")
+    async def regenerate_recovery_codes(
+        self, info: Info[Context, None], password: str
+    ) -> list[str]:
+        ctx = info.context
+        return await service.regenerate_recovery_codes(
+            ctx.accounts, ctx.require_account(), password=password, ip=ctx.ip
+        )
+
+    @strawberry.mutation(description="Use a recovery code to set a new password and sign in.")
+    async def recover_account(
+        self, info: Info[Context, None], input: RecoverAccountInput
+    ) -> Account:
+        ctx = info.context
+        signed_in = await service.recover_account(
+            ctx.accounts,
+            username=input.username,
+            code=input.recovery_code,
+            new_password=input.new_password,
+            device_label=_device(ctx, input.device_label),
+            ip=ctx.ip,
+        )
+        return await _replace_session(ctx, signed_in)
+
+    @strawberry.mutation(description="Delete the account and everything in it, for good.")
+    async def delete_account(self, info: Info[Context, None], password: str) -> bool:
+        ctx = info.context
+        await service.delete_account(
+            ctx.accounts, ctx.require_account(), password=password, ip=ctx.ip
+        )
+        ctx.clear_session_cookie()
+        return True

@@ -1,0 +1,258 @@
+"""Account rules: register, sign in and out, passwords, sessions, recovery, deletion.
+
+Functions here take plain values and raise `AppError` for expected failures; the
+GraphQL resolvers only translate. Every change happens inside one transaction, so a
+failure never leaves half an account behind.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import uuid
+from dataclasses import dataclass
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from server.auth import recovery
+from server.auth.models import Account, RecoveryCode, Role, Session
+from server.auth.passwords import MAX_PASSWORD_LENGTH, Hasher, check_new_password
+from server.auth.sessions import Expiry, end_session, now, start_session
+from server.auth.throttle import GuessThrottle
+from server.errors import AppError, ErrorCode, bad_input, not_found
+
+USERNAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")
+MAX_DISPLAY_NAME = 100
+MAX_CODE_INPUT = 64
+SIGN_IN, RECOVER, CONFIRM = "sign-in", "recover", "confirm-password"
+
+
+@dataclass
+class Accounts:
+    """The collaborators account rules need; one per running app."""
+
+    hasher: Hasher
+    throttle: GuessThrottle
+    expiry: Expiry
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    account: Account
+    token: str
+
+
+@dataclass(frozen=True)
+class Registered(SignedIn):
+    recovery_codes: list[str]
+
+
+def normalize_username(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().lower()
+
+
+def valid_username(text: str) -> str:
+    username = normalize_username(text)
+    if not USERNAME_PATTERN.fullmatch(username):
+        raise bad_input(
+            "username",
+            "Use 3 to 64 letters, digits, dots, dashes or underscores, "
+            "starting with a letter or digit.",
+        )
+    return username
+
+
+def valid_display_name(text: str) -> str:
+    name = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+    if not name:
+        raise bad_input("displayName", "Please enter a name to show.")
+    if len(name) > MAX_DISPLAY_NAME:
+        raise bad_input("displayName", f"Use at most {MAX_DISPLAY_NAME} characters.")
+    if any(unicodedata.category(ch) == "Cc" for ch in name):
+        raise bad_input("displayName", "The name contains characters that cannot be shown.")
+    return name
+
+
+def _invalid_credentials(what: str = "password") -> AppError:
+    return AppError(
+        ErrorCode.INVALID_CREDENTIALS, f"That username and {what} don't match an account."
+    )
+
+
+async def _new_recovery_codes(accounts: Accounts, account: Account) -> tuple[list, list[str]]:
+    """Fresh codes and their unsaved rows; hashing happens before any transaction opens."""
+    codes = recovery.generate_codes()
+    rows = []
+    for code in codes:
+        normalized = recovery.normalize_code(code)
+        rows.append(
+            RecoveryCode(
+                account_id=account.id,
+                lookup=recovery.lookup_of(normalized),
+                code_hash=await accounts.hasher.hash(normalized),
+            )
+        )
+    return rows, codes
+
+
+async def register(
+    accounts: Accounts,
+    *,
+    username: str,
+    password: str,
+    display_name: str,
+    role: Role,
+    device_label: str,
+    ip: str,
+) -> Registered:
+    username = valid_username(username)
+    display_name = valid_display_name(display_name)
+    check_new_password(password)
+    await accounts.throttle.registration(ip)
+    if await Account.exists(username=username):
+        raise AppError(ErrorCode.USERNAME_TAKEN, "That username is taken.", field="username")
+    account = Account(
+        username=username,
+        display_name=display_name,
+        role=role,
+        password_hash=await accounts.hasher.hash(password),
+    )
+    rows, codes = await _new_recovery_codes(accounts, account)
+    try:
+        async with in_transaction():
+            await account.save()
+            await RecoveryCode.bulk_create(rows)
+            token = await start_session(account, device_label, accounts.expiry)
+    except IntegrityError as error:
+        # Two registrations raced for the same name; the unique index decided.
+        raise AppError(
+            ErrorCode.USERNAME_TAKEN, "That username is taken.", field="username"
+        ) from error
+    return Registered(account=account, token=token, recovery_codes=codes)
+
+
+async def sign_in(
+    accounts: Accounts, *, username: str, password: str, device_label: str, ip: str
+) -> SignedIn:
+    key = normalize_username(username)[:128]
+    await accounts.throttle.check(SIGN_IN, key, ip)
+    account = await Account.get_or_none(username=key) if len(password) <= MAX_PASSWORD_LENGTH else None
+    # Verify even when there is no account, so both failures take the same time.
+    ok = await accounts.hasher.verify(account.password_hash if account else None, password)
+    if not ok or account is None:
+        await accounts.throttle.failed(SIGN_IN, key, ip)
+        raise _invalid_credentials()
+    accounts.throttle.succeeded(SIGN_IN, key, ip)
+    if accounts.hasher.needs_rehash(account.password_hash):
+        account.password_hash = await accounts.hasher.hash(password)
+        await account.save(update_fields=["password_hash", "updated_at"])
+    token = await start_session(account, device_label, accounts.expiry)
+    return SignedIn(account=account, token=token)
+
+
+async def confirm_password(accounts: Accounts, account: Account, password: str, ip: str) -> None:
+    """Check the signed-in user's password before a sensitive change; throttled like sign-in."""
+    key = str(account.id)
+    await accounts.throttle.check(CONFIRM, key, ip)
+    if len(password) > MAX_PASSWORD_LENGTH or not await accounts.hasher.verify(
+        account.password_hash, password
+    ):
+        await accounts.throttle.failed(CONFIRM, key, ip)
+        raise AppError(
+            ErrorCode.INVALID_CREDENTIALS, "That password is not right.", field="password"
+        )
+
+
+async def change_password(
+    accounts: Accounts, session: Session, *, current: str, new: str, ip: str
+) -> None:
+    """Set a new password and sign out every other session."""
+    check_new_password(new, field="newPassword")
+    await confirm_password(accounts, session.account, current, ip)
+    account = session.account
+    account.password_hash = await accounts.hasher.hash(new)
+    async with in_transaction():
+        await account.save(update_fields=["password_hash", "updated_at"])
+        await Session.filter(account_id=account.id).exclude(id=session.id).delete()
+
+
+async def list_sessions(account: Account, expiry: Expiry) -> list[Session]:
+    moment = now()
+    sessions = await Session.filter(account_id=account.id).order_by("-last_seen_at", "-id")
+    return [s for s in sessions if expiry.is_live(s.last_seen_at, s.expires_at, moment)]
+
+
+def parse_id(value: str, field: str = "id") -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise bad_input(field, "That is not a valid id.") from None
+
+
+async def revoke_session(account: Account, session_id: str) -> Session:
+    """Sign out one of the user's own sessions; another account's looks just like a missing one."""
+    target = await Session.get_or_none(id=parse_id(session_id), account_id=account.id)
+    if target is None:
+        raise not_found("session")
+    await end_session(target)
+    return target
+
+
+async def regenerate_recovery_codes(
+    accounts: Accounts, account: Account, *, password: str, ip: str
+) -> list[str]:
+    await confirm_password(accounts, account, password, ip)
+    rows, codes = await _new_recovery_codes(accounts, account)
+    async with in_transaction():
+        await RecoveryCode.filter(account_id=account.id).delete()
+        await RecoveryCode.bulk_create(rows)
+    return codes
+
+
+async def recoverable_codes(account: Account) -> int:
+    return await RecoveryCode.filter(account_id=account.id, used_at=None).count()
+
+
+async def recover_account(
+    accounts: Accounts,
+    *,
+    username: str,
+    code: str,
+    new_password: str,
+    device_label: str,
+    ip: str,
+) -> SignedIn:
+    """Use one recovery code to set a new password; every old session is signed out."""
+    check_new_password(new_password, field="newPassword")
+    key = normalize_username(username)[:128]
+    await accounts.throttle.check(RECOVER, key, ip)
+    normalized = recovery.normalize_code(code[:MAX_CODE_INPUT])
+    account = await Account.get_or_none(username=key)
+    stored = None
+    if account is not None and normalized is not None:
+        stored = await RecoveryCode.get_or_none(
+            account_id=account.id, lookup=recovery.lookup_of(normalized), used_at=None
+        )
+    ok = await accounts.hasher.verify(stored.code_hash if stored else None, normalized or code)
+    if not ok or stored is None or account is None:
+        await accounts.throttle.failed(RECOVER, key, ip)
+        raise _invalid_credentials("recovery code")
+    password_hash = await accounts.hasher.hash(new_password)
+    async with in_transaction():
+        # The used_at filter makes the code single-use even when two requests race.
+        claimed = await RecoveryCode.filter(id=stored.id, used_at=None).update(used_at=now())
+        if not claimed:
+            raise _invalid_credentials("recovery code")
+        account.password_hash = password_hash
+        await account.save(update_fields=["password_hash", "updated_at"])
+        await Session.filter(account_id=account.id).delete()
+        token = await start_session(account, device_label, accounts.expiry)
+    accounts.throttle.succeeded(RECOVER, key, ip)
+    return SignedIn(account=account, token=token)
+
+
+async def delete_account(accounts: Accounts, account: Account, *, password: str, ip: str) -> None:
+    """Delete the account and, through ON DELETE CASCADE, everything that belongs to it."""
+    await confirm_password(accounts, account, password, ip)
+    await Account.filter(id=account.id).delete()

@@ -1,0 +1,74 @@
+"""The `between` command: serve, migrate, schema."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from server.settings import PROJECT_ROOT, load_settings
+
+SCHEMA_FILE = PROJECT_ROOT / "schema" / "schema.graphql"
+
+
+def serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from server.app import create_app
+    from server.db import migrate
+
+    overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
+    settings = load_settings(**overrides)
+    migrate(settings.database_url)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        proxy_headers=True,
+        server_header=False,
+        log_level="info",
+    )
+
+
+def migrate_only(args: argparse.Namespace) -> None:
+    from server.db import migrate
+
+    settings = load_settings()
+    migrate(settings.database_url, args.revision)
+    print(f"Database is at revision {args.revision}.")
+
+
+def schema(args: argparse.Namespace) -> None:
+    from server.graphql.schema import export_sdl
+
+    sdl = export_sdl()
+    if args.output == "-":
+        sys.stdout.write(sdl)
+        return
+    Path(args.output).write_text(sdl, encoding="utf-8")
+    print(f"Wrote {args.output}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="between", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve_cmd = commands.add_parser("serve", help="apply migrations, then serve the app")
+    serve_cmd.add_argument("--host", help="overrides BETWEEN_HOST")
+    serve_cmd.add_argument("--port", type=int, help="overrides BETWEEN_PORT")
+    serve_cmd.set_defaults(run=serve)
+
+    migrate_cmd = commands.add_parser("migrate", help="apply migrations only")
+    migrate_cmd.add_argument("revision", nargs="?", default="head")
+    migrate_cmd.set_defaults(run=migrate_only)
+
+    schema_cmd = commands.add_parser("schema", help="export the GraphQL SDL")
+    schema_cmd.add_argument("--output", default=str(SCHEMA_FILE), help="a path, or - for stdout")
+    schema_cmd.set_defaults(run=schema)
+
+    args = parser.parse_args(argv)
+    args.run(args)
+
+
+if __name__ == "__main__":
+    main()

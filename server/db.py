@@ -1,0 +1,60 @@
+"""Database wiring: Tortoise's model registry, and Alembic as the only schema author."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+
+from server.settings import PROJECT_ROOT
+
+# Every module that declares Tortoise models. Later domains add themselves here.
+MODEL_MODULES = ["server.auth.models"]
+
+
+def tortoise_config(database_url: str) -> dict:
+    return {
+        "connections": {"default": database_url},
+        "apps": {"between": {"models": MODEL_MODULES, "default_connection": "default"}},
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def is_sqlite(database_url: str) -> bool:
+    return database_url.startswith("sqlite://")
+
+
+def sqlalchemy_url(database_url: str) -> str:
+    """Map a Tortoise URL to the SQLAlchemy URL of the same database and async driver."""
+    if is_sqlite(database_url):
+        # Tortoise: sqlite://relative/path or sqlite:///absolute/path.
+        return "sqlite+aiosqlite:///" + database_url.removeprefix("sqlite://")
+    for prefix in ("postgres://", "postgresql://", "asyncpg://"):
+        if database_url.startswith(prefix):
+            return "postgresql+asyncpg://" + database_url.removeprefix(prefix)
+    raise ValueError("DATABASE_URL must start with sqlite:// or postgres://")
+
+
+def sqlite_path(database_url: str) -> Path | None:
+    if not is_sqlite(database_url):
+        return None
+    path = database_url.removeprefix("sqlite://").split("?", 1)[0]
+    return None if path in ("", ":memory:") else Path(path)
+
+
+def alembic_config(database_url: str) -> AlembicConfig:
+    config = AlembicConfig(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
+    # Percent signs in passwords would otherwise be read as interpolation.
+    config.set_main_option("sqlalchemy.url", sqlalchemy_url(database_url).replace("%", "%%"))
+    return config
+
+
+def migrate(database_url: str, revision: str = "head") -> None:
+    """Bring the database schema to `revision`; the only way the schema is created."""
+    path = sqlite_path(database_url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    command.upgrade(alembic_config(database_url), revision)

@@ -1,0 +1,61 @@
+"""Expected failures: a stable `code` the client can act on, and a calm message.
+
+Services raise `AppError`; GraphQL turns it into an error whose
+`extensions.code` is one of `ErrorCode`. Anything else that escapes is a bug and
+is masked in production.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from graphql import GraphQLError
+
+
+class ErrorCode(StrEnum):
+    BAD_INPUT = "BAD_INPUT"
+    BAD_REQUEST = "BAD_REQUEST"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    FORBIDDEN = "FORBIDDEN"
+    NOT_FOUND = "NOT_FOUND"
+    USERNAME_TAKEN = "USERNAME_TAKEN"
+    WEAK_PASSWORD = "WEAK_PASSWORD"
+    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    RATE_LIMITED = "RATE_LIMITED"
+    BUSY = "BUSY"
+    QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+    TOO_MANY_AUTH_MUTATIONS = "TOO_MANY_AUTH_MUTATIONS"
+    INTERNAL = "INTERNAL"
+
+
+class AppError(GraphQLError):
+    """An expected failure with a stable code, safe to show to the user."""
+
+    def __init__(
+        self,
+        code: ErrorCode,
+        message: str,
+        *,
+        field: str | None = None,
+        retry_after: int | None = None,
+    ) -> None:
+        extensions: dict[str, object] = {"code": code.value}
+        if field is not None:
+            extensions["field"] = field
+        if retry_after is not None:
+            extensions["retryAfterSeconds"] = retry_after
+        super().__init__(message, extensions=extensions)
+        self.code = code
+        self.field = field
+
+
+def bad_input(field: str, message: str) -> AppError:
+    return AppError(ErrorCode.BAD_INPUT, message, field=field)
+
+
+def unauthenticated() -> AppError:
+    return AppError(ErrorCode.UNAUTHENTICATED, "Please sign in first.")
+
+
+def not_found(what: str) -> AppError:
+    return AppError(ErrorCode.NOT_FOUND, f"That {what} could not be found.")

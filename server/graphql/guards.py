@@ -1,0 +1,120 @@
+"""Limits on what one GraphQL request may ask, and the error policy for its answers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+from graphql import GraphQLError, ValidationRule
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+
+from server.errors import ErrorCode
+
+log = logging.getLogger("between.graphql")
+
+MAX_DEPTH = 10
+MAX_ALIASES = 15
+MAX_TOKENS = 2000
+
+# Mutations that check a password or a recovery code: one per request, so a single
+# request cannot carry a batch of guesses under aliases.
+AUTH_MUTATIONS = frozenset(
+    {
+        "register",
+        "signIn",
+        "recoverAccount",
+        "changePassword",
+        "regenerateRecoveryCodes",
+        "deleteAccount",
+    }
+)
+
+# Words from the limiters' own messages; a test pins each one to QUERY_TOO_COMPLEX.
+_TOO_COMPLEX_MARKERS = (
+    "Document contains more than",
+    "exceeds maximum operation depth",
+    "aliases found in document",
+)
+
+
+class OneAuthMutation(ValidationRule):
+    def __init__(self, context) -> None:
+        super().__init__(context)
+        self.seen = 0
+
+    def enter_field(self, node, *_args) -> None:
+        parent = self.context.get_parent_type()
+        schema = self.context.schema
+        if parent is None or parent is not schema.mutation_type:
+            return
+        if node.name.value in AUTH_MUTATIONS:
+            self.seen += 1
+            if self.seen == 2:
+                self.report_error(
+                    GraphQLError(
+                        "Only one sign-in, recovery or password change is allowed per request.",
+                        node,
+                        extensions={"code": ErrorCode.TOO_MANY_AUTH_MUTATIONS.value},
+                    )
+                )
+
+
+def _code_for(error: GraphQLError) -> ErrorCode:
+    if error.original_error is not None:
+        return ErrorCode.INTERNAL
+    message = error.message
+    if any(marker in message for marker in _TOO_COMPLEX_MARKERS):
+        return ErrorCode.QUERY_TOO_COMPLEX
+    # Syntax errors, unknown fields, wrong argument or variable types.
+    return ErrorCode.BAD_REQUEST
+
+
+class ErrorPolicy(SchemaExtension):
+    """Give every error a stable `code`; hide the details of unexpected ones when asked."""
+
+    def __init__(self, mask_unexpected: bool) -> None:
+        self.mask_unexpected = mask_unexpected
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is not None and getattr(result, "errors", None):
+            result.errors = [self._coded(error) for error in result.errors]
+
+    def _coded(self, error: GraphQLError) -> GraphQLError:
+        if error.extensions and "code" in error.extensions:
+            return error
+        code = _code_for(error)
+        message = error.message
+        if code is ErrorCode.INTERNAL:
+            log.error("Unexpected error in %s", error.path, exc_info=error.original_error)
+            if self.mask_unexpected:
+                message = "Something went wrong on our side. Nothing you wrote was lost."
+        return GraphQLError(
+            message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={**(error.extensions or {}), "code": code.value},
+        )
+
+
+def extensions(production: bool) -> list:
+    chosen = [
+        MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        QueryDepthLimiter(max_depth=MAX_DEPTH),
+        MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        AddValidationRules([OneAuthMutation]),
+        ErrorPolicy(mask_unexpected=production),
+    ]
+    if production:
+        chosen.append(DisableIntrospection())
+    return chosen

@@ -1,0 +1,28 @@
+"""The one GraphQL schema, merged from each domain's Query and Mutation."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+
+from server.auth.schema import Mutation as AuthMutation
+from server.auth.schema import Query as AuthQuery
+from server.graphql.guards import extensions
+
+Query = merge_types("Query", (AuthQuery,))
+Mutation = merge_types("Mutation", (AuthMutation,))
+
+
+def build_schema(production: bool = False) -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions(production),
+        config=StrawberryConfig(disable_field_suggestions=production),
+    )
+
+
+def export_sdl() -> str:
+    """The contract with the PWA, as written to schema/schema.graphql."""
+    return build_schema().as_str() + "\n"

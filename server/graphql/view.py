@@ -1,0 +1,56 @@
+"""The `/graphql` endpoint: Strawberry's ASGI app with our context and our limits."""
+
+from __future__ import annotations
+
+from cross_web import HTTPException
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+from strawberry.asgi import GraphQL
+
+from server.auth.service import Accounts
+from server.auth.sessions import find_session
+from server.errors import ErrorCode
+from server.graphql.context import Context
+from server.graphql.schema import build_schema
+from server.middleware import error_body
+from server.settings import Settings
+
+
+class GraphQLEndpoint(GraphQL):
+    def __init__(self, settings: Settings, accounts: Accounts) -> None:
+        super().__init__(
+            build_schema(settings.production),
+            graphql_ide=None if settings.production else "graphiql",
+            allow_queries_via_get=False,
+            multipart_uploads_enabled=False,
+            allowed_origins=settings.allowed_origins,
+        )
+        self.settings = settings
+        self.accounts = accounts
+
+    async def get_context(self, request: HTTPConnection, response: Response) -> Context:
+        token = request.cookies.get(self.settings.cookie_name)
+        return Context(
+            request=request,
+            response=response if isinstance(response, Response) else None,
+            settings=self.settings,
+            accounts=self.accounts,
+            session=await find_session(token, self.accounts.expiry),
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope, receive))
+        except HTTPException as error:
+            # Refusals (batching, GET queries, bad JSON) in the same shape as every other error.
+            code = ErrorCode.NOT_FOUND if error.status_code == 404 else ErrorCode.BAD_REQUEST
+            response = Response(
+                error_body(code, error.reason),
+                status_code=error.status_code,
+                media_type="application/json",
+            )
+        await response(scope, receive, send)

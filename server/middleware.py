@@ -1,0 +1,154 @@
+"""Plain ASGI middleware: request guards and security headers for every response."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlsplit
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from server.errors import ErrorCode
+from server.settings import Settings
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+API_PATHS = ("/graphql", "/healthz")
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; manifest-src 'self'; worker-src 'self'; font-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def error_body(code: ErrorCode, message: str) -> bytes:
+    """The one error shape, also used outside GraphQL."""
+    return json.dumps({"errors": [{"message": message, "extensions": {"code": code.value}}]}).encode()
+
+
+async def refuse(send: Send, status: int, code: ErrorCode, message: str) -> None:
+    body = error_body(code, message)
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def _origin_of(scope: Scope, headers: Headers) -> str:
+    scheme = "https" if scope.get("scheme") in ("https", "wss") else "http"
+    return f"{scheme}://{headers.get('host', '')}"
+
+
+class RequestGuard:
+    """Refuse cross-site writes, non-JSON GraphQL posts and oversized bodies."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        method = scope["method"]
+        if method not in SAFE_METHODS:
+            problem = self._write_problem(scope, headers)
+            if problem:
+                await refuse(send, *problem)
+                return
+        if scope["path"] == "/graphql" and method == "POST":
+            content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+            if content_type != "application/json":
+                await refuse(
+                    send, 415, ErrorCode.BAD_REQUEST, "Send GraphQL as a JSON POST."
+                )
+                return
+        limit = self.settings.max_request_bytes
+        length = headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            await refuse(send, 413, ErrorCode.BAD_INPUT, "That request is too large.")
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, self._capped(receive, limit), tracking_send)
+        except BodyTooLarge:
+            if started:
+                raise
+            await refuse(send, 413, ErrorCode.BAD_INPUT, "That request is too large.")
+
+    def _write_problem(self, scope: Scope, headers: Headers):
+        origin = headers.get("origin")
+        if origin is not None:
+            own = _origin_of(scope, headers)
+            allowed = {own, *self.settings.allowed_origins}
+            if origin.rstrip("/") not in allowed or urlsplit(origin).scheme not in ("http", "https"):
+                return 403, ErrorCode.FORBIDDEN, "Requests from other sites are not accepted."
+        if headers.get("sec-fetch-site") == "cross-site":
+            return 403, ErrorCode.FORBIDDEN, "Requests from other sites are not accepted."
+        return None
+
+    @staticmethod
+    def _capped(receive: Receive, limit: int) -> Receive:
+        """Count streamed body bytes, for requests that send no Content-Length."""
+        seen = 0
+
+        async def capped_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise BodyTooLarge
+            return message
+
+        return capped_receive
+
+
+class BodyTooLarge(Exception):
+    """A streamed request body went past BETWEEN_MAX_REQUEST_BYTES."""
+
+
+class SecurityHeaders:
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.production = settings.production
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+        # The development-only GraphiQL page needs inline script; nothing else does.
+        ide_page = not self.production and path == "/graphql" and scope["method"] == "GET"
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                if not ide_page:
+                    headers["Content-Security-Policy"] = CSP
+                headers["X-Content-Type-Options"] = "nosniff"
+                headers["Referrer-Policy"] = "no-referrer"
+                headers["X-Frame-Options"] = "DENY"
+                headers["Cross-Origin-Opener-Policy"] = "same-origin"
+                headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+                if self.production:
+                    headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+                if path.startswith(API_PATHS):
+                    headers["Cache-Control"] = "no-store"
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

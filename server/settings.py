@@ -1,0 +1,88 @@
+"""Every setting, read from the environment or a `.env` file in one place.
+
+`docs/settings.md` documents each name declared here; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from starlette.config import Config
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = "sqlite://./data/between.sqlite3"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    production: bool = False
+    pwa_dir: Path = PROJECT_ROOT / "pwa"
+    allowed_origins: tuple[str, ...] = ()
+    session_idle_days: int = 30
+    session_absolute_days: int = 180
+    password_hash_workers: int = 2
+    password_hash_queue: int = 32
+    max_request_bytes: int = 4 * 1024 * 1024
+    rate_limit_storage: str = "async+memory://"
+
+    @property
+    def cookie_name(self) -> str:
+        # `__Host-` binds the cookie to this exact origin over HTTPS (no Domain, Path=/).
+        return "__Host-between_session" if self.production else "between_session"
+
+
+ENVIRONMENT = {
+    "DATABASE_URL": "database_url",
+    "BETWEEN_HOST": "host",
+    "BETWEEN_PORT": "port",
+    "BETWEEN_ENV": "production",
+    "BETWEEN_PWA_DIR": "pwa_dir",
+    "BETWEEN_ALLOWED_ORIGINS": "allowed_origins",
+    "BETWEEN_SESSION_IDLE_DAYS": "session_idle_days",
+    "BETWEEN_SESSION_ABSOLUTE_DAYS": "session_absolute_days",
+    "BETWEEN_PASSWORD_HASH_WORKERS": "password_hash_workers",
+    "BETWEEN_PASSWORD_HASH_QUEUE": "password_hash_queue",
+    "BETWEEN_MAX_REQUEST_BYTES": "max_request_bytes",
+    "BETWEEN_RATE_LIMIT_STORAGE": "rate_limit_storage",
+}
+
+
+def _origins(value: str) -> tuple[str, ...]:
+    return tuple(part.strip().rstrip("/") for part in value.split(",") if part.strip())
+
+
+def _environment(value: str) -> bool:
+    value = value.strip().lower()
+    if value not in ("production", "development"):
+        raise ValueError("BETWEEN_ENV must be 'production' or 'development'")
+    return value == "production"
+
+
+def load_settings(env_file: str | Path | None = ".env", **overrides) -> Settings:
+    """Read settings from the environment (and `.env` if present); overrides win."""
+    config = Config(env_file if env_file and Path(env_file).is_file() else None)
+    defaults = Settings()
+    casts = {
+        "port": int,
+        "production": _environment,
+        "pwa_dir": Path,
+        "allowed_origins": _origins,
+        "session_idle_days": int,
+        "session_absolute_days": int,
+        "password_hash_workers": int,
+        "password_hash_queue": int,
+        "max_request_bytes": int,
+    }
+    values = {}
+    for env_name, attr in ENVIRONMENT.items():
+        raw = config(env_name, default=None)
+        if raw is not None:
+            values[attr] = casts.get(attr, str)(raw)
+    values.update(overrides)
+    settings = Settings(**{**defaults.__dict__, **values})
+    if settings.session_idle_days > settings.session_absolute_days:
+        raise ValueError("BETWEEN_SESSION_IDLE_DAYS cannot exceed BETWEEN_SESSION_ABSOLUTE_DAYS")
+    return settings
