@@ -108,13 +108,14 @@ class ErrorPolicy(SchemaExtension):
 
 
 def extensions(production: bool) -> list:
+    """Extension factories: Strawberry builds fresh ones for every request."""
     chosen = [
-        MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        QueryDepthLimiter(max_depth=MAX_DEPTH),
-        MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-        AddValidationRules([OneAuthMutation]),
-        ErrorPolicy(mask_unexpected=production),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: AddValidationRules([OneAuthMutation]),
+        lambda: ErrorPolicy(mask_unexpected=production),
     ]
     if production:
-        chosen.append(DisableIntrospection())
+        chosen.append(DisableIntrospection)
     return chosen

@@ -1,0 +1,252 @@
+"""Accounts through the real ASGI app: the whole life of an account, on both databases."""
+
+from __future__ import annotations
+
+from server.auth.models import Account, RecoveryCode, Session
+from tests.conftest import row_counts
+from tests.graphql_client import ME, PASSWORD, error_code, gql, register, sign_in
+
+SESSIONS = "{ mySessions { id deviceLabel current } }"
+CHANGE_PASSWORD = """
+mutation Change($input: ChangePasswordInput!) { changePassword(input: $input) }
+"""
+RECOVER = """
+mutation Recover($input: RecoverAccountInput!) { recoverAccount(input: $input) { username } }
+"""
+REVOKE = "mutation Revoke($id: ID!) { revokeSession(id: $id) }"
+DELETE = "mutation Delete($password: String!) { deleteAccount(password: $password) }"
+REGENERATE = "mutation Regen($password: String!) { regenerateRecoveryCodes(password: $password) }"
+EXPORT = "{ exportMyData }"
+
+
+async def test_register_signs_in_and_shows_ten_codes_once(client):
+    registered = await register(client, username="Robin.K", display_name="  Robin  K ")
+    assert registered["account"]["username"] == "robin.k"
+    assert registered["account"]["displayName"] == "Robin K"
+    assert registered["account"]["role"] == "CLIENT"
+    codes = registered["recoveryCodes"]
+    assert len(codes) == 10 and len(set(codes)) == 10
+    me = await gql(client, ME)
+    assert me["data"]["me"]["username"] == "robin.k"
+    stored = await RecoveryCode.all().values_list("code_hash", flat=True)
+    assert len(stored) == 10
+    assert not any(code in h or code.replace("-", "") in h for h in stored for code in codes)
+    assert all(h.startswith("$argon2id$") for h in stored)
+    assert (await Account.get(username="robin.k")).password_hash.startswith("$argon2id$")
+
+
+async def test_session_cookie_is_httponly_strict_and_only_its_hash_is_stored(client):
+    response = await client.post(
+        "/graphql",
+        json={
+            "query": "mutation($i: RegisterInput!) { register(input: $i) { account { id } } }",
+            "variables": {
+                "i": {"username": "sam", "password": PASSWORD, "displayName": "Sam", "role": "THERAPIST"}
+            },
+        },
+    )
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith("between_session=")
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/" in cookie
+    token = response.cookies["between_session"]
+    hashes = await Session.all().values_list("token_hash", flat=True)
+    assert token not in hashes and len(hashes) == 1
+
+
+async def test_sign_in_is_case_insensitive_and_rotates_the_session(client):
+    await register(client, username="robin")
+    first = client.cookies["between_session"]
+    result = await sign_in(client, "ROBIN")
+    assert result["data"]["signIn"]["username"] == "robin"
+    assert client.cookies["between_session"] != first
+    # The session the device had before signing in again is gone from the server.
+    assert await Session.all().count() == 1
+
+
+async def test_unknown_user_and_wrong_password_get_the_same_answer(client, other_client):
+    await register(client, username="robin")
+    wrong = await sign_in(other_client, "robin", "not the password at all")
+    unknown = await sign_in(other_client, "nobody-here", "not the password at all")
+    assert error_code(wrong) == error_code(unknown) == "INVALID_CREDENTIALS"
+    assert wrong["errors"][0]["message"] == unknown["errors"][0]["message"]
+    assert wrong["data"] == unknown["data"] is None
+
+
+async def test_sign_out_ends_the_session_on_the_server(client):
+    await register(client)
+    token = client.cookies["between_session"]
+    result = await gql(client, "mutation { signOut }")
+    assert result["data"]["signOut"] is True
+    assert await Session.all().count() == 0
+    # Replaying the old cookie gets nothing.
+    client.cookies.set("between_session", token)
+    assert (await gql(client, ME))["data"]["me"] is None
+    again = await gql(client, "mutation { signOut }")
+    assert error_code(again) == "UNAUTHENTICATED"
+
+
+async def test_change_password_signs_out_other_sessions(client, other_client):
+    await register(client)
+    await sign_in(other_client, "robin")
+    new = "another long gentle sentence"
+    result = await gql(
+        client, CHANGE_PASSWORD, {"input": {"currentPassword": PASSWORD, "newPassword": new}}
+    )
+    assert result["data"]["changePassword"] is True
+    assert (await gql(client, ME))["data"]["me"]["username"] == "robin"
+    assert (await gql(other_client, ME))["data"]["me"] is None
+    assert error_code(await sign_in(other_client, "robin", PASSWORD)) == "INVALID_CREDENTIALS"
+    assert "errors" not in await sign_in(other_client, "robin", new)
+
+
+async def test_change_password_refuses_a_wrong_current_or_weak_new_password(client):
+    await register(client)
+    before = await row_counts()
+    wrong = await gql(
+        client,
+        CHANGE_PASSWORD,
+        {"input": {"currentPassword": "wrong wrong wrong", "newPassword": "fine new password"}},
+    )
+    assert error_code(wrong) == "INVALID_CREDENTIALS"
+    weak = await gql(
+        client, CHANGE_PASSWORD, {"input": {"currentPassword": PASSWORD, "newPassword": "password1"}}
+    )
+    assert error_code(weak) == "WEAK_PASSWORD"
+    assert weak["errors"][0]["extensions"]["field"] == "newPassword"
+    assert await row_counts() == before
+    assert "errors" not in await sign_in(client, "robin", PASSWORD)
+
+
+async def test_sessions_are_listed_and_one_can_be_revoked(client, other_client):
+    await register(client)
+    await other_client.post(
+        "/graphql",
+        json={
+            "query": "mutation($i: SignInInput!) { signIn(input: $i) { id } }",
+            "variables": {"i": {"username": "robin", "password": PASSWORD}},
+        },
+        headers={"user-agent": "Mozilla/5.0 (Linux; Android 14) Chrome/130.0 Mobile Safari/537"},
+    )
+    sessions = (await gql(client, SESSIONS))["data"]["mySessions"]
+    assert len(sessions) == 2
+    assert sum(s["current"] for s in sessions) == 1
+    other = next(s for s in sessions if not s["current"])
+    assert other["deviceLabel"] == "Chrome on Android"
+    result = await gql(client, REVOKE, {"id": other["id"]})
+    assert result["data"]["revokeSession"] is True
+    assert (await gql(other_client, ME))["data"]["me"] is None
+    replay = await gql(client, REVOKE, {"id": other["id"]})
+    assert error_code(replay) == "NOT_FOUND"
+
+
+async def test_revoking_someone_elses_session_looks_like_an_unknown_one(client, other_client):
+    await register(client, username="robin")
+    await register(other_client, username="alex")
+    alex_session = (await gql(other_client, SESSIONS))["data"]["mySessions"][0]["id"]
+    result = await gql(client, REVOKE, {"id": alex_session})
+    assert error_code(result) == "NOT_FOUND"
+    assert (await gql(other_client, ME))["data"]["me"]["username"] == "alex"
+    bad = await gql(client, REVOKE, {"id": "not-a-uuid"})
+    assert error_code(bad) == "BAD_INPUT"
+
+
+async def test_recovery_code_recovers_the_account_once(client, other_client):
+    codes = (await register(client))["recoveryCodes"]
+    new = "a brand new long password"
+    variables = {
+        "input": {"username": "robin", "recoveryCode": codes[3].upper(), "newPassword": new}
+    }
+    result = await gql(other_client, RECOVER, variables)
+    assert result["data"]["recoverAccount"]["username"] == "robin"
+    # Every old session is signed out; the recovering device is signed in.
+    assert (await gql(client, ME))["data"]["me"] is None
+    assert (await gql(other_client, ME))["data"]["me"]["username"] == "robin"
+    assert (await gql(other_client, "{ recoveryCodesLeft }"))["data"]["recoveryCodesLeft"] == 9
+    # The same code a second time is refused, and changes nothing.
+    before = await row_counts()
+    variables["input"]["newPassword"] = "yet another long password"
+    replay = await gql(client, RECOVER, variables)
+    assert error_code(replay) == "INVALID_CREDENTIALS"
+    assert await row_counts() == before
+    assert "errors" not in await sign_in(client, "robin", new)
+
+
+async def test_recovery_with_a_wrong_code_or_user_gets_the_same_answer(client, other_client):
+    codes = (await register(client))["recoveryCodes"]
+    attempts = [
+        ("robin", "0000-0000-0000-0000"),
+        ("robin", "not even a code"),
+        ("nobody", codes[0]),
+        ("robin", "x" * 5000),
+    ]
+    answers = set()
+    for username, code in attempts:
+        result = await gql(
+            other_client,
+            RECOVER,
+            {"input": {"username": username, "recoveryCode": code, "newPassword": "a fine password"}},
+        )
+        answers.add((error_code(result), result["errors"][0]["message"]))
+    assert answers == {("INVALID_CREDENTIALS", "That username and recovery code don't match an account.")}
+    assert "errors" not in await sign_in(other_client, "robin")
+
+
+async def test_regenerating_codes_replaces_the_old_ones(client, other_client):
+    old = (await register(client))["recoveryCodes"]
+    wrong = await gql(client, REGENERATE, {"password": "not my password"})
+    assert error_code(wrong) == "INVALID_CREDENTIALS"
+    new = (await gql(client, REGENERATE, {"password": PASSWORD}))["data"]["regenerateRecoveryCodes"]
+    assert len(new) == 10 and not set(new) & set(old)
+    result = await gql(
+        other_client,
+        RECOVER,
+        {"input": {"username": "robin", "recoveryCode": old[0], "newPassword": "a fine password"}},
+    )
+    assert error_code(result) == "INVALID_CREDENTIALS"
+    result = await gql(
+        other_client,
+        RECOVER,
+        {"input": {"username": "robin", "recoveryCode": new[0], "newPassword": "a fine password"}},
+    )
+    assert "errors" not in result
+
+
+async def test_export_has_the_account_and_no_secrets(client):
+    await register(client)
+    document = (await gql(client, EXPORT))["data"]["exportMyData"]
+    assert document["format"] == "between-export"
+    assert document["account"]["username"] == "robin"
+    assert len(document["sessions"]) == 1
+    assert len(document["recoveryCodes"]) == 10
+    text = str(document)
+    assert "argon2" not in text and client.cookies["between_session"] not in text
+    hashes = await Session.all().values_list("token_hash", flat=True)
+    assert hashes[0] not in text
+
+
+async def test_delete_account_removes_everything_of_theirs_only(client, other_client):
+    await register(client, username="robin")
+    await register(other_client, username="alex")
+    wrong = await gql(client, DELETE, {"password": "not my password"})
+    assert error_code(wrong) == "INVALID_CREDENTIALS"
+    assert await Account.all().count() == 2
+    result = await gql(client, DELETE, {"password": PASSWORD})
+    assert result["data"]["deleteAccount"] is True
+    assert await Account.filter(username="robin").count() == 0
+    robin_left = await row_counts()
+    # Alex's account, one session and ten codes remain; nothing of Robin's does.
+    assert robin_left == {"Account": 1, "Session": 1, "RecoveryCode": 10}
+    assert (await gql(client, ME))["data"]["me"] is None
+    assert error_code(await sign_in(client, "robin")) == "INVALID_CREDENTIALS"
+
+
+async def test_password_hash_is_upgraded_on_sign_in_when_parameters_change(client, app):
+    from argon2 import PasswordHasher
+
+    await register(client)
+    weak_hash = PasswordHasher(time_cost=1, memory_cost=512, parallelism=1).hash(PASSWORD)
+    await Account.filter(username="robin").update(password_hash=weak_hash)
+    assert "errors" not in await sign_in(client, "robin")
+    upgraded = (await Account.get(username="robin")).password_hash
+    assert upgraded != weak_hash
+    assert not app.state.accounts.hasher.needs_rehash(upgraded)
