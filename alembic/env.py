@@ -12,9 +12,7 @@ config = context.config
 
 
 def database_url() -> str:
-    return config.get_main_option("sqlalchemy.url") or sqlalchemy_url(
-        load_settings().database_url
-    )
+    return config.get_main_option("sqlalchemy.url") or sqlalchemy_url(load_settings().database_url)
 
 
 def run_migrations(connection) -> None:

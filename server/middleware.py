@@ -23,7 +23,8 @@ CSP = (
 
 def error_body(code: ErrorCode, message: str) -> bytes:
     """The one error shape, also used outside GraphQL."""
-    return json.dumps({"errors": [{"message": message, "extensions": {"code": code.value}}]}).encode()
+    error = {"message": message, "extensions": {"code": code.value}}
+    return json.dumps({"errors": [error]}).encode()
 
 
 async def refuse(send: Send, status: int, code: ErrorCode, message: str) -> None:
@@ -67,9 +68,7 @@ class RequestGuard:
         if scope["path"] == "/graphql" and method == "POST":
             content_type = headers.get("content-type", "").split(";")[0].strip().lower()
             if content_type != "application/json":
-                await refuse(
-                    send, 415, ErrorCode.BAD_REQUEST, "Send GraphQL as a JSON POST."
-                )
+                await refuse(send, 415, ErrorCode.BAD_REQUEST, "Send GraphQL as a JSON POST.")
                 return
         limit = self.settings.max_request_bytes
         length = headers.get("content-length")
@@ -95,7 +94,8 @@ class RequestGuard:
         if origin is not None:
             own = _origin_of(scope, headers)
             allowed = {own, *self.settings.allowed_origins}
-            if origin.rstrip("/") not in allowed or urlsplit(origin).scheme not in ("http", "https"):
+            scheme = urlsplit(origin).scheme
+            if origin.rstrip("/") not in allowed or scheme not in ("http", "https"):
                 return 403, ErrorCode.FORBIDDEN, "Requests from other sites are not accepted."
         if headers.get("sec-fetch-site") == "cross-site":
             return 403, ErrorCode.FORBIDDEN, "Requests from other sites are not accepted."

@@ -35,7 +35,9 @@ def require_postgres() -> str:
         return TEST_DATABASE_URL
     if IN_CI:
         pytest.fail("TEST_DATABASE_URL must be set in CI: the suite has to run on PostgreSQL.")
-    pytest.skip("PostgreSQL runs need TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test)")
+    pytest.skip(
+        "PostgreSQL runs need TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test)"
+    )
 
 
 async def reset_postgres(url: str) -> None:
@@ -127,9 +129,7 @@ async def other_client(app):
 
 async def row_counts() -> dict[str, int]:
     """How many rows each model's table holds, to prove a failure wrote nothing."""
-    return {
-        name: await model.all().count() for name, model in Tortoise.apps["between"].items()
-    }
+    return {name: await model.all().count() for name, model in Tortoise.apps["between"].items()}
 
 
 def production(settings: Settings) -> Settings:

@@ -13,7 +13,9 @@ from server.auth.sessions import describe_device, end_session
 from server.export import export_everything
 from server.graphql.context import Context
 
-Role = strawberry.enum(models.Role, description="Whether the account belongs to a client or a therapist.")
+Role = strawberry.enum(
+    models.Role, description="Whether the account belongs to a client or a therapist."
+)
 
 
 @strawberry.type(description="A signed-in person's own account.")

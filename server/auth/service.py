@@ -137,7 +137,9 @@ async def sign_in(
 ) -> SignedIn:
     key = normalize_username(username)[:128]
     await accounts.throttle.check(SIGN_IN, key, ip)
-    account = await Account.get_or_none(username=key) if len(password) <= MAX_PASSWORD_LENGTH else None
+    account = None
+    if len(password) <= MAX_PASSWORD_LENGTH:
+        account = await Account.get_or_none(username=key)
     # Verify even when there is no account, so both failures take the same time.
     ok = await accounts.hasher.verify(account.password_hash if account else None, password)
     if not ok or account is None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from limits import RateLimitItem, parse
 from limits.aio.strategies import MovingWindowRateLimiter
@@ -27,8 +27,7 @@ from limits.storage import storage_from_string
 from server.errors import AppError, ErrorCode
 
 
-@dataclass(frozen=True)
-class GuessLimits:
+class GuessLimits(NamedTuple):
     per_ip: RateLimitItem = parse("60/10 minutes")
     per_account_and_ip: RateLimitItem = parse("8/5 minutes")
     per_account: RateLimitItem = parse("30/10 minutes")
@@ -80,6 +79,4 @@ class GuessThrottle:
 
 
 def rate_limited(message: str, wait_seconds: float) -> AppError:
-    return AppError(
-        ErrorCode.RATE_LIMITED, message, retry_after=max(1, math.ceil(wait_seconds))
-    )
+    return AppError(ErrorCode.RATE_LIMITED, message, retry_after=max(1, math.ceil(wait_seconds)))

@@ -40,7 +40,7 @@ AUTH_MUTATIONS = frozenset(
 _TOO_COMPLEX_MARKERS = (
     "Document contains more than",
     "exceeds maximum operation depth",
-    "aliases found in document",
+    "aliases found",
 )
 
 
@@ -67,7 +67,8 @@ class OneAuthMutation(ValidationRule):
 
 
 def _code_for(error: GraphQLError) -> ErrorCode:
-    if error.original_error is not None:
+    original = error.original_error
+    if original is not None and not isinstance(original, GraphQLError):
         return ErrorCode.INTERNAL
     message = error.message
     if any(marker in message for marker in _TOO_COMPLEX_MARKERS):

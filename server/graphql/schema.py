@@ -14,8 +14,14 @@ Query = merge_types("Query", (AuthQuery,))
 Mutation = merge_types("Mutation", (AuthMutation,))
 
 
+class Schema(strawberry.Schema):
+    def process_errors(self, errors, execution_context=None) -> None:
+        # Expected failures are not worth a log line; ErrorPolicy logs the unexpected ones.
+        return None
+
+
 def build_schema(production: bool = False) -> strawberry.Schema:
-    return strawberry.Schema(
+    return Schema(
         query=Query,
         mutation=Mutation,
         extensions=extensions(production),

@@ -41,7 +41,12 @@ async def test_session_cookie_is_httponly_strict_and_only_its_hash_is_stored(cli
         json={
             "query": "mutation($i: RegisterInput!) { register(input: $i) { account { id } } }",
             "variables": {
-                "i": {"username": "sam", "password": PASSWORD, "displayName": "Sam", "role": "THERAPIST"}
+                "i": {
+                    "username": "sam",
+                    "password": PASSWORD,
+                    "displayName": "Sam",
+                    "role": "THERAPIST",
+                }
             },
         },
     )
@@ -109,7 +114,9 @@ async def test_change_password_refuses_a_wrong_current_or_weak_new_password(clie
     )
     assert error_code(wrong) == "INVALID_CREDENTIALS"
     weak = await gql(
-        client, CHANGE_PASSWORD, {"input": {"currentPassword": PASSWORD, "newPassword": "password1"}}
+        client,
+        CHANGE_PASSWORD,
+        {"input": {"currentPassword": PASSWORD, "newPassword": "password1"}},
     )
     assert error_code(weak) == "WEAK_PASSWORD"
     assert weak["errors"][0]["extensions"]["field"] == "newPassword"
@@ -184,10 +191,18 @@ async def test_recovery_with_a_wrong_code_or_user_gets_the_same_answer(client, o
         result = await gql(
             other_client,
             RECOVER,
-            {"input": {"username": username, "recoveryCode": code, "newPassword": "a fine password"}},
+            {
+                "input": {
+                    "username": username,
+                    "recoveryCode": code,
+                    "newPassword": "a fine password",
+                }
+            },
         )
         answers.add((error_code(result), result["errors"][0]["message"]))
-    assert answers == {("INVALID_CREDENTIALS", "That username and recovery code don't match an account.")}
+    assert answers == {
+        ("INVALID_CREDENTIALS", "That username and recovery code don't match an account.")
+    }
     assert "errors" not in await sign_in(other_client, "robin")
 
 

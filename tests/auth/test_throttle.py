@@ -1,0 +1,107 @@
+"""Rate limits on guesses: per account, per address, and no long lock-out of the real user."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from limits import parse
+
+from server.auth.throttle import GuessLimits, GuessThrottle
+from server.errors import AppError, ErrorCode
+from tests.graphql_client import PASSWORD, error_code, gql, register, sign_in
+
+
+async def test_repeated_failures_are_rate_limited_through_the_api(client, other_client):
+    await register(client, username="robin")
+    await register(client, username="alex")
+    limit = GuessLimits().per_account_and_ip.amount
+    for _ in range(limit):
+        result = await sign_in(other_client, "robin", "wrong password here")
+        assert error_code(result) == "INVALID_CREDENTIALS"
+    # Even the right password is refused now, and the answer says when to come back.
+    blocked = await sign_in(other_client, "robin", PASSWORD)
+    assert error_code(blocked) == "RATE_LIMITED"
+    assert blocked["errors"][0]["extensions"]["retryAfterSeconds"] >= 1
+    # An unknown name gets the same treatment, so the limit reveals nothing either.
+    for _ in range(limit):
+        await sign_in(other_client, "nobody", "wrong password here")
+    assert error_code(await sign_in(other_client, "nobody", PASSWORD)) == "RATE_LIMITED"
+    # Another account from the same address is unaffected.
+    assert "errors" not in await sign_in(other_client, "alex")
+
+
+async def test_recovery_guesses_are_rate_limited(client, other_client):
+    await register(client)
+    query = "mutation($i: RecoverAccountInput!) { recoverAccount(input: $i) { id } }"
+    guess = {
+        "i": {
+            "username": "robin",
+            "recoveryCode": "0000-0000-0000-0000",
+            "newPassword": "a long new password",
+        }
+    }
+    codes = [
+        error_code(await gql(other_client, query, guess))
+        for _ in range(GuessLimits().per_account_and_ip.amount + 1)
+    ]
+    assert codes[:-1] == ["INVALID_CREDENTIALS"] * (len(codes) - 1)
+    assert codes[-1] == "RATE_LIMITED"
+
+
+def short_limits() -> GuessLimits:
+    return GuessLimits(
+        per_ip=parse("100/2 seconds"),
+        per_account_and_ip=parse("3/2 seconds"),
+        per_account=parse("5/2 seconds"),
+    )
+
+
+async def refused(throttle: GuessThrottle, account: str, ip: str, scope: str = "sign-in") -> bool:
+    try:
+        await throttle.check(scope, account, ip)
+    except AppError as error:
+        assert error.code is ErrorCode.RATE_LIMITED
+        return True
+    return False
+
+
+async def test_a_lockout_ends_when_the_window_passes():
+    throttle = GuessThrottle(limits=short_limits())
+    for _ in range(3):
+        await throttle.failed("sign-in", "robin", "192.0.2.1")
+    assert await refused(throttle, "robin", "192.0.2.1")
+    await asyncio.sleep(2.2)
+    assert not await refused(throttle, "robin", "192.0.2.1")
+
+
+async def test_a_flood_from_elsewhere_does_not_lock_out_a_known_address():
+    throttle = GuessThrottle(limits=short_limits())
+    throttle.succeeded("sign-in", "robin", "198.51.100.7")
+    for n in range(10):
+        await throttle.failed("sign-in", "robin", f"203.0.113.{n}")
+    # A new address is held back by the account-wide budget...
+    assert await refused(throttle, "robin", "203.0.113.200")
+    # ...but the address the person signed in from before still gets through.
+    assert not await refused(throttle, "robin", "198.51.100.7")
+
+
+async def test_one_address_spraying_many_accounts_is_limited():
+    throttle = GuessThrottle(
+        limits=GuessLimits(per_ip=parse("5/minute"), per_account_and_ip=parse("5/minute"))
+    )
+    for n in range(5):
+        await throttle.failed("sign-in", f"user{n}", "192.0.2.9")
+    assert await refused(throttle, "someone-else", "192.0.2.9")
+    assert not await refused(throttle, "someone-else", "192.0.2.10")
+
+
+@pytest.mark.parametrize("scope", ["sign-in", "recover", "confirm-password"])
+async def test_scopes_are_counted_apart(scope):
+    throttle = GuessThrottle(limits=short_limits())
+    for _ in range(3):
+        await throttle.failed(scope, "robin", "192.0.2.1")
+    others = {"sign-in", "recover", "confirm-password"} - {scope}
+    assert await refused(throttle, "robin", "192.0.2.1", scope)
+    for other in others:
+        assert not await refused(throttle, "robin", "192.0.2.1", other)
