@@ -1,0 +1,172 @@
+"""Alembic is the only schema author; these tests keep it and the Tortoise models in step.
+
+Both sides are read back by SQLAlchemy's inspector from real databases: one built by
+the migrations, one built by Tortoise from the models. Tables, columns, types,
+nullability, primary keys, foreign keys and indexes must all match.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from sqlalchemy.ext.asyncio import create_async_engine
+from tortoise import Tortoise
+from tortoise.backends.base.executor import EXECUTOR_CACHE
+
+from server.db import alembic_config, migrate, sqlalchemy_url, tortoise_config
+from tests.conftest import require_postgres
+
+
+def sqlite_indexes(connection, table: str) -> set:
+    # PRAGMA sees inline UNIQUE columns too, which SQLAlchemy's SQLite reflection skips.
+    found = set()
+    for row in connection.exec_driver_sql(f'PRAGMA index_list("{table}")'):
+        name, unique, origin = row[1], bool(row[2]), row[3]
+        if origin == "pk":
+            continue
+        columns = [r[2] for r in connection.exec_driver_sql(f'PRAGMA index_info("{name}")')]
+        found.add((tuple(columns), unique))
+    return found
+
+
+def sqlite_foreign_keys(connection, table: str) -> list:
+    rows = connection.exec_driver_sql(f'PRAGMA foreign_key_list("{table}")')
+    return sorted(((row[3],), row[2], row[6].upper()) for row in rows)
+
+
+def describe(connection) -> dict:
+    inspector = sa.inspect(connection)
+    sqlite = connection.dialect.name == "sqlite"
+    schema = {}
+    for table in sorted(inspector.get_table_names()):
+        if table == "alembic_version":
+            continue
+        if sqlite:
+            indexes = sqlite_indexes(connection, table)
+            foreign_keys = sqlite_foreign_keys(connection, table)
+        else:
+            indexes = {
+                (tuple(index["column_names"]), bool(index["unique"]))
+                for index in inspector.get_indexes(table)
+            } | {
+                (tuple(unique["column_names"]), True)
+                for unique in inspector.get_unique_constraints(table)
+            }
+            foreign_keys = sorted(
+                (
+                    tuple(fk["constrained_columns"]),
+                    fk["referred_table"],
+                    (fk.get("options") or {}).get("ondelete", "").upper(),
+                )
+                for fk in inspector.get_foreign_keys(table)
+            )
+        schema[table] = {
+            "columns": {
+                column["name"]: (repr(column["type"]), column["nullable"])
+                for column in inspector.get_columns(table)
+            },
+            "primary key": tuple(inspector.get_pk_constraint(table)["constrained_columns"]),
+            "foreign keys": foreign_keys,
+            "indexes": sorted(indexes),
+        }
+    return schema
+
+
+async def read_schema(database_url: str) -> dict:
+    engine = create_async_engine(sqlalchemy_url(database_url))
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(describe)
+    finally:
+        await engine.dispose()
+
+
+async def build_from_models(database_url: str) -> None:
+    EXECUTOR_CACHE.clear()
+    await Tortoise.init(config=tortoise_config(database_url))
+    try:
+        await Tortoise.generate_schemas(safe=False)
+    finally:
+        await Tortoise.close_connections()
+
+
+def assert_same(migrated: dict, from_models: dict) -> None:
+    assert sorted(migrated) == sorted(from_models), "tables differ"
+    for table in from_models:
+        assert migrated[table] == from_models[table], f"table {table!r} differs"
+
+
+def test_sqlite_migrations_match_the_models(tmp_path, sqlite_template):
+    models_url = f"sqlite://{tmp_path / 'models.sqlite3'}"
+    asyncio.run(build_from_models(models_url))
+    migrated = asyncio.run(read_schema(f"sqlite://{sqlite_template}"))
+    assert migrated, "the migrations created no tables"
+    assert_same(migrated, asyncio.run(read_schema(models_url)))
+
+
+def test_sqlite_downgrade_and_upgrade_round_trip(tmp_path):
+    url = f"sqlite://{tmp_path / 'roundtrip.sqlite3'}"
+    migrate(url)
+    first = asyncio.run(read_schema(url))
+    command.downgrade(alembic_config(url), "base")
+    assert asyncio.run(read_schema(url)) == {}
+    migrate(url)
+    assert asyncio.run(read_schema(url)) == first
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+@pytest.fixture
+def scratch_postgres():
+    """A separate, empty PostgreSQL database for one test."""
+    url = require_postgres()
+    name = "between_scratch"
+
+    async def recreate(drop_only: bool = False) -> None:
+        connection = await asyncpg.connect(url)
+        try:
+            await connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            if not drop_only:
+                await connection.execute(f"CREATE DATABASE {name}")
+        finally:
+            await connection.close()
+
+    asyncio.run(recreate())
+    yield _with_database(url, name)
+    asyncio.run(recreate(drop_only=True))
+
+
+def test_postgres_migrations_match_the_models(scratch_postgres, postgres_migrated):
+    asyncio.run(build_from_models(scratch_postgres))
+    migrated = asyncio.run(read_schema(postgres_migrated))
+    assert migrated, "the migrations created no tables"
+    assert_same(migrated, asyncio.run(read_schema(scratch_postgres)))
+
+
+def test_postgres_downgrade_and_upgrade_round_trip(scratch_postgres):
+    migrate(scratch_postgres)
+    first = asyncio.run(read_schema(scratch_postgres))
+    command.downgrade(alembic_config(scratch_postgres), "base")
+    assert asyncio.run(read_schema(scratch_postgres)) == {}
+    migrate(scratch_postgres)
+    assert asyncio.run(read_schema(scratch_postgres)) == first
+
+
+def test_a_drifted_model_is_caught(tmp_path, sqlite_template):
+    """The comparison itself can fail: a column missing from the migrations is reported."""
+    migrated = asyncio.run(read_schema(f"sqlite://{sqlite_template}"))
+    drifted = {**migrated, "account": dict(migrated["account"])}
+    drifted["account"]["columns"] = {
+        **drifted["account"]["columns"],
+        "nickname": ("VARCHAR(length=30)", True),
+    }
+    with pytest.raises(AssertionError):
+        assert_same(migrated, drifted)
