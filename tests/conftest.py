@@ -97,14 +97,14 @@ def settings(database_url, tmp_path) -> Settings:
 
 
 def build_app(settings: Settings):
+    # Tortoise caches each model's SQL by connection name, not by dialect; one process
+    # switching between SQLite and PostgreSQL must start from an empty cache.
+    EXECUTOR_CACHE.clear()
     return create_app(settings, password_hasher=PasswordHasher(**FAST_ARGON2))
 
 
 @pytest.fixture
 async def app(settings):
-    # Tortoise caches each model's SQL by connection name, not by dialect; one process
-    # switching between SQLite and PostgreSQL must start from an empty cache.
-    EXECUTOR_CACHE.clear()
     application = build_app(settings)
     async with LifespanManager(application):
         yield application

@@ -1,0 +1,112 @@
+"""A real `between serve` in a subprocess, on an empty database it migrates itself."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+import pytest
+
+from tests.conftest import IN_CI, require_postgres
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def _recreate_database(url: str, name: str, drop_only: bool = False) -> None:
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        if not drop_only:
+            await connection.execute(f"CREATE DATABASE {name}")
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_database(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite://{tmp_path / 'served.sqlite3'}"
+        return
+    url = require_postgres()
+    name = "between_served"
+    asyncio.run(_recreate_database(url, name))
+    yield urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+    asyncio.run(_recreate_database(url, name, drop_only=True))
+
+
+@pytest.fixture
+def served(empty_database, tmp_path):
+    """The base URL of a running `between serve`; its log is shown if it fails to start."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": empty_database,
+        "BETWEEN_ENV": "development",
+    }
+    log = (tmp_path / "serve.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "server.cli", "serve", "--port", str(port)],
+        env=env,
+        cwd=tmp_path,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                pytest.fail((tmp_path / "serve.log").read_text())
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("between serve did not start:\n" + (tmp_path / "serve.log").read_text())
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture
+def chromium():
+    # Function scope: the sync API keeps an event loop running in this thread while it
+    # is open, which would break every asyncio test and asyncio.run() after it.
+    if not CHROMIUM.exists():
+        if IN_CI:
+            pytest.fail("Chromium must be installed in CI (apt-get install -y chromium).")
+        pytest.skip("browser tests need /usr/bin/chromium (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
