@@ -265,3 +265,42 @@ async def test_password_hash_is_upgraded_on_sign_in_when_parameters_change(clien
     upgraded = (await Account.get(username="robin")).password_hash
     assert upgraded != weak_hash
     assert not app.state.accounts.hasher.needs_rehash(upgraded)
+
+
+async def test_idle_and_absolute_expiry_sign_the_device_out(client, other_client):
+    from datetime import timedelta
+
+    from server.auth.sessions import now
+
+    await register(client, username="robin")
+    await register(other_client, username="alex")
+    idle_days = 30
+    await Session.filter(account__username="robin").update(
+        last_seen_at=now() - timedelta(days=idle_days, minutes=1)
+    )
+    await Session.filter(account__username="alex").update(expires_at=now() - timedelta(seconds=1))
+    assert (await gql(client, ME))["data"]["me"] is None
+    assert (await gql(other_client, ME))["data"]["me"] is None
+    # Expired sessions are removed, not just ignored.
+    assert await Session.all().count() == 0
+
+
+async def test_a_used_session_stays_alive_past_the_idle_time(client):
+    from datetime import timedelta
+
+    from server.auth.sessions import now
+
+    await register(client)
+    await Session.all().update(last_seen_at=now() - timedelta(days=29))
+    assert (await gql(client, ME))["data"]["me"]["username"] == "robin"
+    session = await Session.get()
+    assert now() - session.last_seen_at < timedelta(minutes=1)
+
+
+async def test_replaying_a_password_change_is_refused(client):
+    await register(client)
+    variables = {"input": {"currentPassword": PASSWORD, "newPassword": "the second password"}}
+    assert (await gql(client, CHANGE_PASSWORD, variables))["data"]["changePassword"] is True
+    before = await row_counts()
+    assert error_code(await gql(client, CHANGE_PASSWORD, variables)) == "INVALID_CREDENTIALS"
+    assert await row_counts() == before
