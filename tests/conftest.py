@@ -11,6 +11,7 @@ import asyncio
 import os
 import shutil
 from dataclasses import replace
+from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import httpx
@@ -60,6 +61,29 @@ async def truncate_postgres(url: str) -> None:
             await connection.execute(f"TRUNCATE {names} CASCADE")
     finally:
         await connection.close()
+
+
+async def _recreate_database(url: str, name: str, drop_only: bool = False) -> None:
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        if not drop_only:
+            await connection.execute(f"CREATE DATABASE {name}")
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def empty_database_url(request, tmp_path):
+    """A database with no tables at all, for tests that migrate or build it themselves."""
+    if request.param == "sqlite":
+        yield f"sqlite://{tmp_path / 'empty.sqlite3'}"
+        return
+    url = require_postgres()
+    name = "between_scratch"
+    asyncio.run(_recreate_database(url, name))
+    yield urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+    asyncio.run(_recreate_database(url, name, drop_only=True))
 
 
 @pytest.fixture(scope="session")

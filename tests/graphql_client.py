@@ -28,25 +28,19 @@ def error_code(result: dict) -> str | None:
     return errors[0]["extensions"]["code"] if errors else None
 
 
-async def register(
-    client: httpx.AsyncClient,
-    username: str = "robin",
-    password: str = PASSWORD,
-    role: str = "CLIENT",
-    display_name: str = "Robin",
-) -> dict:
-    result = await gql(
-        client,
-        REGISTER,
-        {
-            "input": {
-                "username": username,
-                "password": password,
-                "displayName": display_name,
-                "role": role,
-            }
-        },
+def new_account(username="robin", password=PASSWORD, role="CLIENT", display_name="Robin"):
+    return {"username": username, "password": password, "displayName": display_name, "role": role}
+
+
+async def register_response(client: httpx.AsyncClient, **account) -> httpx.Response:
+    """The raw HTTP response to a registration, for tests that look at headers."""
+    return await client.post(
+        "/graphql", json={"query": REGISTER, "variables": {"input": new_account(**account)}}
     )
+
+
+async def register(client: httpx.AsyncClient, **account) -> dict:
+    result = (await register_response(client, **account)).json()
     assert "errors" not in result, result
     return result["data"]["register"]
 

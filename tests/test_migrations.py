@@ -8,9 +8,7 @@ nullability, primary keys, foreign keys and indexes must all match.
 from __future__ import annotations
 
 import asyncio
-from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
 import pytest
 import sqlalchemy as sa
 from alembic import command
@@ -18,8 +16,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from tortoise import Tortoise
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
-from server.db import alembic_config, migrate, sqlalchemy_url, tortoise_config
-from tests.conftest import require_postgres
+from server.db import alembic_config, is_sqlite, migrate, sqlalchemy_url, tortoise_config
 
 
 def sqlite_indexes(connection, table: str) -> set:
@@ -101,63 +98,29 @@ def assert_same(migrated: dict, from_models: dict) -> None:
         assert migrated[table] == from_models[table], f"table {table!r} differs"
 
 
-def test_sqlite_migrations_match_the_models(tmp_path, sqlite_template):
-    models_url = f"sqlite://{tmp_path / 'models.sqlite3'}"
-    asyncio.run(build_from_models(models_url))
-    migrated = asyncio.run(read_schema(f"sqlite://{sqlite_template}"))
-    assert migrated, "the migrations created no tables"
-    assert_same(migrated, asyncio.run(read_schema(models_url)))
-
-
-def test_sqlite_downgrade_and_upgrade_round_trip(tmp_path):
-    url = f"sqlite://{tmp_path / 'roundtrip.sqlite3'}"
-    migrate(url)
-    first = asyncio.run(read_schema(url))
-    command.downgrade(alembic_config(url), "base")
-    assert asyncio.run(read_schema(url)) == {}
-    migrate(url)
-    assert asyncio.run(read_schema(url)) == first
-
-
-def _with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
 @pytest.fixture
-def scratch_postgres():
-    """A separate, empty PostgreSQL database for one test."""
-    url = require_postgres()
-    name = "between_scratch"
-
-    async def recreate(drop_only: bool = False) -> None:
-        connection = await asyncpg.connect(url)
-        try:
-            await connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-            if not drop_only:
-                await connection.execute(f"CREATE DATABASE {name}")
-        finally:
-            await connection.close()
-
-    asyncio.run(recreate())
-    yield _with_database(url, name)
-    asyncio.run(recreate(drop_only=True))
+def migrated_url(request, empty_database_url):
+    """The suite's migrated database of the same kind as `empty_database_url`."""
+    if is_sqlite(empty_database_url):
+        return f"sqlite://{request.getfixturevalue('sqlite_template')}"
+    return request.getfixturevalue("postgres_migrated")
 
 
-def test_postgres_migrations_match_the_models(scratch_postgres, postgres_migrated):
-    asyncio.run(build_from_models(scratch_postgres))
-    migrated = asyncio.run(read_schema(postgres_migrated))
+def test_migrations_match_the_models(migrated_url, empty_database_url):
+    asyncio.run(build_from_models(empty_database_url))
+    migrated = asyncio.run(read_schema(migrated_url))
     assert migrated, "the migrations created no tables"
-    assert_same(migrated, asyncio.run(read_schema(scratch_postgres)))
+    assert_same(migrated, asyncio.run(read_schema(empty_database_url)))
 
 
-def test_postgres_downgrade_and_upgrade_round_trip(scratch_postgres):
-    migrate(scratch_postgres)
-    first = asyncio.run(read_schema(scratch_postgres))
-    command.downgrade(alembic_config(scratch_postgres), "base")
-    assert asyncio.run(read_schema(scratch_postgres)) == {}
-    migrate(scratch_postgres)
-    assert asyncio.run(read_schema(scratch_postgres)) == first
+def test_downgrade_and_upgrade_round_trip(empty_database_url):
+    migrate(empty_database_url)
+    first = asyncio.run(read_schema(empty_database_url))
+    assert first
+    command.downgrade(alembic_config(empty_database_url), "base")
+    assert asyncio.run(read_schema(empty_database_url)) == {}
+    migrate(empty_database_url)
+    assert asyncio.run(read_schema(empty_database_url)) == first
 
 
 def test_a_drifted_model_is_caught(tmp_path, sqlite_template):

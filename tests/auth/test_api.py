@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from server.auth.models import Account, RecoveryCode, Session
 from tests.conftest import row_counts
-from tests.graphql_client import ME, PASSWORD, error_code, gql, register, sign_in
+from tests.graphql_client import (
+    ME,
+    PASSWORD,
+    error_code,
+    gql,
+    register,
+    register_response,
+    sign_in,
+)
 
 SESSIONS = "{ mySessions { id deviceLabel current } }"
 CHANGE_PASSWORD = """
@@ -36,20 +44,7 @@ async def test_register_signs_in_and_shows_ten_codes_once(client):
 
 
 async def test_session_cookie_is_httponly_strict_and_only_its_hash_is_stored(client):
-    response = await client.post(
-        "/graphql",
-        json={
-            "query": "mutation($i: RegisterInput!) { register(input: $i) { account { id } } }",
-            "variables": {
-                "i": {
-                    "username": "sam",
-                    "password": PASSWORD,
-                    "displayName": "Sam",
-                    "role": "THERAPIST",
-                }
-            },
-        },
-    )
+    response = await register_response(client, username="sam", role="THERAPIST")
     cookie = response.headers["set-cookie"]
     assert cookie.startswith("between_session=")
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/" in cookie

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
 import httpx
 import pytest
 
-from tests.conftest import IN_CI, require_postgres
+from tests.conftest import IN_CI
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -33,35 +30,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-async def _recreate_database(url: str, name: str, drop_only: bool = False) -> None:
-    connection = await asyncpg.connect(url)
-    try:
-        await connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        if not drop_only:
-            await connection.execute(f"CREATE DATABASE {name}")
-    finally:
-        await connection.close()
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def empty_database(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite://{tmp_path / 'served.sqlite3'}"
-        return
-    url = require_postgres()
-    name = "between_served"
-    asyncio.run(_recreate_database(url, name))
-    yield urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-    asyncio.run(_recreate_database(url, name, drop_only=True))
-
-
 @pytest.fixture
-def served(empty_database, tmp_path):
+def served(empty_database_url, tmp_path):
     """The base URL of a running `between serve`; its log is shown if it fails to start."""
     port = free_port()
     env = {
         **os.environ,
-        "DATABASE_URL": empty_database,
+        "DATABASE_URL": empty_database_url,
         "BETWEEN_ENV": "development",
     }
     log = (tmp_path / "serve.log").open("w")

@@ -8,7 +8,7 @@ from asgi_lifespan import LifespanManager
 
 from server.graphql.guards import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS, extensions
 from tests.conftest import build_app, make_client, production
-from tests.graphql_client import ME, PASSWORD, error_code, gql, register
+from tests.graphql_client import ME, PASSWORD, error_code, gql, register, register_response
 
 
 @strawberry.type
@@ -198,20 +198,7 @@ class TestProduction:
         assert "graphiql" not in ide.text.lower()
 
     async def test_cookie_is_secure_host_prefixed_and_hsts_is_sent(self, prod_client):
-        response = await prod_client.post(
-            "/graphql",
-            json={
-                "query": "mutation($i: RegisterInput!) { register(input: $i) { recoveryCodes } }",
-                "variables": {
-                    "i": {
-                        "username": "robin",
-                        "password": PASSWORD,
-                        "displayName": "R",
-                        "role": "CLIENT",
-                    }
-                },
-            },
-        )
+        response = await register_response(prod_client)
         cookie = response.headers["set-cookie"]
         assert cookie.startswith("__Host-between_session=")
         assert "Secure" in cookie and "HttpOnly" in cookie and "Path=/" in cookie
