@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from argon2 import PasswordHasher
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
 
@@ -19,8 +21,10 @@ from server.auth.throttle import GuessThrottle
 from server.db import tortoise_config
 from server.graphql.view import GraphQLEndpoint
 from server.health import healthz
+from server.housekeeping import keep_house
 from server.middleware import RequestGuard, SecurityHeaders
 from server.settings import Settings, load_settings
+from server.sync.pokes import Pokes
 
 
 def create_app(
@@ -42,19 +46,30 @@ def create_app(
         ),
     )
 
+    pokes = Pokes(settings.database_url)
+
     @asynccontextmanager
     async def lifespan(app: Starlette):
         # RegisterTortoise keeps one ORM context per process, visible to every request.
         async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
+            await pokes.start()
+            housekeeping = asyncio.create_task(keep_house(pokes))
             try:
                 yield
             finally:
+                housekeeping.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await housekeeping
+                await pokes.stop()
                 hasher.close()
+
+    graphql = GraphQLEndpoint(settings, accounts, pokes)
 
     app = Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
-            Route("/graphql", GraphQLEndpoint(settings, accounts), methods=["GET", "POST"]),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
             Mount("/", StaticFiles(directory=settings.pwa_dir, html=True), name="pwa"),
         ],
         middleware=[
@@ -65,4 +80,5 @@ def create_app(
     )
     app.state.settings = settings
     app.state.accounts = accounts
+    app.state.pokes = pokes
     return app

@@ -10,7 +10,7 @@ from alembic.config import Config as AlembicConfig
 from server.settings import PROJECT_ROOT
 
 # Every module that declares Tortoise models. Later domains add themselves here.
-MODEL_MODULES = ["server.auth.models"]
+MODEL_MODULES = ["server.auth.models", "server.sync.models", "server.letters.models"]
 
 
 def tortoise_config(database_url: str) -> dict:

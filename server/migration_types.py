@@ -1,6 +1,7 @@
 """Column types for migrations, matching what Tortoise's fields expect on each database."""
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 
 def uuid() -> sa.types.TypeEngine:
@@ -10,3 +11,12 @@ def uuid() -> sa.types.TypeEngine:
 
 def timestamp() -> sa.types.TypeEngine:
     return sa.TIMESTAMP(timezone=True)
+
+
+def boolean() -> sa.types.TypeEngine:
+    # Tortoise declares booleans as INT on SQLite.
+    return sa.Boolean().with_variant(sa.Integer(), "sqlite")
+
+
+def json() -> sa.types.TypeEngine:
+    return sa.JSON().with_variant(postgresql.JSONB(), "postgresql")

@@ -25,6 +25,8 @@ class Account(Model):
     display_name = fields.CharField(max_length=100)
     role = fields.CharEnumField(Role, max_length=16)
     password_hash = fields.CharField(max_length=255)
+    # The account's change number: every write to its synced records takes the next one.
+    change_counter = fields.BigIntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

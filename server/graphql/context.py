@@ -11,6 +11,7 @@ from server.auth.models import Account, Session
 from server.auth.service import Accounts
 from server.errors import unauthenticated
 from server.settings import Settings
+from server.sync.pokes import Pokes
 
 
 @dataclass
@@ -20,6 +21,7 @@ class Context:
     response: Response | None
     settings: Settings
     accounts: Accounts
+    pokes: Pokes
     session: Session | None
 
     @property

@@ -9,9 +9,13 @@ from strawberry.tools import merge_types
 from server.auth.schema import Mutation as AuthMutation
 from server.auth.schema import Query as AuthQuery
 from server.graphql.guards import extensions
+from server.letters.schema import Query as LettersQuery
+from server.sync.schema import Mutation as SyncMutation
+from server.sync.schema import Query as SyncQuery
+from server.sync.schema import Subscription
 
-Query = merge_types("Query", (AuthQuery,))
-Mutation = merge_types("Mutation", (AuthMutation,))
+Query = merge_types("Query", (AuthQuery, SyncQuery, LettersQuery))
+Mutation = merge_types("Mutation", (AuthMutation, SyncMutation))
 
 
 class Schema(strawberry.Schema):
@@ -24,6 +28,7 @@ def build_schema(production: bool = False) -> strawberry.Schema:
     return Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=extensions(production),
         config=StrawberryConfig(disable_field_suggestions=production),
     )

@@ -15,10 +15,11 @@ from server.graphql.context import Context
 from server.graphql.schema import build_schema
 from server.middleware import error_body
 from server.settings import Settings
+from server.sync.pokes import Pokes
 
 
 class GraphQLEndpoint(GraphQL):
-    def __init__(self, settings: Settings, accounts: Accounts) -> None:
+    def __init__(self, settings: Settings, accounts: Accounts, pokes: Pokes) -> None:
         super().__init__(
             build_schema(settings.production),
             graphql_ide=None if settings.production else "graphiql",
@@ -28,6 +29,7 @@ class GraphQLEndpoint(GraphQL):
         )
         self.settings = settings
         self.accounts = accounts
+        self.pokes = pokes
 
     async def get_context(self, request: HTTPConnection, response: Response) -> Context:
         token = request.cookies.get(self.settings.cookie_name)
@@ -36,6 +38,7 @@ class GraphQLEndpoint(GraphQL):
             response=response if isinstance(response, Response) else None,
             settings=self.settings,
             accounts=self.accounts,
+            pokes=self.pokes,
             session=await find_session(token, self.accounts.expiry),
         )
 

@@ -1,0 +1,1 @@
+"""Letters: the words people write between sessions, with every version kept."""

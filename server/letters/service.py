@@ -1,0 +1,219 @@
+"""Letter rules on top of generic sync: revisions, the body merge, trash and restore."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from tortoise.transactions import in_transaction
+
+from server.auth.models import Account
+from server.auth.sessions import now
+from server.errors import ErrorCode
+from server.letters.kind import LETTER
+from server.letters.merge import merge_bodies
+from server.letters.models import CURRENT_REASONS, LetterRevision, RevisionReason
+from server.sync.changes import Change, KindHooks, Stamp, edited_since, outcome, touch
+from server.sync.models import SyncRecord
+from server.sync.outcomes import Outcome, Rejected, Status
+from server.sync.pokes import Pokes
+
+TRASH_DAYS = 30
+CONFLICT_FIELDS = ("conflictRevisionId", "conflictBody", "conflictTitle")
+
+
+async def body_at(letter_id: uuid.UUID, version: int) -> tuple[str, str]:
+    """The letter's (title, body) as they were at `version`."""
+    revision = (
+        await LetterRevision.filter(
+            letter_id=letter_id, version__lte=version, reason__in=list(CURRENT_REASONS)
+        )
+        .order_by("-version")
+        .first()
+    )
+    return (revision.title, revision.body) if revision else ("", "")
+
+
+async def add_revision(
+    change: Change,
+    record: SyncRecord,
+    reason: RevisionReason,
+    title: str,
+    body: str,
+    revision_id: uuid.UUID | None = None,
+) -> LetterRevision:
+    return await LetterRevision.create(
+        id=revision_id or uuid.uuid4(),
+        letter_id=record.id,
+        owner_id=record.owner_id,
+        version=change.stamp.value,
+        reason=reason,
+        title=title,
+        body=body,
+        device_id=change.device_id,
+    )
+
+
+class LetterHooks(KindHooks):
+    def __init__(self) -> None:
+        self.operations = {
+            "restore": restore,
+            "purge": purge,
+            "restore_revision": restore_revision,
+            "resolve_conflict": resolve_conflict,
+        }
+
+    async def merge(self, change: Change, changes: dict, taken: dict, conflicts: list[str]) -> dict:
+        record = change.record
+        body_lost = False
+        if "body" in conflicts:
+            _title, base_body = await body_at(record.id, change.base)
+            merged = merge_bodies(base_body, record.data.get("body", ""), changes["body"])
+            if merged.clean:
+                conflicts.remove("body")
+                taken["body"] = merged.body
+                change.merged = True
+                if merged.body != changes["body"]:
+                    # Keep the device's own text too, so every word it sent stays findable.
+                    title = changes.get("title", record.data.get("title", ""))
+                    change.notes["client text"] = (title, changes["body"])
+            else:
+                body_lost = True
+        if not body_lost and "title" not in conflicts:
+            return {}
+        # The server's words stay; the device's wait beside them until the person chooses.
+        revision_id = uuid.uuid4()
+        title = changes.get("title", record.data.get("title", ""))
+        body = changes.get("body", taken.get("body", record.data.get("body", "")))
+        change.notes["conflict"] = (revision_id, title, body)
+        return {
+            "conflictRevisionId": str(revision_id),
+            "conflictBody": body,
+            "conflictTitle": title,
+        }
+
+    async def written(self, change: Change, record: SyncRecord, taken: dict, before: dict) -> None:
+        if "client text" in change.notes:
+            await add_revision(change, record, RevisionReason.CLIENT, *change.notes["client text"])
+        if "body" in taken or "title" in taken or not before:
+            reason = RevisionReason.MERGE if change.merged else RevisionReason.EDIT
+            await add_revision(
+                change, record, reason, record.data.get("title", ""), record.data.get("body", "")
+            )
+        if "conflict" in change.notes:
+            revision_id, title, body = change.notes["conflict"]
+            await add_revision(change, record, RevisionReason.CONFLICT, title, body, revision_id)
+
+
+def _require(change: Change) -> SyncRecord:
+    if change.record is None:
+        raise Rejected(ErrorCode.NOT_FOUND, "That letter could not be found.", "recordId")
+    return change.record
+
+
+async def restore(change: Change) -> Outcome:
+    """Bring a letter back from the trash."""
+    record = _require(change)
+    if not record.deleted:
+        return outcome(change, Status.APPLIED, record.version)
+    if not record.data:
+        raise Rejected(ErrorCode.NOT_FOUND, "That letter was deleted for good.", "recordId")
+    version = await touch(change, record, deleted=False, deleted_at=None)
+    return outcome(change, Status.APPLIED, version)
+
+
+async def purge(change: Change) -> Outcome:
+    """Delete a letter in the trash for good: its words and every revision go."""
+    record = _require(change)
+    if not record.deleted:
+        raise Rejected(
+            ErrorCode.NOT_IN_TRASH, "Only a letter in the trash can be deleted for good."
+        )
+    if edited_since(record, change.base):
+        return outcome(
+            change,
+            Status.CONFLICT_KEPT,
+            record.version,
+            code=ErrorCode.EDITED_ELSEWHERE,
+            message="It was changed on another device, so it was kept.",
+        )
+    await erase(change.stamp, record)
+    return outcome(change, Status.APPLIED, record.version)
+
+
+async def erase(stamp: Stamp, record: SyncRecord) -> None:
+    await LetterRevision.filter(letter_id=record.id).delete()
+    record.version = stamp.next()
+    record.data = {}
+    record.field_versions = {}
+    await record.save()
+
+
+async def restore_revision(change: Change) -> Outcome:
+    record = _require(change)
+    fields = change.incoming.fields if isinstance(change.incoming.fields, dict) else {}
+    try:
+        revision_id = uuid.UUID(str(fields.get("revisionId")))
+    except ValueError:
+        raise Rejected(
+            ErrorCode.BAD_INPUT, "Which version should come back?", "revisionId"
+        ) from None
+    revision = await LetterRevision.filter(id=revision_id, letter_id=record.id).first()
+    if revision is None:
+        raise Rejected(
+            ErrorCode.NOT_FOUND, "That version of the letter could not be found.", "revisionId"
+        )
+    version = change.stamp.next()
+    record.data = {**record.data, "title": revision.title, "body": revision.body}
+    record.field_versions = {**record.field_versions, "title": version, "body": version}
+    record.version = version
+    record.deleted = False
+    record.deleted_at = None
+    await record.save()
+    await add_revision(change, record, RevisionReason.RESTORE, revision.title, revision.body)
+    return outcome(change, Status.APPLIED, version)
+
+
+async def resolve_conflict(change: Change) -> Outcome:
+    """The person has seen both versions and chosen; the text aside is no longer shown."""
+    record = _require(change)
+    if not any(name in record.data for name in CONFLICT_FIELDS):
+        return outcome(change, Status.APPLIED, record.version)
+    version = change.stamp.next()
+    record.data = {k: v for k, v in record.data.items() if k not in CONFLICT_FIELDS}
+    record.field_versions = {
+        **record.field_versions,
+        **dict.fromkeys(CONFLICT_FIELDS, version),
+    }
+    record.version = version
+    await record.save()
+    return outcome(change, Status.APPLIED, version)
+
+
+async def purge_expired_trash(pokes: Pokes, days: int = TRASH_DAYS) -> int:
+    """Delete for good every letter that has been in the trash longer than `days`."""
+    cutoff = now() - timedelta(days=days)
+    owners = (
+        await SyncRecord.filter(kind=LETTER.name, deleted=True, deleted_at__lt=cutoff)
+        .distinct()
+        .values_list("owner_id", flat=True)
+    )
+    purged = 0
+    for owner_id in owners:
+        async with in_transaction() as connection:
+            account = await Account.filter(id=owner_id).select_for_update().first()
+            if account is None:
+                continue
+            stamp = Stamp(account.change_counter)
+            expired = await SyncRecord.filter(
+                owner_id=owner_id, kind=LETTER.name, deleted=True, deleted_at__lt=cutoff
+            )
+            for record in (r for r in expired if r.data):
+                await erase(stamp, record)
+                purged += 1
+            if stamp.value != stamp.committed:
+                await Account.filter(id=owner_id).update(change_counter=stamp.value)
+                await pokes.announce(connection, str(owner_id), stamp.value)
+        if stamp.value != stamp.committed:
+            pokes.committed(str(owner_id), stamp.value)
+    return purged

@@ -1,0 +1,1 @@
+"""Break and ending plans: dates in the person's own time zone, and what helps."""

@@ -1,0 +1,1 @@
+"""The sync engine: per-account change counters, pull, push, merge and live pokes."""

@@ -1,0 +1,205 @@
+"""Field rules for synced records. Each rule checks one JSON value and returns it clean.
+
+A rule raises `FieldProblem` with a message for people; the sync service turns it
+into a rejected mutation naming the field.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from server.errors import ErrorCode
+
+
+class FieldProblem(ValueError):
+    def __init__(self, message: str, code: ErrorCode = ErrorCode.BAD_INPUT) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class Rule:
+    nullable: bool = False
+    default: object = None
+
+    def check(self, value: object) -> object:
+        if value is None:
+            if self.nullable:
+                return None
+            raise FieldProblem("This cannot be empty.")
+        return self.clean(value)
+
+    def clean(self, value: object) -> object:
+        raise NotImplementedError
+
+
+@dataclass
+class Text(Rule):
+    max_length: int
+    nullable: bool = False
+    default: object = ""
+
+    def clean(self, value):
+        if not isinstance(value, str):
+            raise FieldProblem("Expected text.")
+        if len(value) > self.max_length:
+            raise FieldProblem(f"Use at most {self.max_length:,} characters.", ErrorCode.TOO_LARGE)
+        if "\x00" in value:
+            raise FieldProblem("The text contains a character that cannot be stored.")
+        return value
+
+
+@dataclass
+class Flag(Rule):
+    default: object = False
+
+    def clean(self, value):
+        if not isinstance(value, bool):
+            raise FieldProblem("Expected true or false.")
+        return value
+
+
+@dataclass
+class Number(Rule):
+    minimum: int
+    maximum: int
+    nullable: bool = False
+    default: object = None
+
+    def clean(self, value):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise FieldProblem("Expected a whole number.")
+        if not self.minimum <= value <= self.maximum:
+            raise FieldProblem(f"Use a number from {self.minimum} to {self.maximum}.")
+        return value
+
+
+@dataclass
+class Choice(Rule):
+    choices: tuple[str, ...]
+    nullable: bool = False
+    default: object = None
+
+    def clean(self, value):
+        if value not in self.choices:
+            raise FieldProblem("Choose one of: " + ", ".join(self.choices) + ".")
+        return value
+
+
+@dataclass
+class TextList(Rule):
+    max_items: int
+    max_length: int
+    default: object = field(default_factory=list)
+
+    def clean(self, value):
+        if not isinstance(value, list):
+            raise FieldProblem("Expected a list.")
+        if len(value) > self.max_items:
+            raise FieldProblem(f"Use at most {self.max_items} items.", ErrorCode.TOO_LARGE)
+        item = Text(self.max_length)
+        return [item.check(entry) for entry in value]
+
+
+@dataclass
+class Moment(Rule):
+    """A client clock reading with its UTC offset; for display only, never for order."""
+
+    nullable: bool = False
+
+    def clean(self, value):
+        if not isinstance(value, str) or len(value) > 40:
+            raise FieldProblem("Expected a date and time.")
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise FieldProblem("Expected an ISO 8601 date and time.") from None
+        if moment.tzinfo is None:
+            raise FieldProblem("The date and time needs its UTC offset.")
+        return value
+
+
+@dataclass
+class LocalDateTime(Rule):
+    """A wall-clock time (no offset), read in the record's IANA time zone."""
+
+    nullable: bool = False
+
+    def clean(self, value):
+        if not isinstance(value, str) or len(value) > 40:
+            raise FieldProblem("Expected a local date and time like 2026-08-04T10:00.")
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise FieldProblem("Expected a local date and time like 2026-08-04T10:00.") from None
+        if moment.tzinfo is not None:
+            raise FieldProblem("Give the local time without an offset; the time zone says where.")
+        return value
+
+
+@dataclass
+class TimeZone(Rule):
+    default: object = "UTC"
+
+    def clean(self, value):
+        if not isinstance(value, str) or not value or len(value) > 64 or value.startswith("/"):
+            raise FieldProblem("Expected an IANA time zone such as Europe/Dublin.")
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise FieldProblem(f"{value!r} is not a known time zone.") from None
+        return value
+
+
+@dataclass
+class Reference(Rule):
+    """The id of another record of this account (checked to be a UUID, not to exist:
+    devices may sync the two records in either order)."""
+
+    nullable: bool = True
+
+    def clean(self, value):
+        try:
+            return str(uuid.UUID(str(value)))
+        except ValueError:
+            raise FieldProblem("Expected a record id.") from None
+
+
+@dataclass
+class Objects(Rule):
+    """A list of small objects, each checked against its own rules."""
+
+    rules: Mapping[str, Rule]
+    max_items: int
+    default: object = field(default_factory=list)
+
+    def clean(self, value):
+        if not isinstance(value, list):
+            raise FieldProblem("Expected a list.")
+        if len(value) > self.max_items:
+            raise FieldProblem(f"Use at most {self.max_items} items.", ErrorCode.TOO_LARGE)
+        return [self._one(entry, index) for index, entry in enumerate(value)]
+
+    def _one(self, entry, index: int) -> dict:
+        if not isinstance(entry, dict):
+            raise FieldProblem(f"Item {index + 1} should be an object.")
+        unknown = set(entry) - set(self.rules)
+        if unknown:
+            raise FieldProblem(
+                f"Item {index + 1} has unknown fields: {', '.join(sorted(unknown))}."
+            )
+        cleaned = {}
+        for name, rule in self.rules.items():
+            try:
+                cleaned[name] = rule.check(entry.get(name, default_of(rule)))
+            except FieldProblem as problem:
+                raise FieldProblem(f"Item {index + 1}, {name}: {problem}", problem.code) from None
+        return cleaned
+
+
+def default_of(rule: Rule) -> object:
+    default = rule.default
+    return list(default) if isinstance(default, list) else default

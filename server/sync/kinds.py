@@ -1,0 +1,56 @@
+"""What a kind of synced record is: its fields, their rules, and its cross-field checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from server.errors import ErrorCode
+from server.sync.fields import FieldProblem, Rule, default_of
+
+
+class RecordProblem(FieldProblem):
+    """A field value that is fine alone but not with the rest of the record."""
+
+    def __init__(
+        self, field_name: str, message: str, code: ErrorCode = ErrorCode.BAD_INPUT
+    ) -> None:
+        super().__init__(message, code)
+        self.field = field_name
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    # Fields a device may write.
+    rules: Mapping[str, Rule]
+    # Fields only the server writes; devices read them in pulls.
+    server_fields: frozenset[str] = frozenset()
+    # Operations beyond upsert and delete, handled by the kind's own domain.
+    extra_operations: frozenset[str] = frozenset()
+    check_record: Callable[[dict], None] | None = field(default=None)
+
+    def defaults(self) -> dict:
+        return {name: default_of(rule) for name, rule in self.rules.items()}
+
+    def clean_changes(self, changes: object) -> dict:
+        """Check each changed field alone; raises RecordProblem naming the field."""
+        if not isinstance(changes, dict):
+            raise RecordProblem("fields", "Expected an object of changed fields.")
+        cleaned = {}
+        for name, value in changes.items():
+            rule = self.rules.get(name)
+            if rule is None:
+                code = (
+                    ErrorCode.BAD_INPUT if name in self.server_fields else ErrorCode.UNKNOWN_FIELD
+                )
+                raise RecordProblem(name, f"{name!r} cannot be set on a {self.name}.", code)
+            try:
+                cleaned[name] = rule.check(value)
+            except FieldProblem as problem:
+                raise RecordProblem(name, str(problem), problem.code) from None
+        return cleaned
+
+    def check_whole(self, data: dict) -> None:
+        if self.check_record is not None:
+            self.check_record(data)

@@ -1,0 +1,106 @@
+"""Live pokes: "account A is now at version V", with no data in them.
+
+On PostgreSQL a poke is a NOTIFY sent inside the write transaction, so it goes out
+only if the write commits, and every server process LISTENing hears it. On SQLite
+(one process) pokes go straight to this process's subscribers after the commit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+from server.db import is_sqlite
+
+CHANNEL = "between_changes"
+log = logging.getLogger("between.pokes")
+
+
+class Pokes:
+    def __init__(self, database_url: str) -> None:
+        self.shared = not is_sqlite(database_url)
+        # asyncpg takes the same URL as Tortoise, without Tortoise's own options.
+        self._dsn = urlunsplit(urlsplit(database_url)._replace(query=""))
+        self._subscribers: dict[str, set[asyncio.Queue]] = defaultdict(set)
+        self._listener: asyncpg.Connection | None = None
+        self._reconnect: asyncio.Task | None = None
+        self._closing = False
+
+    async def start(self) -> None:
+        if self.shared:
+            await self._listen()
+
+    async def _listen(self) -> None:
+        connection = await asyncpg.connect(self._dsn)
+        await connection.add_listener(CHANNEL, self._heard)
+        connection.add_termination_listener(self._lost)
+        self._listener = connection
+
+    def _lost(self, _connection) -> None:
+        if not self._closing:
+            self._reconnect = asyncio.get_running_loop().create_task(self._listen_again())
+
+    async def _listen_again(self) -> None:
+        delay = 0.5
+        while not self._closing:
+            try:
+                await self._listen()
+            except (OSError, asyncpg.PostgresError):
+                log.warning("Lost the pokes listener; retrying in %.1fs", delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30)
+            else:
+                # Anything missed while away: subscribers pull on every poke, so one
+                # poke to everyone here catches them up.
+                for account_id in list(self._subscribers):
+                    self._deliver(account_id, -1)
+                return
+
+    async def stop(self) -> None:
+        self._closing = True
+        if self._reconnect is not None:
+            self._reconnect.cancel()
+        if self._listener is not None:
+            with contextlib.suppress(Exception):
+                await self._listener.close()
+
+    def _heard(self, _connection, _pid, _channel, payload: str) -> None:
+        account_id, _, version = payload.partition(":")
+        if version.isdigit():
+            self._deliver(account_id, int(version))
+
+    async def announce(self, connection, account_id: str, version: int) -> None:
+        """Call inside the write transaction."""
+        if self.shared:
+            await connection.execute_query(
+                "SELECT pg_notify($1, $2)", [CHANNEL, f"{account_id}:{version}"]
+            )
+
+    def committed(self, account_id: str, version: int) -> None:
+        """Call after the write transaction commits."""
+        if not self.shared:
+            self._deliver(account_id, version)
+
+    def _deliver(self, account_id: str, version: int) -> None:
+        for queue in self._subscribers.get(account_id, ()):
+            # Only the newest poke matters: a slow subscriber gets the latest version.
+            if queue.full():
+                queue.get_nowait()
+            queue.put_nowait(version)
+
+    async def subscribe(self, account_id: str) -> AsyncIterator[int]:
+        queue: asyncio.Queue[int] = asyncio.Queue(maxsize=1)
+        self._subscribers[account_id].add(queue)
+        try:
+            while True:
+                yield await queue.get()
+        finally:
+            self._subscribers[account_id].discard(queue)
+            if not self._subscribers[account_id]:
+                del self._subscribers[account_id]

@@ -1,0 +1,179 @@
+"""GraphQL for sync: `pull`, `push` and the `changes` subscription."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from server.auth.models import Account
+from server.graphql.context import Context
+from server.sync import service
+from server.sync.models import SyncRecord as RecordModel
+from server.sync.outcomes import Incoming, Outcome, Status
+
+
+@strawberry.enum(description="What the server did with one pushed mutation.")
+class MutationStatus(Enum):
+    APPLIED = Status.APPLIED.value
+    MERGED = Status.MERGED.value
+    CONFLICT_KEPT = Status.CONFLICT_KEPT.value
+    REJECTED = Status.REJECTED.value
+    DUPLICATE = Status.DUPLICATE.value
+
+
+@strawberry.type(description="One synced record as the server has it now.")
+class SyncRecord:
+    id: strawberry.ID
+    kind: str
+    version: int
+    deleted: bool
+    deleted_at: datetime | None
+    fields: JSON = strawberry.field(description="Every field of the record, by name.")
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_model(cls, record: RecordModel) -> SyncRecord:
+        return cls(
+            id=strawberry.ID(str(record.id)),
+            kind=record.kind,
+            version=record.version,
+            deleted=record.deleted,
+            deleted_at=record.deleted_at,
+            fields=record.data,
+            created_at=record.created_at,
+            updated_at=record.updated_at,
+        )
+
+
+@strawberry.type
+class PullResult:
+    records: list[SyncRecord]
+    cursor: str = strawberry.field(description="Pass back to get the changes after these.")
+    has_more: bool
+    last_mutation_id: int | None = strawberry.field(
+        description="The last mutation accepted from `deviceId`, when it was given."
+    )
+    server_version: int
+
+
+@strawberry.input(description="One change from a device's outbox.")
+class SyncMutationInput:
+    mutation_id: int = strawberry.field(description="Increases with every mutation a device sends.")
+    kind: str = strawberry.field(description="letter, plan, toolkit_box, toolkit_item, …")
+    op: str = strawberry.field(description="upsert or delete, or a kind's own operation.")
+    record_id: str
+    base_version: int | None = strawberry.field(
+        default=None, description="The record's version this change was made on; null if new."
+    )
+    fields: JSON | None = strawberry.field(default=None, description="The changed fields only.")
+
+
+@strawberry.type
+class MutationResult:
+    mutation_id: int
+    record_id: str
+    status: MutationStatus
+    version: int | None
+    code: str | None
+    message: str | None
+    field: str | None
+    conflict_fields: list[str] = strawberry.field(
+        description="Fields where the server's value stayed; the device keeps its own aside."
+    )
+
+    @classmethod
+    def from_outcome(cls, outcome: Outcome) -> MutationResult:
+        return cls(
+            mutation_id=outcome.mutation_id,
+            record_id=outcome.record_id,
+            status=MutationStatus(outcome.status.value),
+            version=outcome.version,
+            code=outcome.code,
+            message=outcome.message,
+            field=outcome.field_name,
+            conflict_fields=outcome.conflict_fields,
+        )
+
+
+@strawberry.type
+class PushResult:
+    results: list[MutationResult]
+    last_mutation_id: int
+    server_version: int
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Records changed after `cursor`, oldest change first.")
+    async def pull(
+        self,
+        info: Info[Context, None],
+        cursor: str | None = None,
+        limit: int | None = None,
+        device_id: str | None = None,
+    ) -> PullResult:
+        account = info.context.require_account()
+        page = await service.pull(account.id, cursor, limit, device_id)
+        return PullResult(
+            records=[SyncRecord.from_model(r) for r in page.records],
+            cursor=page.cursor,
+            has_more=page.has_more,
+            last_mutation_id=page.last_mutation_id,
+            server_version=page.server_version,
+        )
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Send a device's outbox. Safe to repeat.")
+    async def push(
+        self, info: Info[Context, None], device_id: str, mutations: list[SyncMutationInput]
+    ) -> PushResult:
+        ctx = info.context
+        account = ctx.require_account()
+        pushed = await service.push(
+            account.id,
+            device_id,
+            [
+                Incoming(
+                    mutation_id=m.mutation_id,
+                    kind=m.kind,
+                    op=m.op,
+                    record_id=m.record_id,
+                    base_version=m.base_version,
+                    fields={} if m.fields is None else m.fields,
+                )
+                for m in mutations
+            ],
+            ctx.pokes,
+        )
+        return PushResult(
+            results=[MutationResult.from_outcome(o) for o in pushed.outcomes],
+            last_mutation_id=pushed.last_mutation_id,
+            server_version=pushed.server_version,
+        )
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description="The account's version now, then again whenever it changes. No data: pull."
+    )
+    async def changes(self, info: Info[Context, None]) -> AsyncGenerator[int, None]:
+        ctx = info.context
+        account_id = ctx.require_account().id
+
+        async def current() -> int:
+            return (
+                await Account.filter(id=account_id).values_list("change_counter", flat=True).first()
+            ) or 0
+
+        yield await current()
+        async for version in ctx.pokes.subscribe(str(account_id)):
+            yield version if version >= 0 else await current()

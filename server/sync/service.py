@@ -1,0 +1,330 @@
+"""Pull and push, as DESIGN.md's sync protocol describes.
+
+Every push is one transaction that first locks the account's counter row. Each
+record change inside it takes the next number, so versions are gapless and ordered
+per account, and a pull (`version > cursor`) can never skip a change that commits
+late. Mutations a device already sent are acknowledged and not applied again; a
+rejected mutation still moves the device's position forward, so one bad mutation
+never blocks the rest.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import uuid
+from dataclasses import dataclass
+
+from tortoise.transactions import in_transaction
+
+from server.auth.models import Account
+from server.auth.sessions import now
+from server.errors import AppError, ErrorCode
+from server.sync.changes import Change, Handler, Stamp, changed_since, edited_since, outcome
+from server.sync.kinds import RecordProblem
+from server.sync.models import SyncDevice, SyncRecord
+from server.sync.outcomes import Incoming, Outcome, Rejected, Status
+from server.sync.pokes import Pokes
+from server.sync.registry import KINDS, hooks_for
+
+MAX_MUTATIONS = 500
+MAX_PULL = 1000
+DEFAULT_PULL = 200
+DEVICE_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+CURSOR = re.compile(r"v(\d{1,18})")
+
+
+def cursor_of(version: int) -> str:
+    return f"v{version}"
+
+
+def parse_cursor(cursor: str | None) -> int:
+    if cursor is None or cursor == "":
+        return 0
+    match = CURSOR.fullmatch(cursor)
+    if not match:
+        raise AppError(ErrorCode.BAD_CURSOR, "That sync position is not one this server gave.")
+    return int(match.group(1))
+
+
+def valid_device_id(device_id: str) -> str:
+    if not DEVICE_ID.fullmatch(device_id or ""):
+        raise AppError(
+            ErrorCode.BAD_INPUT,
+            "A device id is 8 to 64 letters, digits, dashes or underscores.",
+            field="deviceId",
+        )
+    return device_id
+
+
+@dataclass(frozen=True)
+class Page:
+    records: list[SyncRecord]
+    cursor: str
+    has_more: bool
+    last_mutation_id: int | None
+    server_version: int
+
+
+async def pull(
+    account_id: uuid.UUID, cursor: str | None, limit: int | None, device_id: str | None
+) -> Page:
+    after = parse_cursor(cursor)
+    limit = DEFAULT_PULL if limit is None else limit
+    if not 1 <= limit <= MAX_PULL:
+        raise AppError(
+            ErrorCode.BAD_INPUT, f"Pull 1 to {MAX_PULL} records at a time.", field="limit"
+        )
+    counter = await Account.filter(id=account_id).values_list("change_counter", flat=True).first()
+    if counter is None:
+        raise AppError(ErrorCode.UNAUTHENTICATED, "Please sign in first.")
+    if after > counter:
+        raise AppError(
+            ErrorCode.CURSOR_AHEAD,
+            "This device is ahead of the server; it needs a fresh sync.",
+            field="cursor",
+        )
+    records = []
+    if after < counter:
+        records = (
+            await SyncRecord.filter(owner_id=account_id, version__gt=after)
+            .order_by("version")
+            .limit(limit + 1)
+        )
+    has_more = len(records) > limit
+    records = records[:limit]
+    last_mutation_id = None
+    if device_id is not None:
+        last_mutation_id = (
+            await SyncDevice.filter(account_id=account_id, device_id=valid_device_id(device_id))
+            .values_list("last_mutation_id", flat=True)
+            .first()
+        ) or 0
+    return Page(
+        records=records,
+        cursor=cursor_of(records[-1].version if records else after),
+        has_more=has_more,
+        last_mutation_id=last_mutation_id,
+        server_version=counter,
+    )
+
+
+@dataclass(frozen=True)
+class Pushed:
+    outcomes: list[Outcome]
+    last_mutation_id: int
+    server_version: int
+
+
+async def push(
+    account_id: uuid.UUID, device_id: str, mutations: list[Incoming], pokes: Pokes
+) -> Pushed:
+    device_id = valid_device_id(device_id)
+    if len(mutations) > MAX_MUTATIONS:
+        raise AppError(
+            ErrorCode.TOO_LARGE,
+            f"Push at most {MAX_MUTATIONS} changes at a time.",
+            field="mutations",
+        )
+    ids = [m.mutation_id for m in mutations]
+    if any(i < 1 for i in ids) or any(b <= a for a, b in itertools.pairwise(ids)):
+        raise AppError(
+            ErrorCode.OUT_OF_ORDER,
+            "Mutation ids must be positive and strictly increasing within a push.",
+            field="mutations",
+        )
+    async with in_transaction() as connection:
+        # Locking the counter row orders every writer of this account behind us.
+        account = await Account.filter(id=account_id).select_for_update().first()
+        if account is None:
+            raise AppError(ErrorCode.UNAUTHENTICATED, "Please sign in first.")
+        device = await SyncDevice.filter(account_id=account_id, device_id=device_id).first()
+        if device is None:
+            device = await SyncDevice.create(account_id=account_id, device_id=device_id)
+        stamp = Stamp(account.change_counter)
+        outcomes = []
+        for incoming in mutations:
+            if incoming.mutation_id <= device.last_mutation_id:
+                outcomes.append(Outcome(incoming.mutation_id, incoming.record_id, Status.DUPLICATE))
+                continue
+            outcomes.append(await _apply(connection, account_id, device_id, incoming, stamp))
+            device.last_mutation_id = incoming.mutation_id
+        if stamp.value != stamp.committed:
+            await Account.filter(id=account_id).update(change_counter=stamp.value)
+            await pokes.announce(connection, str(account_id), stamp.value)
+        if mutations:
+            await device.save(update_fields=["last_mutation_id", "updated_at"])
+    if stamp.value != stamp.committed:
+        pokes.committed(str(account_id), stamp.value)
+    return Pushed(outcomes, device.last_mutation_id, stamp.value)
+
+
+async def _apply(connection, account_id, device_id, incoming: Incoming, stamp: Stamp) -> Outcome:
+    try:
+        change = await _prepare(connection, account_id, device_id, incoming, stamp)
+        handler = _handler(change)
+        return await handler(change)
+    except Rejected as rejected:
+        return Outcome(
+            incoming.mutation_id,
+            incoming.record_id,
+            Status.REJECTED,
+            code=rejected.code,
+            message=rejected.message,
+            field_name=rejected.field_name,
+        )
+    except RecordProblem as problem:
+        return Outcome(
+            incoming.mutation_id,
+            incoming.record_id,
+            Status.REJECTED,
+            code=problem.code,
+            message=str(problem),
+            field_name=problem.field,
+        )
+
+
+async def _prepare(connection, account_id, device_id, incoming: Incoming, stamp: Stamp) -> Change:
+    kind = KINDS.get(incoming.kind)
+    if kind is None:
+        raise Rejected(
+            ErrorCode.UNKNOWN_KIND, f"This server does not know records of kind {incoming.kind!r}."
+        )
+    if incoming.op not in ("upsert", "delete") and incoming.op not in kind.extra_operations:
+        raise Rejected(
+            ErrorCode.UNKNOWN_OPERATION, f"{incoming.op!r} is not something a {kind.name} can do."
+        )
+    try:
+        record_id = uuid.UUID(incoming.record_id)
+    except ValueError:
+        raise Rejected(ErrorCode.BAD_INPUT, "That is not a valid record id.", "recordId") from None
+    base = incoming.base_version
+    if base is not None and (base < 0 or base > stamp.committed):
+        raise Rejected(
+            ErrorCode.BASE_FROM_FUTURE,
+            "This change is based on a version the server has not made yet.",
+        )
+    record = await SyncRecord.filter(id=record_id).first()
+    if record is not None and record.owner_id != account_id:
+        # Someone else's record looks exactly like a missing one.
+        raise Rejected(ErrorCode.NOT_FOUND, "That record could not be found.", "recordId")
+    if record is not None and record.kind != kind.name:
+        raise Rejected(
+            ErrorCode.BAD_INPUT, "That id belongs to a different kind of record.", "recordId"
+        )
+    if record is None and base is not None:
+        raise Rejected(
+            ErrorCode.UNKNOWN_BASE, "This change is based on a record the server never had."
+        )
+    if record is not None:
+        if base is None:
+            # A device that created the record offline and never heard back.
+            base = record.created_version
+        elif base < record.created_version:
+            raise Rejected(
+                ErrorCode.UNKNOWN_BASE, "This change is based on a version the record never had."
+            )
+    return Change(
+        connection=connection,
+        account_id=account_id,
+        device_id=device_id,
+        incoming=incoming,
+        kind=kind,
+        record_id=record_id,
+        record=record,
+        base=base or 0,
+        stamp=stamp,
+    )
+
+
+def _handler(change: Change) -> Handler:
+    op = change.incoming.op
+    if op == "upsert":
+        return upsert
+    if op == "delete":
+        return delete
+    return hooks_for(change.kind).operations[op]
+
+
+async def upsert(change: Change) -> Outcome:
+    kind = change.kind
+    changes = kind.clean_changes(change.incoming.fields)
+    hooks = hooks_for(kind)
+    record = change.record
+    if record is None:
+        data = {**kind.defaults(), **changes}
+        kind.check_whole(data)
+        version = change.stamp.next()
+        record = await SyncRecord.create(
+            id=change.record_id,
+            owner_id=change.account_id,
+            kind=kind.name,
+            version=version,
+            created_version=version,
+            data=data,
+            field_versions=dict.fromkeys(data, version),
+        )
+        await hooks.written(change, record, data, {})
+        return outcome(change, Status.APPLIED, version)
+
+    before = dict(record.data)
+    current = {**kind.defaults(), **before}
+    taken: dict = {}
+    conflicts: list[str] = []
+    for name, value in changes.items():
+        if current.get(name) == value:
+            continue
+        if changed_since(record, name, change.base):
+            conflicts.append(name)
+        else:
+            taken[name] = value
+    server_updates = await hooks.merge(change, changes, taken, conflicts)
+    resurrect = record.deleted
+    if not taken and not server_updates and not resurrect:
+        status = Status.CONFLICT_KEPT if conflicts else Status.APPLIED
+        return outcome(change, status, record.version, conflict_fields=conflicts)
+    data = {**current, **taken}
+    kind.check_whole(data)
+    data.update(server_updates)
+    version = change.stamp.next()
+    record.data = {k: v for k, v in data.items() if v is not None or k in kind.rules}
+    record.field_versions = {
+        **record.field_versions,
+        **dict.fromkeys([*taken, *server_updates], version),
+    }
+    merged_elsewhere = record.version > change.base
+    record.version = version
+    record.deleted = False
+    record.deleted_at = None
+    await record.save()
+    await hooks.written(change, record, taken, before)
+    if conflicts:
+        return outcome(change, Status.CONFLICT_KEPT, version, conflict_fields=conflicts)
+    status = Status.MERGED if merged_elsewhere or change.merged else Status.APPLIED
+    return outcome(change, status, version)
+
+
+async def delete(change: Change) -> Outcome:
+    record = change.record
+    if record is None:
+        raise Rejected(ErrorCode.NOT_FOUND, "That record could not be found.", "recordId")
+    if record.deleted:
+        return outcome(change, Status.APPLIED, record.version)
+    if edited_since(record, change.base):
+        # An edit beats a delete: the device never saw the newer words.
+        return outcome(
+            change,
+            Status.CONFLICT_KEPT,
+            record.version,
+            code=ErrorCode.EDITED_ELSEWHERE,
+            message="It was changed on another device, so it was kept.",
+        )
+    await mark_deleted(change, record)
+    return outcome(change, Status.APPLIED, record.version)
+
+
+async def mark_deleted(change: Change, record: SyncRecord) -> None:
+    record.version = change.stamp.next()
+    record.deleted = True
+    record.deleted_at = now()
+    await record.save()

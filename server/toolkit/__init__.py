@@ -1,0 +1,1 @@
+"""The soothing toolkit: boxes of real objects, their uses, and words to carry."""
