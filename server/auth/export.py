@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from server.auth.models import Account, RecoveryCode, Session
-
-
-def _when(value) -> str | None:
-    return value.isoformat() if value else None
+from server.clock import iso
 
 
 async def account_export(account: Account) -> dict:
@@ -18,20 +15,20 @@ async def account_export(account: Account) -> dict:
             "username": account.username,
             "displayName": account.display_name,
             "role": account.role.value,
-            "createdAt": _when(account.created_at),
-            "updatedAt": _when(account.updated_at),
+            "createdAt": iso(account.created_at),
+            "updatedAt": iso(account.updated_at),
         },
         "sessions": [
             {
                 "id": str(s.id),
                 "deviceLabel": s.device_label,
-                "createdAt": _when(s.created_at),
-                "lastSeenAt": _when(s.last_seen_at),
-                "expiresAt": _when(s.expires_at),
+                "createdAt": iso(s.created_at),
+                "lastSeenAt": iso(s.last_seen_at),
+                "expiresAt": iso(s.expires_at),
             }
             for s in sessions
         ],
         "recoveryCodes": [
-            {"createdAt": _when(c.created_at), "usedAt": _when(c.used_at)} for c in codes
+            {"createdAt": iso(c.created_at), "usedAt": iso(c.used_at)} for c in codes
         ],
     }

@@ -6,9 +6,10 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from server.auth.models import Account, Session
+from server.clock import now
 
 # last_seen_at is refreshed at most this often, so reads do not turn into writes.
 TOUCH_INTERVAL = timedelta(minutes=5)
@@ -20,10 +21,6 @@ def new_token() -> str:
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)

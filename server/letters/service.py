@@ -8,7 +8,7 @@ from datetime import timedelta
 from tortoise.transactions import in_transaction
 
 from server.auth.models import Account
-from server.auth.sessions import now
+from server.clock import now
 from server.errors import ErrorCode
 from server.letters.kind import LETTER
 from server.letters.merge import merge_bodies

@@ -171,7 +171,7 @@ class Subscription:
 
         async def current() -> int:
             return (
-                await Account.filter(id=account_id).values_list("change_counter", flat=True).first()
+                await Account.filter(id=account_id).first().values_list("change_counter", flat=True)
             ) or 0
 
         yield await current()

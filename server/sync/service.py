@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from tortoise.transactions import in_transaction
 
 from server.auth.models import Account
-from server.auth.sessions import now
+from server.clock import now
 from server.errors import AppError, ErrorCode
 from server.sync.changes import Change, Handler, Stamp, changed_since, edited_since, outcome
 from server.sync.kinds import RecordProblem
@@ -75,7 +75,7 @@ async def pull(
         raise AppError(
             ErrorCode.BAD_INPUT, f"Pull 1 to {MAX_PULL} records at a time.", field="limit"
         )
-    counter = await Account.filter(id=account_id).values_list("change_counter", flat=True).first()
+    counter = await Account.filter(id=account_id).first().values_list("change_counter", flat=True)
     if counter is None:
         raise AppError(ErrorCode.UNAUTHENTICATED, "Please sign in first.")
     if after > counter:
@@ -97,8 +97,8 @@ async def pull(
     if device_id is not None:
         last_mutation_id = (
             await SyncDevice.filter(account_id=account_id, device_id=valid_device_id(device_id))
-            .values_list("last_mutation_id", flat=True)
             .first()
+            .values_list("last_mutation_id", flat=True)
         ) or 0
     return Page(
         records=records,

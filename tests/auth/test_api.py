@@ -266,7 +266,7 @@ async def test_password_hash_is_upgraded_on_sign_in_when_parameters_change(clien
 async def test_idle_and_absolute_expiry_sign_the_device_out(client, other_client):
     from datetime import timedelta
 
-    from server.auth.sessions import now
+    from server.clock import now
 
     await register(client, username="robin")
     await register(other_client, username="alex")
@@ -284,7 +284,7 @@ async def test_idle_and_absolute_expiry_sign_the_device_out(client, other_client
 async def test_a_used_session_stays_alive_past_the_idle_time(client):
     from datetime import timedelta
 
-    from server.auth.sessions import now
+    from server.clock import now
 
     await register(client)
     await Session.all().update(last_seen_at=now() - timedelta(days=29))

@@ -1,0 +1,183 @@
+"""Bad pushes and pulls: a typed error each time, nothing lost, and the queue moves on."""
+
+from __future__ import annotations
+
+import pytest
+
+from server.letters.kind import MAX_BODY
+from tests.conftest import row_counts
+from tests.graphql_client import error_code, gql, register
+from tests.sync_client import PULL, mutation, new_id, pull_all, pull_page, push, push_raw
+
+PHONE = "phone-0001"
+
+
+@pytest.fixture
+async def robin(client):
+    await register(client)
+    return client
+
+
+async def rejected(client, *args, **kwargs) -> dict:
+    """Push one bad mutation after a good one; the good one lands, the bad one is refused,
+    and the device's position moves past both."""
+    good = new_id()
+    result = await push(
+        client, PHONE, [mutation(1, good, {"body": "kept"}), mutation(2, *args, **kwargs)]
+    )
+    assert result["results"][0]["status"] == "APPLIED"
+    assert result["lastMutationId"] == 2
+    outcome = result["results"][1]
+    assert outcome["status"] == "REJECTED", outcome
+    assert outcome["message"]
+    records, _ = await pull_all(client)
+    assert records[good]["fields"]["body"] == "kept"
+    return outcome
+
+
+PLAN = {"timeZone": "Europe/London", "lastSessionBefore": "2026-03-27T10:00"}
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "code", "field"),
+    [
+        ((new_id(), {"body": "x" * (MAX_BODY + 1)}), {}, "TOO_LARGE", "body"),
+        ((new_id(), {"body": 42}), {}, "BAD_INPUT", "body"),
+        ((new_id(), "not an object"), {}, "BAD_INPUT", "fields"),
+        ((new_id(), {"mood": "low"}), {}, "UNKNOWN_FIELD", "mood"),
+        ((new_id(), {"conflictBody": "sneaky"}), {}, "BAD_INPUT", "conflictBody"),
+        ((new_id(), {"state": "sent"}), {}, "BAD_INPUT", "state"),
+        ((new_id(), {"tags": ["a"] * 31}), {}, "TOO_LARGE", "tags"),
+        ((new_id(), {"clientEditedAt": "yesterday"}), {}, "BAD_INPUT", "clientEditedAt"),
+        ((new_id(), {"clientEditedAt": "2026-01-01T10:00"}), {}, "BAD_INPUT", "clientEditedAt"),
+        ((new_id(), {}), {"kind": "diary"}, "UNKNOWN_KIND", None),
+        ((new_id(), {}), {"op": "explode"}, "UNKNOWN_OPERATION", None),
+        (("not-a-uuid", {"body": "x"}), {}, "BAD_INPUT", "recordId"),
+        ((new_id(), {"body": "x"}), {"base": 999}, "BASE_FROM_FUTURE", None),
+        ((new_id(), {"body": "x"}), {"base": 0}, "UNKNOWN_BASE", None),
+        ((new_id(), {}), {"op": "delete"}, "NOT_FOUND", "recordId"),
+        (
+            (new_id(), {**PLAN, "timeZone": "Mars/Olympus"}),
+            {"kind": "plan"},
+            "BAD_INPUT",
+            "timeZone",
+        ),
+        (
+            (new_id(), {**PLAN, "timeZone": "../../etc/passwd"}),
+            {"kind": "plan"},
+            "BAD_INPUT",
+            "timeZone",
+        ),
+        (
+            (new_id(), {**PLAN, "lastSessionBefore": "2026-02-30T10:00"}),
+            {"kind": "plan"},
+            "BAD_INPUT",
+            "lastSessionBefore",
+        ),
+        (
+            (new_id(), {**PLAN, "lastSessionBefore": "2026-03-27T10:00+01:00"}),
+            {"kind": "plan"},
+            "BAD_INPUT",
+            "lastSessionBefore",
+        ),
+        (
+            (new_id(), {**PLAN, "firstSessionAfter": "2026-03-20T10:00"}),
+            {"kind": "plan"},
+            "BAD_INPUT",
+            "firstSessionAfter",
+        ),
+        (
+            (new_id(), {"distressBefore": 11}),
+            {"kind": "toolkit_use"},
+            "BAD_INPUT",
+            "distressBefore",
+        ),
+        ((new_id(), {"sense": "sixth"}), {"kind": "toolkit_item"}, "BAD_INPUT", "sense"),
+    ],
+)
+async def test_a_bad_mutation_is_rejected_alone(robin, args, kwargs, code, field):
+    outcome = await rejected(robin, *args, **kwargs)
+    assert outcome["code"] == code
+    assert outcome["field"] == field
+
+
+async def test_a_version_from_before_the_record_existed_is_refused(robin):
+    first, second = new_id(), new_id()
+    await push(
+        robin, PHONE, [mutation(1, first, {"body": "a"}), mutation(2, second, {"body": "b"})]
+    )
+    result = await push(robin, PHONE, [mutation(3, second, {"body": "c"}, base=1)])
+    assert result["results"][0]["code"] == "UNKNOWN_BASE"
+
+
+async def test_someone_elses_record_is_invisible_and_untouched(robin, other_client):
+    await register(other_client, username="alex")
+    theirs = new_id()
+    await push(other_client, "alex-device-1", [mutation(1, theirs, {"body": "alex's words"})])
+    for op, fields in (("upsert", {"body": "overwritten"}), ("delete", None), ("purge", None)):
+        result = await push(robin, PHONE, [mutation(1, theirs, fields, op=op, base=None)])
+        assert result["results"][0]["code"] in ("NOT_FOUND",), result
+        await gql(robin, "mutation { signOut }")
+        await register(robin, username=f"robin-{op}")
+    records, _ = await pull_all(other_client)
+    assert records[theirs]["fields"]["body"] == "alex's words"
+    assert not records[theirs]["deleted"]
+    mine, _ = await pull_all(robin)
+    assert theirs not in mine
+    revisions = await gql(
+        robin, "query($id: ID!) { letterRevisions(letterId: $id) { body } }", {"id": theirs}
+    )
+    assert error_code(revisions) == "NOT_FOUND"
+
+
+@pytest.mark.parametrize("ids", [[2, 1], [1, 1], [0, 1], [-5]])
+async def test_out_of_order_mutation_ids_refuse_the_whole_push(robin, ids):
+    before = await row_counts()
+    result = await push_raw(robin, PHONE, [mutation(i, new_id(), {"body": "x"}) for i in ids])
+    assert error_code(result) == "OUT_OF_ORDER"
+    assert await row_counts() == before
+
+
+async def test_too_many_mutations_in_one_push(robin):
+    result = await push_raw(robin, PHONE, [mutation(i, new_id(), {}) for i in range(1, 502)])
+    assert error_code(result) == "TOO_LARGE"
+
+
+@pytest.mark.parametrize("device", ["", "short", "x" * 65, "has spaces in it", "ünïcode-device"])
+async def test_bad_device_ids(robin, device):
+    result = await push_raw(robin, device, [mutation(1, new_id(), {"body": "x"})])
+    assert error_code(result) == "BAD_INPUT"
+    assert result["errors"][0]["extensions"]["field"] == "deviceId"
+
+
+@pytest.mark.parametrize("cursor", ["v", "12", "v-1", "vabc", "v1.5", "x" * 500])
+async def test_malformed_cursors(robin, cursor):
+    result = await gql(robin, PULL, {"cursor": cursor})
+    assert error_code(result) == "BAD_CURSOR"
+
+
+async def test_a_cursor_ahead_of_the_server(robin):
+    await push(robin, PHONE, [mutation(1, new_id(), {"body": "x"})])
+    assert (await pull_page(robin, "v1"))["records"] == []
+    assert error_code(await gql(robin, PULL, {"cursor": "v2"})) == "CURSOR_AHEAD"
+
+
+@pytest.mark.parametrize("limit", [0, -1, 1001])
+async def test_pull_limits(robin, limit):
+    assert error_code(await gql(robin, PULL, {"limit": limit})) == "BAD_INPUT"
+
+
+async def test_sync_needs_a_session(client):
+    assert error_code(await gql(client, PULL)) == "UNAUTHENTICATED"
+    result = await push_raw(client, PHONE, [mutation(1, new_id(), {"body": "x"})])
+    assert error_code(result) == "UNAUTHENTICATED"
+
+
+async def test_wrong_graphql_types_in_a_push(robin):
+    result = await gql(
+        robin,
+        'mutation($m: [SyncMutationInput!]!) { push(deviceId: "phone-0001", mutations: $m) '
+        "{ lastMutationId } }",
+        {"m": [{"mutationId": "one", "kind": "letter", "op": "upsert", "recordId": new_id()}]},
+    )
+    assert error_code(result) == "BAD_REQUEST"

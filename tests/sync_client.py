@@ -1,0 +1,90 @@
+"""Push and pull over the real GraphQL endpoint, for tests."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+
+from tests.graphql_client import gql
+
+PUSH = """
+mutation Push($device: String!, $mutations: [SyncMutationInput!]!) {
+  push(deviceId: $device, mutations: $mutations) {
+    lastMutationId serverVersion
+    results { mutationId recordId status version code message field conflictFields }
+  }
+}
+"""
+PULL = """
+query Pull($cursor: String, $limit: Int, $device: String) {
+  pull(cursor: $cursor, limit: $limit, deviceId: $device) {
+    cursor hasMore lastMutationId serverVersion
+    records { id kind version deleted deletedAt fields }
+  }
+}
+"""
+REVISIONS = """
+query Revisions($id: ID!) { letterRevisions(letterId: $id) { id version reason title body } }
+"""
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def mutation(
+    mutation_id: int,
+    record_id: str,
+    fields: dict | None = None,
+    *,
+    kind: str = "letter",
+    op: str = "upsert",
+    base: int | None = None,
+) -> dict:
+    return {
+        "mutationId": mutation_id,
+        "kind": kind,
+        "op": op,
+        "recordId": record_id,
+        "baseVersion": base,
+        "fields": fields,
+    }
+
+
+async def push_raw(client: httpx.AsyncClient, device: str, mutations: list[dict]) -> dict:
+    return await gql(client, PUSH, {"device": device, "mutations": mutations})
+
+
+async def push(client: httpx.AsyncClient, device: str, mutations: list[dict]) -> dict:
+    result = await push_raw(client, device, mutations)
+    assert "errors" not in result, result
+    return result["data"]["push"]
+
+
+async def push_one(client, device: str, *args, **kwargs) -> dict:
+    return (await push(client, device, [mutation(*args, **kwargs)]))["results"][0]
+
+
+async def pull_page(client, cursor=None, limit=None, device=None) -> dict:
+    result = await gql(client, PULL, {"cursor": cursor, "limit": limit, "device": device})
+    assert "errors" not in result, result
+    return result["data"]["pull"]
+
+
+async def pull_all(client, cursor=None, limit=None) -> tuple[dict[str, dict], str]:
+    """Every record changed after `cursor`, by id, and the cursor after them."""
+    records: dict[str, dict] = {}
+    while True:
+        page = await pull_page(client, cursor, limit)
+        for record in page["records"]:
+            records[record["id"]] = record
+        cursor = page["cursor"]
+        if not page["hasMore"]:
+            return records, cursor
+
+
+async def revisions(client, letter_id: str) -> list[dict]:
+    result = await gql(client, REVISIONS, {"id": letter_id})
+    assert "errors" not in result, result
+    return result["data"]["letterRevisions"]
