@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.graphql_client import error_code, gql, register
+from tests.graphql_client import gql, register
 from tests.sync_client import (
     mutation,
     new_id,
@@ -12,7 +12,6 @@ from tests.sync_client import (
     pull_page,
     push,
     push_one,
-    push_raw,
     revisions,
 )
 
@@ -200,7 +199,7 @@ async def test_restore_an_older_revision(robin):
     records, _ = await pull_all(robin)
     assert records[letter]["fields"]["body"] == "the first version"
     assert records[letter]["fields"]["title"] == "v1"
-    assert [r["reason"] for r in await revisions(robin, letter)][0] == "restore"
+    assert next(r["reason"] for r in await revisions(robin, letter)) == "restore"
 
 
 async def test_toolkit_and_plans_reach_a_second_device(robin, other_client):
