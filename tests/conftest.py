@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+from contextlib import contextmanager
 from dataclasses import replace
 from urllib.parse import urlsplit, urlunsplit
 
@@ -73,17 +74,25 @@ async def _recreate_database(url: str, name: str, drop_only: bool = False) -> No
         await connection.close()
 
 
+@contextmanager
+def scratch_postgres(name: str = "between_scratch"):
+    """A new, empty PostgreSQL database beside the test one, dropped afterwards."""
+    url = require_postgres()
+    asyncio.run(_recreate_database(url, name))
+    try:
+        yield urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+    finally:
+        asyncio.run(_recreate_database(url, name, drop_only=True))
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def empty_database_url(request, tmp_path):
     """A database with no tables at all, for tests that migrate or build it themselves."""
     if request.param == "sqlite":
         yield f"sqlite://{tmp_path / 'empty.sqlite3'}"
         return
-    url = require_postgres()
-    name = "between_scratch"
-    asyncio.run(_recreate_database(url, name))
-    yield urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-    asyncio.run(_recreate_database(url, name, drop_only=True))
+    with scratch_postgres() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -30,20 +31,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def served(empty_database_url, tmp_path):
-    """The base URL of a running `between serve`; its log is shown if it fails to start."""
+@contextlib.contextmanager
+def start_server(database_url: str, workdir: Path):
+    """Run `between serve` on `database_url`; yields its base URL."""
+    workdir.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": empty_database_url,
-        "BETWEEN_ENV": "development",
-    }
-    log = (tmp_path / "serve.log").open("w")
+    env = {**os.environ, "DATABASE_URL": database_url, "BETWEEN_ENV": "development"}
+    log_path = workdir / "serve.log"
+    log = log_path.open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "server.cli", "serve", "--port", str(port)],
         env=env,
-        cwd=tmp_path,
+        cwd=workdir,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -52,14 +51,14 @@ def served(empty_database_url, tmp_path):
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
-                pytest.fail((tmp_path / "serve.log").read_text())
+                pytest.fail("between serve stopped:\n" + log_path.read_text())
             try:
                 if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail("between serve did not start:\n" + (tmp_path / "serve.log").read_text())
+                pytest.fail("between serve did not start:\n" + log_path.read_text())
             time.sleep(0.2)
         yield base
     finally:
@@ -69,6 +68,24 @@ def served(empty_database_url, tmp_path):
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture
+def served(empty_database_url, tmp_path):
+    """The base URL of a running `between serve` on an empty database it migrates itself."""
+    with start_server(empty_database_url, tmp_path) as base:
+        yield base
+
+
+@pytest.fixture
+def postgres_scratch_url(tmp_path):
+    """An empty PostgreSQL database, migrated, for tests that run several servers on it."""
+    from server.db import migrate
+    from tests.conftest import scratch_postgres
+
+    with scratch_postgres() as url:
+        migrate(url)
+        yield url
 
 
 @pytest.fixture

@@ -1,0 +1,156 @@
+"""Live pokes over graphql-transport-ws from a running server, on every server process."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import httpx
+import pytest
+import websockets
+
+from tests.e2e.conftest import start_server
+from tests.sync_client import PUSH, new_id
+
+PASSWORD = "a quiet harbour at dusk"
+
+
+def sign_up(client: httpx.Client) -> None:
+    result = client.post(
+        "/graphql",
+        json={
+            "query": "mutation($i: RegisterInput!) { register(input: $i) { account { id } } }",
+            "variables": {
+                "i": {
+                    "username": "robin",
+                    "password": PASSWORD,
+                    "displayName": "R",
+                    "role": "CLIENT",
+                }
+            },
+        },
+    ).json()
+    assert "errors" not in result, result
+
+
+def sign_in(client: httpx.Client) -> None:
+    result = client.post(
+        "/graphql",
+        json={
+            "query": "mutation($i: SignInInput!) { signIn(input: $i) { id } }",
+            "variables": {"i": {"username": "robin", "password": PASSWORD}},
+        },
+    ).json()
+    assert "errors" not in result, result
+
+
+async def first_pokes(ws_url: str, cookie: str, count: int, after) -> list[int]:
+    """Subscribe to `changes`, run `after()` once subscribed, and return `count` pokes."""
+    async with websockets.connect(
+        ws_url,
+        subprotocols=["graphql-transport-ws"],
+        additional_headers={"Cookie": cookie},
+    ) as ws:
+        await ws.send(json.dumps({"type": "connection_init"}))
+        assert json.loads(await ws.recv())["type"] == "connection_ack"
+        await ws.send(
+            json.dumps(
+                {"id": "1", "type": "subscribe", "payload": {"query": "subscription { changes }"}}
+            )
+        )
+        pokes = []
+        while len(pokes) < count:
+            message = json.loads(await asyncio.wait_for(ws.recv(), timeout=15))
+            assert message["type"] == "next", message
+            assert set(message["payload"]["data"]) == {"changes"}
+            pokes.append(message["payload"]["data"]["changes"])
+            if len(pokes) == 1:
+                await asyncio.to_thread(after)
+        return pokes
+
+
+def push_a_letter(client: httpx.Client) -> None:
+    result = client.post(
+        "/graphql",
+        json={
+            "query": PUSH,
+            "variables": {
+                "device": "phone-0001",
+                "mutations": [
+                    {
+                        "mutationId": 1,
+                        "kind": "letter",
+                        "op": "upsert",
+                        "recordId": new_id(),
+                        "fields": {"body": "written on the phone"},
+                    }
+                ],
+            },
+        },
+    ).json()
+    assert result["data"]["push"]["serverVersion"] == 1, result
+
+
+def test_a_push_pokes_a_subscriber_on_the_same_server(served):
+    with httpx.Client(base_url=served) as writer, httpx.Client(base_url=served) as reader:
+        sign_up(writer)
+        sign_in(reader)
+        cookie = "; ".join(f"{k}={v}" for k, v in reader.cookies.items())
+        ws_url = served.replace("http://", "ws://") + "/graphql"
+        pokes = asyncio.run(first_pokes(ws_url, cookie, 2, lambda: push_a_letter(writer)))
+    assert pokes == [0, 1]
+
+
+def test_a_push_on_one_process_pokes_a_subscriber_on_another(postgres_scratch_url, tmp_path):
+    """Two server processes on one PostgreSQL database: LISTEN/NOTIFY carries the poke."""
+    with (
+        start_server(postgres_scratch_url, tmp_path / "a") as first,
+        start_server(postgres_scratch_url, tmp_path / "b") as second,
+        httpx.Client(base_url=first) as writer,
+        httpx.Client(base_url=second) as reader,
+    ):
+        sign_up(writer)
+        sign_in(reader)
+        cookie = "; ".join(f"{k}={v}" for k, v in reader.cookies.items())
+        ws_url = second.replace("http://", "ws://") + "/graphql"
+        pokes = asyncio.run(first_pokes(ws_url, cookie, 2, lambda: push_a_letter(writer)))
+    assert pokes == [0, 1]
+
+
+def test_subscriptions_need_a_session(served):
+    async def attempt():
+        async with websockets.connect(
+            served.replace("http://", "ws://") + "/graphql", subprotocols=["graphql-transport-ws"]
+        ) as ws:
+            await ws.send(json.dumps({"type": "connection_init"}))
+            await ws.recv()
+            await ws.send(
+                json.dumps(
+                    {
+                        "id": "1",
+                        "type": "subscribe",
+                        "payload": {"query": "subscription { changes }"},
+                    }
+                )
+            )
+            return json.loads(await asyncio.wait_for(ws.recv(), timeout=10))
+
+    message = asyncio.run(attempt())
+    assert message["type"] in ("error", "next")
+    errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
+    assert errors[0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def test_a_cross_site_page_cannot_open_the_socket(served):
+    async def attempt():
+        async with websockets.connect(
+            served.replace("http://", "ws://") + "/graphql",
+            subprotocols=["graphql-transport-ws"],
+            origin="https://elsewhere.example",
+        ) as ws:
+            await ws.recv()
+
+    with pytest.raises(
+        (websockets.exceptions.InvalidStatus, websockets.exceptions.ConnectionClosed)
+    ):
+        asyncio.run(attempt())
