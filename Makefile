@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run migrate test lint format schema
+.PHONY: install run migrate test lint format schema bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,3 +33,7 @@ format: install
 
 schema: install
 	$(BIN)/between schema
+
+# Sync benchmark on SQLite; add PostgreSQL with BENCH_POSTGRES=postgres://user@host:5432/db
+bench: install
+	$(BIN)/python bench/sync_bench.py $(BENCH_POSTGRES)

@@ -18,7 +18,7 @@ from server.auth.passwords import Hasher
 from server.auth.service import Accounts
 from server.auth.sessions import Expiry
 from server.auth.throttle import GuessThrottle
-from server.db import tortoise_config
+from server.db import forget_cached_sql, tortoise_config
 from server.graphql.view import GraphQLEndpoint
 from server.health import healthz
 from server.housekeeping import keep_house
@@ -50,6 +50,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
+        forget_cached_sql()
         # RegisterTortoise keeps one ORM context per process, visible to every request.
         async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
             await pokes.start()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from server.settings import PROJECT_ROOT
 
@@ -20,6 +21,12 @@ def tortoise_config(database_url: str) -> dict:
         "use_tz": True,
         "timezone": "UTC",
     }
+
+
+def forget_cached_sql() -> None:
+    """Tortoise caches each model's SQL by connection name, not by dialect, so a process
+    that opens another database (tests, the benchmark) must not reuse the old SQL."""
+    EXECUTOR_CACHE.clear()
 
 
 def is_sqlite(database_url: str) -> bool:

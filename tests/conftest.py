@@ -20,7 +20,6 @@ import pytest
 from argon2 import PasswordHasher
 from asgi_lifespan import LifespanManager
 from tortoise import Tortoise
-from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from server.app import create_app
 from server.db import migrate
@@ -130,9 +129,6 @@ def settings(database_url, tmp_path) -> Settings:
 
 
 def build_app(settings: Settings):
-    # Tortoise caches each model's SQL by connection name, not by dialect; one process
-    # switching between SQLite and PostgreSQL must start from an empty cache.
-    EXECUTOR_CACHE.clear()
     return create_app(settings, password_hasher=PasswordHasher(**FAST_ARGON2))
 
 

@@ -14,9 +14,15 @@ import sqlalchemy as sa
 from alembic import command
 from sqlalchemy.ext.asyncio import create_async_engine
 from tortoise import Tortoise
-from tortoise.backends.base.executor import EXECUTOR_CACHE
 
-from server.db import alembic_config, is_sqlite, migrate, sqlalchemy_url, tortoise_config
+from server.db import (
+    alembic_config,
+    forget_cached_sql,
+    is_sqlite,
+    migrate,
+    sqlalchemy_url,
+    tortoise_config,
+)
 
 
 def sqlite_indexes(connection, table: str) -> set:
@@ -84,7 +90,7 @@ async def read_schema(database_url: str) -> dict:
 
 
 async def build_from_models(database_url: str) -> None:
-    EXECUTOR_CACHE.clear()
+    forget_cached_sql()
     await Tortoise.init(config=tortoise_config(database_url))
     try:
         await Tortoise.generate_schemas(safe=False)

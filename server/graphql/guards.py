@@ -13,6 +13,7 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 
 from server.errors import ErrorCode
@@ -111,11 +112,14 @@ class ErrorPolicy(SchemaExtension):
 def extensions(production: bool) -> list:
     """Extension factories: Strawberry builds fresh ones for every request."""
     chosen = [
+        # First, so that it sees the final errors of every other extension.
+        lambda: ErrorPolicy(mask_unexpected=production),
+        # The app sends the same few documents again and again; check each one once.
+        lambda: ValidationCache(maxsize=256),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: AddValidationRules([OneAuthMutation]),
-        lambda: ErrorPolicy(mask_unexpected=production),
     ]
     if production:
         chosen.append(DisableIntrospection)

@@ -119,7 +119,7 @@ class Query:
         device_id: str | None = None,
     ) -> PullResult:
         account = info.context.require_account()
-        page = await service.pull(account.id, cursor, limit, device_id)
+        page = await service.pull(account, cursor, limit, device_id)
         return PullResult(
             records=[SyncRecord.from_model(r) for r in page.records],
             cursor=page.cursor,

@@ -67,17 +67,17 @@ class Page:
 
 
 async def pull(
-    account_id: uuid.UUID, cursor: str | None, limit: int | None, device_id: str | None
+    account: Account, cursor: str | None, limit: int | None, device_id: str | None
 ) -> Page:
+    """`account` is the one loaded with the request's session, so its counter is current."""
+    account_id = account.id
     after = parse_cursor(cursor)
     limit = DEFAULT_PULL if limit is None else limit
     if not 1 <= limit <= MAX_PULL:
         raise AppError(
             ErrorCode.BAD_INPUT, f"Pull 1 to {MAX_PULL} records at a time.", field="limit"
         )
-    counter = await Account.filter(id=account_id).first().values_list("change_counter", flat=True)
-    if counter is None:
-        raise AppError(ErrorCode.UNAUTHENTICATED, "Please sign in first.")
+    counter = account.change_counter
     if after > counter:
         raise AppError(
             ErrorCode.CURSOR_AHEAD,
