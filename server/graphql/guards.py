@@ -9,12 +9,13 @@ from graphql import GraphQLError, ValidationRule
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
-    QueryDepthLimiter,
+    ParserCache,
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.extensions.max_aliases import create_validator as alias_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
 from server.errors import ErrorCode
 
@@ -109,17 +110,40 @@ class ErrorPolicy(SchemaExtension):
         )
 
 
+class DocumentCache(ParserCache):
+    """Strawberry's parser cache, except that a document that does not parse is left to
+    Strawberry's own parser, so its error gets a code like any other."""
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        try:
+            context.graphql_document = self.cached_parse_document(
+                context.query, **context.parse_options
+            )
+        except GraphQLError:
+            context.graphql_document = None
+        yield
+
+
+# Built once, so that every request checks with the very same rules and the
+# validation cache can recognise a document it has already checked.
+VALIDATION_RULES = [
+    depth_rule(MAX_DEPTH, should_ignore=None),
+    alias_rule(MAX_ALIASES),
+    OneAuthMutation,
+]
+
+
 def extensions(production: bool) -> list:
     """Extension factories: Strawberry builds fresh ones for every request."""
     chosen = [
         # First, so that it sees the final errors of every other extension.
         lambda: ErrorPolicy(mask_unexpected=production),
-        # The app sends the same few documents again and again; check each one once.
+        # The app sends the same few documents again and again; parse and check each once.
+        lambda: DocumentCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-        lambda: AddValidationRules([OneAuthMutation]),
+        lambda: AddValidationRules(VALIDATION_RULES),
     ]
     if production:
         chosen.append(DisableIntrospection)
