@@ -13,7 +13,7 @@ from server.errors import ErrorCode
 from server.letters.kind import LETTER
 from server.letters.merge import merge_bodies
 from server.letters.models import CURRENT_REASONS, LetterRevision, RevisionReason
-from server.sync.changes import Change, KindHooks, Stamp, edited_since, outcome, touch
+from server.sync.changes import Change, KindHooks, Stamp, edited_since, outcome, resend, touch
 from server.sync.models import SyncRecord
 from server.sync.outcomes import Outcome, Rejected, Status
 from server.sync.pokes import Pokes
@@ -133,7 +133,7 @@ async def purge(change: Change) -> Outcome:
         return outcome(
             change,
             Status.CONFLICT_KEPT,
-            record.version,
+            await resend(change),
             code=ErrorCode.EDITED_ELSEWHERE,
             message="It was changed on another device, so it was kept.",
         )

@@ -20,7 +20,15 @@ from tortoise.transactions import in_transaction
 from server.auth.models import Account
 from server.clock import now
 from server.errors import AppError, ErrorCode
-from server.sync.changes import Change, Handler, Stamp, changed_since, edited_since, outcome
+from server.sync.changes import (
+    Change,
+    Handler,
+    Stamp,
+    changed_since,
+    edited_since,
+    outcome,
+    resend,
+)
 from server.sync.kinds import RecordProblem
 from server.sync.models import SyncDevice, SyncRecord
 from server.sync.outcomes import Incoming, Outcome, Rejected, Status
@@ -162,26 +170,29 @@ async def push(
 async def _apply(connection, account_id, device_id, incoming: Incoming, stamp: Stamp) -> Outcome:
     try:
         change = await _prepare(connection, account_id, device_id, incoming, stamp)
-        handler = _handler(change)
-        return await handler(change)
     except Rejected as rejected:
-        return Outcome(
-            incoming.mutation_id,
-            incoming.record_id,
-            Status.REJECTED,
-            code=rejected.code,
-            message=rejected.message,
-            field_name=rejected.field_name,
-        )
-    except RecordProblem as problem:
-        return Outcome(
-            incoming.mutation_id,
-            incoming.record_id,
-            Status.REJECTED,
-            code=problem.code,
-            message=str(problem),
-            field_name=problem.field,
-        )
+        return _rejected(incoming, rejected.code, rejected.message, rejected.field_name)
+    try:
+        return await _handler(change)(change)
+    except (Rejected, RecordProblem) as problem:
+        if isinstance(problem, Rejected):
+            outcome_ = _rejected(incoming, problem.code, problem.message, problem.field_name)
+        else:
+            outcome_ = _rejected(incoming, problem.code, str(problem), problem.field)
+        if change.record is not None:
+            outcome_.version = await resend(change)
+        return outcome_
+
+
+def _rejected(incoming: Incoming, code, message: str, field_name: str | None) -> Outcome:
+    return Outcome(
+        incoming.mutation_id,
+        incoming.record_id,
+        Status.REJECTED,
+        code=code,
+        message=message,
+        field_name=field_name,
+    )
 
 
 async def _prepare(connection, account_id, device_id, incoming: Incoming, stamp: Stamp) -> Change:
@@ -281,8 +292,10 @@ async def upsert(change: Change) -> Outcome:
     server_updates = await hooks.merge(change, changes, taken, conflicts)
     resurrect = record.deleted
     if not taken and not server_updates and not resurrect:
-        status = Status.CONFLICT_KEPT if conflicts else Status.APPLIED
-        return outcome(change, status, record.version, conflict_fields=conflicts)
+        if not conflicts:
+            return outcome(change, Status.APPLIED, record.version)
+        version = await resend(change)
+        return outcome(change, Status.CONFLICT_KEPT, version, conflict_fields=conflicts)
     data = {**current, **taken}
     kind.check_whole(data)
     data.update(server_updates)
@@ -315,7 +328,7 @@ async def delete(change: Change) -> Outcome:
         return outcome(
             change,
             Status.CONFLICT_KEPT,
-            record.version,
+            await resend(change),
             code=ErrorCode.EDITED_ELSEWHERE,
             message="It was changed on another device, so it was kept.",
         )

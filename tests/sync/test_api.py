@@ -269,3 +269,39 @@ async def test_export_has_every_record_and_revision(robin):
     assert [r["id"] for r in export["records"]] == [letter]
     assert [v["body"] for v in export["letterRevisions"]] == ["one", "two"]
     assert export["changeCounter"] == 2
+
+
+async def test_a_device_whose_change_was_not_taken_pulls_the_record_again(robin):
+    """A lost delete or a kept conflict gives the record a new version, so a device that
+    had already pulled past it still learns the server's view."""
+    letter, box = new_id(), new_id()
+    await push(
+        robin,
+        PHONE,
+        [
+            mutation(1, letter, {"body": "words"}),
+            mutation(2, box, {"name": "a"}, kind="toolkit_box"),
+        ],
+    )
+    await push(
+        robin,
+        LAPTOP,
+        [
+            mutation(1, letter, {"body": "more words"}, base=2),
+            mutation(2, box, {"name": "b"}, kind="toolkit_box", base=2),
+        ],
+    )
+    _, cursor = await pull_all(robin)
+    lost = await push(
+        robin,
+        PHONE,
+        [
+            mutation(3, letter, op="delete", base=2),
+            mutation(4, box, {"name": "c"}, kind="toolkit_box", base=2),
+        ],
+    )
+    assert [r["status"] for r in lost["results"]] == ["CONFLICT_KEPT", "CONFLICT_KEPT"]
+    again, _ = await pull_all(robin, cursor)
+    assert set(again) == {letter, box}
+    assert not again[letter]["deleted"]
+    assert again[box]["fields"]["name"] == "b"
