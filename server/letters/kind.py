@@ -20,8 +20,8 @@ LETTER = Kind(
         "clientCreatedAt": Moment(nullable=True),
         "clientEditedAt": Moment(nullable=True),
     },
-    # conflictRevisionId / conflictBody: a device's text that could not be merged,
-    # shown beside the letter until the person chooses; trashedAt: when it was deleted.
-    server_fields=frozenset({"conflictRevisionId", "conflictBody", "conflictTitle", "trashedAt"}),
+    # A device's title and text that could not be merged, shown beside the letter until
+    # the person chooses (resolve_conflict). When it went to the trash is `deletedAt`.
+    server_fields=frozenset({"conflictRevisionId", "conflictBody", "conflictTitle"}),
     extra_operations=frozenset({"restore", "purge", "restore_revision", "resolve_conflict"}),
 )

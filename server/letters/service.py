@@ -13,7 +13,15 @@ from server.errors import ErrorCode
 from server.letters.kind import LETTER
 from server.letters.merge import merge_bodies
 from server.letters.models import CURRENT_REASONS, LetterRevision, RevisionReason
-from server.sync.changes import Change, KindHooks, Stamp, edited_since, outcome, resend, touch
+from server.sync.changes import (
+    Change,
+    KindHooks,
+    Stamp,
+    edit_wins,
+    edited_since,
+    outcome,
+    touch,
+)
 from server.sync.models import SyncRecord
 from server.sync.outcomes import Outcome, Rejected, Status
 from server.sync.pokes import Pokes
@@ -130,13 +138,8 @@ async def purge(change: Change) -> Outcome:
             ErrorCode.NOT_IN_TRASH, "Only a letter in the trash can be deleted for good."
         )
     if edited_since(record, change.base):
-        return outcome(
-            change,
-            Status.CONFLICT_KEPT,
-            await resend(change),
-            code=ErrorCode.EDITED_ELSEWHERE,
-            message="It was changed on another device, so it was kept.",
-        )
+        # An edit beats a delete: the device never saw the newer words.
+        return await edit_wins(change)
     await erase(change.stamp, record)
     return outcome(change, Status.APPLIED, record.version)
 

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from server.errors import ErrorCode
 from server.sync.kinds import Kind
 from server.sync.models import SyncRecord
 from server.sync.outcomes import Incoming, Outcome, Status
@@ -85,3 +86,14 @@ async def resend(change: Change) -> int:
     """Give an unchanged record a new version, so that a device whose change was not
     taken as sent pulls the server's record again instead of keeping its own view."""
     return await touch(change, change.record)
+
+
+async def edit_wins(change: Change) -> Outcome:
+    """The answer to a delete that lost because another device edited the record since."""
+    return outcome(
+        change,
+        Status.CONFLICT_KEPT,
+        await resend(change),
+        code=ErrorCode.EDITED_ELSEWHERE,
+        message="It was changed on another device, so it was kept.",
+    )

@@ -104,6 +104,15 @@ class TextList(Rule):
         return [item.check(entry) for entry in value]
 
 
+def parse_datetime(value: object, expected: str) -> datetime:
+    if not isinstance(value, str) or len(value) > 40:
+        raise FieldProblem(expected)
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise FieldProblem(expected) from None
+
+
 @dataclass
 class Moment(Rule):
     """A client clock reading with its UTC offset; for display only, never for order."""
@@ -111,13 +120,7 @@ class Moment(Rule):
     nullable: bool = False
 
     def clean(self, value):
-        if not isinstance(value, str) or len(value) > 40:
-            raise FieldProblem("Expected a date and time.")
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            raise FieldProblem("Expected an ISO 8601 date and time.") from None
-        if moment.tzinfo is None:
+        if parse_datetime(value, "Expected an ISO 8601 date and time.").tzinfo is None:
             raise FieldProblem("The date and time needs its UTC offset.")
         return value
 
@@ -129,12 +132,7 @@ class LocalDateTime(Rule):
     nullable: bool = False
 
     def clean(self, value):
-        if not isinstance(value, str) or len(value) > 40:
-            raise FieldProblem("Expected a local date and time like 2026-08-04T10:00.")
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            raise FieldProblem("Expected a local date and time like 2026-08-04T10:00.") from None
+        moment = parse_datetime(value, "Expected a local date and time like 2026-08-04T10:00.")
         if moment.tzinfo is not None:
             raise FieldProblem("Give the local time without an offset; the time zone says where.")
         return value

@@ -25,6 +25,7 @@ from server.sync.changes import (
     Handler,
     Stamp,
     changed_since,
+    edit_wins,
     edited_since,
     outcome,
     resend,
@@ -325,13 +326,7 @@ async def delete(change: Change) -> Outcome:
         return outcome(change, Status.APPLIED, record.version)
     if edited_since(record, change.base):
         # An edit beats a delete: the device never saw the newer words.
-        return outcome(
-            change,
-            Status.CONFLICT_KEPT,
-            await resend(change),
-            code=ErrorCode.EDITED_ELSEWHERE,
-            message="It was changed on another device, so it was kept.",
-        )
+        return await edit_wins(change)
     await mark_deleted(change, record)
     return outcome(change, Status.APPLIED, record.version)
 
