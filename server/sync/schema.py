@@ -10,7 +10,8 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from server.auth.models import Account
+from server.auth.models import Account, Session
+from server.clock import now
 from server.graphql.context import Context
 from server.sync import service
 from server.sync.models import SyncRecord as RecordModel
@@ -167,7 +168,8 @@ class Subscription:
     )
     async def changes(self, info: Info[Context, None]) -> AsyncGenerator[int, None]:
         ctx = info.context
-        account_id = ctx.require_account().id
+        session = ctx.require_session()
+        account_id = session.account.id
 
         async def current() -> int:
             return (
@@ -176,4 +178,7 @@ class Subscription:
 
         yield await current()
         async for version in ctx.pokes.subscribe(str(account_id)):
+            # A device signed out elsewhere (or expired) stops hearing anything at all.
+            if not await Session.filter(id=session.id, expires_at__gt=now()).exists():
+                return
             yield version if version >= 0 else await current()
