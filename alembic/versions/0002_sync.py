@@ -15,10 +15,9 @@ branch_labels = None
 depends_on = None
 
 
-def account_reference() -> sa.Column:
-    return sa.Column(
-        "account_id", uuid(), sa.ForeignKey("account.id", ondelete="CASCADE"), nullable=False
-    )
+def account_reference(name: str = "account_id") -> sa.Column:
+    """A column naming the owning account; deleting the account deletes the row."""
+    return sa.Column(name, uuid(), sa.ForeignKey("account.id", ondelete="CASCADE"), nullable=False)
 
 
 def upgrade() -> None:
@@ -29,9 +28,7 @@ def upgrade() -> None:
     op.create_table(
         "sync_record",
         sa.Column("id", uuid(), primary_key=True),
-        sa.Column(
-            "owner_id", uuid(), sa.ForeignKey("account.id", ondelete="CASCADE"), nullable=False
-        ),
+        account_reference("owner_id"),
         sa.Column("kind", sa.String(32), nullable=False),
         sa.Column("version", sa.BigInteger(), nullable=False),
         sa.Column("created_version", sa.BigInteger(), nullable=False),
@@ -63,9 +60,7 @@ def upgrade() -> None:
             sa.ForeignKey("sync_record.id", ondelete="CASCADE"),
             nullable=False,
         ),
-        sa.Column(
-            "owner_id", uuid(), sa.ForeignKey("account.id", ondelete="CASCADE"), nullable=False
-        ),
+        account_reference("owner_id"),
         sa.Column("version", sa.BigInteger(), nullable=False),
         sa.Column("reason", sa.String(16), nullable=False),
         sa.Column("title", sa.Text(), nullable=False),
