@@ -72,16 +72,22 @@ async def pull_page(client, cursor=None, limit=None, device=None) -> dict:
     return result["data"]["pull"]
 
 
-async def pull_all(client, cursor=None, limit=None) -> tuple[dict[str, dict], str]:
-    """Every record changed after `cursor`, by id, and the cursor after them."""
-    records: dict[str, dict] = {}
+async def pull_in_order(client, cursor=None, limit=None) -> tuple[list[dict], str]:
+    """Every record changed after `cursor`, page by page in version order, and the
+    cursor after them."""
+    records: list[dict] = []
     while True:
         page = await pull_page(client, cursor, limit)
-        for record in page["records"]:
-            records[record["id"]] = record
+        records.extend(page["records"])
         cursor = page["cursor"]
         if not page["hasMore"]:
             return records, cursor
+
+
+async def pull_all(client, cursor=None, limit=None) -> tuple[dict[str, dict], str]:
+    """The latest state of every record changed after `cursor`, by id."""
+    records, cursor = await pull_in_order(client, cursor, limit)
+    return {record["id"]: record for record in records}, cursor
 
 
 async def revisions(client, letter_id: str) -> list[dict]:

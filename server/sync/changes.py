@@ -28,7 +28,6 @@ class Stamp:
 class Change:
     """One mutation being applied: what came in, and what the server has."""
 
-    connection: object
     account_id: uuid.UUID
     device_id: str
     incoming: Incoming

@@ -156,7 +156,7 @@ async def push(
             if incoming.mutation_id <= device.last_mutation_id:
                 outcomes.append(Outcome(incoming.mutation_id, incoming.record_id, Status.DUPLICATE))
                 continue
-            outcomes.append(await _apply(connection, account_id, device_id, incoming, stamp))
+            outcomes.append(await _apply(account_id, device_id, incoming, stamp))
             device.last_mutation_id = incoming.mutation_id
         if stamp.value != stamp.committed:
             await Account.filter(id=account_id).update(change_counter=stamp.value)
@@ -168,9 +168,9 @@ async def push(
     return Pushed(outcomes, device.last_mutation_id, stamp.value)
 
 
-async def _apply(connection, account_id, device_id, incoming: Incoming, stamp: Stamp) -> Outcome:
+async def _apply(account_id, device_id, incoming: Incoming, stamp: Stamp) -> Outcome:
     try:
-        change = await _prepare(connection, account_id, device_id, incoming, stamp)
+        change = await _prepare(account_id, device_id, incoming, stamp)
     except Rejected as rejected:
         return _rejected(incoming, rejected.code, rejected.message, rejected.field_name)
     try:
@@ -196,7 +196,7 @@ def _rejected(incoming: Incoming, code, message: str, field_name: str | None) ->
     )
 
 
-async def _prepare(connection, account_id, device_id, incoming: Incoming, stamp: Stamp) -> Change:
+async def _prepare(account_id, device_id, incoming: Incoming, stamp: Stamp) -> Change:
     kind = KINDS.get(incoming.kind)
     if kind is None:
         raise Rejected(
@@ -237,7 +237,6 @@ async def _prepare(connection, account_id, device_id, incoming: Incoming, stamp:
                 ErrorCode.UNKNOWN_BASE, "This change is based on a version the record never had."
             )
     return Change(
-        connection=connection,
         account_id=account_id,
         device_id=device_id,
         incoming=incoming,

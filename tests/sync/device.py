@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tests.graphql_client import gql
-from tests.sync_client import PULL, PUSH
+from tests.sync_client import PUSH, pull_in_order
 
 
 @dataclass
@@ -102,15 +102,9 @@ class Device:
         return result["data"]["push"]
 
     async def pull(self) -> None:
-        while True:
-            result = await gql(self.client, PULL, {"cursor": self.cursor, "limit": 50})
-            assert "errors" not in result, result
-            page = result["data"]["pull"]
-            for record in page["records"]:
-                self._take(record)
-            self.cursor = page["cursor"]
-            if not page["hasMore"]:
-                return
+        records, self.cursor = await pull_in_order(self.client, self.cursor, limit=50)
+        for record in records:
+            self._take(record)
 
     def _take(self, record: dict) -> None:
         local = {"version": record["version"], "deleted": record["deleted"]}

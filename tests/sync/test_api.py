@@ -9,6 +9,7 @@ from tests.sync_client import (
     mutation,
     new_id,
     pull_all,
+    pull_in_order,
     pull_page,
     push,
     push_one,
@@ -53,14 +54,7 @@ async def test_push_is_idempotent(robin):
 async def test_versions_are_gapless_and_pages_miss_nothing(robin):
     ids = [new_id() for _ in range(25)]
     await push(robin, PHONE, [mutation(i + 1, rid, {"body": str(i)}) for i, rid in enumerate(ids)])
-    seen = []
-    cursor = None
-    while True:
-        page = await pull_page(robin, cursor, limit=7)
-        seen.extend(page["records"])
-        cursor = page["cursor"]
-        if not page["hasMore"]:
-            break
+    seen, _ = await pull_in_order(robin, limit=7)
     assert [r["version"] for r in seen] == list(range(1, 26))
     assert sorted(r["id"] for r in seen) == sorted(ids)
 

@@ -10,7 +10,7 @@ import asyncio
 
 from tests.conftest import make_client
 from tests.graphql_client import register, sign_in
-from tests.sync_client import mutation, new_id, pull_page, push
+from tests.sync_client import mutation, new_id, pull_in_order, pull_page, push
 
 DEVICES = 6
 PUSHES = 5
@@ -59,14 +59,7 @@ async def test_concurrent_pushes_keep_versions_gapless_and_pulls_complete(app, c
         await device.aclose()
 
     total = DEVICES * PUSHES * PER_PUSH
-    everything = []
-    cursor = None
-    while True:
-        page = await pull_page(client, cursor, limit=50)
-        everything.extend(page["records"])
-        cursor = page["cursor"]
-        if not page["hasMore"]:
-            break
+    everything, _ = await pull_in_order(client, limit=50)
     assert [r["version"] for r in everything] == list(range(1, total + 1))
     assert {r["id"] for r in everything} == written
     assert set(seen_by_watcher) == written
