@@ -11,7 +11,6 @@ from argon2 import PasswordHasher
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Mount, Route, WebSocketRoute
-from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
 
 from server.auth.passwords import Hasher
@@ -23,6 +22,7 @@ from server.graphql.view import GraphQLEndpoint
 from server.health import healthz
 from server.housekeeping import keep_house
 from server.middleware import RequestGuard, SecurityHeaders
+from server.pwa import AppFiles, service_worker
 from server.settings import Settings, load_settings
 from server.sync.pokes import Pokes
 
@@ -71,7 +71,8 @@ def create_app(
             Route("/healthz", healthz, methods=["GET"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
-            Mount("/", StaticFiles(directory=settings.pwa_dir, html=True), name="pwa"),
+            Route("/sw.js", service_worker(settings.pwa_dir), methods=["GET"]),
+            Mount("/", AppFiles(directory=settings.pwa_dir, html=True), name="pwa"),
         ],
         middleware=[
             Middleware(SecurityHeaders, settings=settings),

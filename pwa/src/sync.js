@@ -1,0 +1,161 @@
+// The sync client: push the outbox, then pull pages until there is nothing more.
+// It runs on start, on `online`, when the app becomes visible, on a poke and on
+// "Sync now". One tab at a time does the work (Web Locks); the others hear about it.
+
+import { ApiError, gql, offline } from "./api.js";
+import { absorb, asMutation, settle, takeBatch } from "./outbox.js";
+import { getMeta, outboxCount, setMeta } from "./store.js";
+
+const PUSH = `mutation Push($deviceId: String!, $mutations: [SyncMutationInput!]!) {
+  push(deviceId: $deviceId, mutations: $mutations) {
+    results { mutationId recordId status version code message field conflictFields }
+    lastMutationId serverVersion
+  }
+}`;
+
+const PULL = `query Pull($cursor: String, $deviceId: String) {
+  pull(cursor: $cursor, limit: 500, deviceId: $deviceId) {
+    records { id kind version deleted deletedAt fields createdAt updatedAt }
+    cursor hasMore serverVersion
+  }
+}`;
+
+const RETRY_FIRST_MS = 2_000;
+const RETRY_MAX_MS = 5 * 60_000;
+
+// Everything that changes what the app shows goes through this bus, and across tabs.
+export const bus = new EventTarget();
+const channel = "BroadcastChannel" in self ? new BroadcastChannel("between") : null;
+channel?.addEventListener("message", (event) => {
+  bus.dispatchEvent(new CustomEvent(event.data.type, { detail: event.data.detail }));
+});
+
+export function announce(type, detail = null) {
+  bus.dispatchEvent(new CustomEvent(type, { detail }));
+  channel?.postMessage({ type, detail });
+}
+
+export const status = {
+  running: false,
+  unsynced: 0,
+  lastSyncAt: null,
+  problem: null, // null, "offline", "signed-out" or a message
+};
+
+let again = false;
+let retryTimer = null;
+let retryDelay = RETRY_FIRST_MS;
+
+export async function refreshStatus() {
+  status.unsynced = await outboxCount();
+  status.lastSyncAt = await getMeta("lastSyncAt");
+  bus.dispatchEvent(new CustomEvent("status"));
+}
+
+export async function deviceId() {
+  let id = await getMeta("deviceId");
+  if (!id) {
+    id = crypto.randomUUID();
+    await setMeta("deviceId", id);
+  }
+  return id;
+}
+
+export async function syncNow() {
+  if (!(await getMeta("account"))) return;
+  if (status.running) {
+    again = true;
+    return;
+  }
+  clearTimeout(retryTimer);
+  status.running = true;
+  bus.dispatchEvent(new CustomEvent("status"));
+  try {
+    do {
+      again = false;
+      const ran = navigator.locks
+        ? await navigator.locks.request("between-sync", { ifAvailable: true }, (lock) =>
+            lock ? cycle().then(() => true) : false,
+          )
+        : await cycle().then(() => true);
+      if (!ran) break; // another tab holds the lock and is syncing for everyone
+    } while (again);
+    status.problem = null;
+    retryDelay = RETRY_FIRST_MS;
+  } catch (error) {
+    status.problem = problemOf(error);
+    if (status.problem !== "signed-out") scheduleRetry();
+  } finally {
+    status.running = false;
+    await refreshStatus();
+  }
+}
+
+function problemOf(error) {
+  if (offline(error)) return "offline";
+  if (error instanceof ApiError && error.code === "UNAUTHENTICATED") return "signed-out";
+  console.warn("sync", error);
+  return error.message;
+}
+
+// Back off, with jitter, so many devices coming back online do not arrive together.
+function scheduleRetry() {
+  const delay = retryDelay * (0.75 + Math.random() / 2);
+  retryDelay = Math.min(retryDelay * 2, RETRY_MAX_MS);
+  retryTimer = setTimeout(syncNow, delay);
+}
+
+async function cycle() {
+  const device = await deviceId();
+  for (;;) {
+    const batch = await takeBatch();
+    if (!batch.length) break;
+    const data = await gql(PUSH, { deviceId: device, mutations: batch.map(asMutation) });
+    await settle(batch, data.push.results);
+    announce("records");
+  }
+  await pullAll(device);
+  await setMeta("lastSyncAt", new Date().toISOString());
+}
+
+async function pullAll(device) {
+  let cursor = await getMeta("cursor");
+  for (;;) {
+    let page;
+    try {
+      page = (await gql(PULL, { cursor, deviceId: device })).pull;
+    } catch (error) {
+      if (error instanceof ApiError && ["CURSOR_AHEAD", "BAD_CURSOR"].includes(error.code)) {
+        // The server has less than this device remembers (restored from a backup):
+        // read everything again; unsent changes stay in the outbox.
+        cursor = null;
+        continue;
+      }
+      throw error;
+    }
+    await absorb(page.records, page.cursor, page.serverVersion);
+    cursor = page.cursor;
+    if (page.records.length) announce("records");
+    if (!page.hasMore) return;
+  }
+}
+
+let started = false;
+
+export function startSyncing() {
+  if (started) return;
+  started = true;
+  addEventListener("online", syncNow);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") syncNow();
+  });
+  let soon = null;
+  bus.addEventListener("saved", () => {
+    refreshStatus();
+    // Send a little after typing pauses, not on every keystroke.
+    clearTimeout(soon);
+    soon = setTimeout(syncNow, 1_500);
+  });
+  refreshStatus();
+  syncNow();
+}

@@ -1,0 +1,139 @@
+// Home: start typing and it is saved; below, the letters, with search on the device.
+
+import { createLetter, editLetter, excerpt, letters, matches } from "../letters.js";
+import { getMeta } from "../store.js";
+import { bus } from "../sync.js";
+import { autosave } from "./autosave.js";
+import { h, replace, when } from "./dom.js";
+import { marks } from "./marks.js";
+import { sharedView } from "./shared.js";
+
+export async function homeView(main) {
+  const account = await getMeta("account");
+  if (account?.role === "THERAPIST") return sharedView(main);
+
+  const capture = captureBox();
+  const search = h("input", {
+    type: "search",
+    id: "search",
+    autocomplete: "off",
+    placeholder: "Words, a title, a tag",
+  });
+  const list = h("ul", { class: "letters", id: "letter-list" });
+  const count = h("p", { class: "quiet", "aria-live": "polite", id: "letter-count" });
+
+  async function draw() {
+    const all = await letters();
+    const query = search.value.trim();
+    const shown = all.filter((letter) => matches(letter, query));
+    replace(list, shown.map(letterItem));
+    if (!all.length) {
+      count.textContent =
+        "No letters yet. What you write stays on this device and your account, and is never sent unless you choose to.";
+    } else if (query) {
+      count.textContent = `${shown.length} of ${all.length} ${all.length === 1 ? "letter" : "letters"} match.`;
+    } else {
+      count.textContent = "";
+    }
+  }
+
+  search.addEventListener("input", draw);
+  replace(
+    main,
+    h("h1", {}, "Letters"),
+    capture.element,
+    h(
+      "section",
+      { "aria-labelledby": "your-letters" },
+      h("h2", { id: "your-letters" }, "Your letters"),
+      h("label", { for: "search" }, "Search your letters"),
+      search,
+      count,
+      list,
+    ),
+  );
+  await draw();
+  // Typing in the capture box saves often; the list follows a moment later.
+  let pending = null;
+  const redraw = () => {
+    clearTimeout(pending);
+    pending = setTimeout(draw, 250);
+  };
+  bus.addEventListener("records", redraw);
+  bus.addEventListener("saved", redraw);
+  return {
+    async leave() {
+      bus.removeEventListener("records", redraw);
+      bus.removeEventListener("saved", redraw);
+      clearTimeout(pending);
+      await capture.leave();
+    },
+  };
+}
+
+function letterItem(letter) {
+  const name = letter.title.trim() || excerpt(letter, 60) || "Untitled";
+  return h(
+    "li",
+    {},
+    h(
+      "a",
+      { href: `/letters/${letter.id}`, class: "letter-link" },
+      h("span", { class: "letter-title" }, name),
+      letter.title.trim() && letter.body.trim()
+        ? h("span", { class: "letter-excerpt" }, excerpt(letter))
+        : null,
+      h("span", { class: "letter-meta" }, when(letter.editedAt), marks(letter)),
+    ),
+  );
+}
+
+// Quick capture: the first keystroke makes a letter; every later one saves into it.
+function captureBox() {
+  const field = h("textarea", {
+    id: "capture",
+    rows: 5,
+    placeholder: "Start typing. It is saved as you go.",
+  });
+  const saved = h("p", { class: "quiet", id: "capture-status", "aria-live": "polite" });
+  let id = null;
+  let lastBody = "";
+
+  const saver = autosave(async () => {
+    const body = field.value;
+    if (body === lastBody) return;
+    if (id == null) id = await createLetter({ body });
+    else await editLetter(id, { body });
+    lastBody = body;
+    replace(
+      saved,
+      "Saved on this device. ",
+      h("a", { href: `/letters/${id}` }, "Open this letter"),
+    );
+  });
+  field.addEventListener("input", () => saver.touch());
+
+  const again = h("button", { type: "button", class: "quiet" }, "Start a new letter");
+  again.addEventListener("click", async () => {
+    await saver.flush();
+    id = null;
+    lastBody = "";
+    field.value = "";
+    saved.textContent = "";
+    field.focus();
+  });
+
+  return {
+    element: h(
+      "section",
+      { class: "capture", "aria-labelledby": "capture-label" },
+      h("h2", { id: "capture-label" }, h("label", { for: "capture" }, "Write")),
+      field,
+      h("div", { class: "row" }, saved, again),
+    ),
+    async leave() {
+      await saver.flush();
+      saver.stop();
+    },
+  };
+}

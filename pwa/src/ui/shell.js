@@ -1,0 +1,71 @@
+// The frame around every screen: the name, a quiet sync status, and the tabs.
+
+import { getMeta } from "../store.js";
+import { bus, status, syncNow } from "../sync.js";
+import { h, replace, when } from "./dom.js";
+
+const CLIENT_TABS = [
+  ["/", "Letters"],
+  ["/session", "For session"],
+  ["/trash", "Trash"],
+  ["/account", "Account"],
+];
+const THERAPIST_TABS = [
+  ["/", "Shared"],
+  ["/account", "Account"],
+];
+
+export function statusText() {
+  const parts = [];
+  if (status.unsynced) {
+    parts.push(`${status.unsynced} ${status.unsynced === 1 ? "change" : "changes"} saved here, not yet synced`);
+  } else {
+    parts.push("All saved");
+  }
+  if (status.problem === "offline") parts.push("offline");
+  else if (status.problem === "signed-out") parts.push("sign in again to sync");
+  else if (status.running) parts.push("syncing…");
+  else if (status.lastSyncAt) parts.push(`synced ${when(status.lastSyncAt)}`);
+  return parts.join(" · ");
+}
+
+export async function drawShell() {
+  const bar = document.getElementById("bar");
+  const tabs = document.getElementById("tabs");
+  const account = await getMeta("account");
+  const label = h("p", { class: "status", id: "sync-status" }, statusText());
+  const syncButton = h(
+    "button",
+    { type: "button", class: "quiet", onclick: () => syncNow() },
+    "Sync now",
+  );
+  replace(
+    bar,
+    h("a", { href: "/", class: "brand" }, "Between"),
+    account ? h("div", { class: "sync" }, label, syncButton) : null,
+  );
+  const list = account?.role === "THERAPIST" ? THERAPIST_TABS : CLIENT_TABS;
+  replace(
+    tabs,
+    account
+      ? h("ul", {}, list.map(([href, text]) => h("li", {}, h("a", { href }, text))))
+      : null,
+  );
+  markCurrent();
+}
+
+function markCurrent() {
+  for (const link of document.querySelectorAll("#tabs a")) {
+    const here = link.getAttribute("href") === location.pathname;
+    if (here) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+}
+
+bus.addEventListener("status", () => {
+  const label = document.getElementById("sync-status");
+  if (label) label.textContent = statusText();
+});
+document.addEventListener("routed", markCurrent);
+// The relative time drifts; refresh it now and then.
+setInterval(() => bus.dispatchEvent(new CustomEvent("status")), 30_000);

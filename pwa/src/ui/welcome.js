@@ -1,0 +1,151 @@
+// Signing in or creating an account. No email; recovery codes instead, shown once.
+
+import { go } from "../router.js";
+import { register, signIn } from "../session-state.js";
+import { h, replace } from "./dom.js";
+import { drawShell } from "./shell.js";
+
+function field(id, label, attributes = {}) {
+  return [h("label", { for: id }, label), h("input", { id, name: id, required: true, ...attributes })];
+}
+
+function errorBox() {
+  return h("p", { class: "form-error", role: "alert" });
+}
+
+async function submitting(form, errors, work) {
+  const button = form.querySelector("button[type=submit]");
+  button.disabled = true;
+  errors.textContent = "";
+  try {
+    await work();
+  } catch (error) {
+    errors.textContent = error.message;
+  } finally {
+    button.disabled = false;
+  }
+}
+
+export function signInForm({ username = "", onDone }) {
+  const errors = errorBox();
+  const form = h(
+    "form",
+    { class: "stack", "aria-labelledby": "sign-in-heading" },
+    h("h2", { id: "sign-in-heading" }, "Sign in"),
+    field("username", "Username", { autocomplete: "username", value: username, autocapitalize: "none" }),
+    field("password", "Password", { type: "password", autocomplete: "current-password" }),
+    errors,
+    h("button", { type: "submit", class: "primary" }, "Sign in"),
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submitting(form, errors, async () => {
+      await signIn({ username: form.username.value.trim(), password: form.password.value });
+      await onDone();
+    });
+  });
+  return form;
+}
+
+function registerForm(main) {
+  const errors = errorBox();
+  const form = h(
+    "form",
+    { class: "stack", "aria-labelledby": "register-heading" },
+    h("h2", { id: "register-heading" }, "Create an account"),
+    field("new-username", "Username", { autocomplete: "username", autocapitalize: "none" }),
+    field("display-name", "Your name, as others would see it", { autocomplete: "nickname" }),
+    field("new-password", "Password (at least 10 characters)", {
+      type: "password",
+      autocomplete: "new-password",
+      minlength: 10,
+    }),
+    h(
+      "fieldset",
+      {},
+      h("legend", {}, "I am"),
+      h(
+        "div",
+        { class: "check" },
+        h("input", { type: "radio", name: "role", id: "role-client", value: "CLIENT", checked: true }),
+        h("label", { for: "role-client" }, "In therapy"),
+      ),
+      h(
+        "div",
+        { class: "check" },
+        h("input", { type: "radio", name: "role", id: "role-therapist", value: "THERAPIST" }),
+        h("label", { for: "role-therapist" }, "A therapist"),
+      ),
+    ),
+    errors,
+    h("button", { type: "submit", class: "primary" }, "Create account"),
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submitting(form, errors, async () => {
+      const codes = await register({
+        username: form["new-username"].value.trim(),
+        displayName: form["display-name"].value.trim(),
+        password: form["new-password"].value,
+        role: form.role.value,
+      });
+      showCodes(main, codes);
+    });
+  });
+  return form;
+}
+
+function showCodes(main, codes) {
+  const text = `Between recovery codes\nEach works once, to set a new password if you forget yours.\n\n${codes.join("\n")}\n`;
+  const file = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
+  const copy = h("button", { type: "button" }, "Copy them");
+  copy.addEventListener("click", async () => {
+    await navigator.clipboard.writeText(text);
+    copy.textContent = "Copied";
+  });
+  const done = h("button", { type: "button", class: "primary" }, "I have saved them");
+  done.addEventListener("click", async () => {
+    URL.revokeObjectURL(file);
+    await drawShell();
+    go("/", { replace: true });
+  });
+  replace(
+    main,
+    h("h1", {}, "Your recovery codes"),
+    h(
+      "p",
+      {},
+      "There is no email on this account. If you forget your password, one of these codes lets you set a new one. They are shown only now. Keep them somewhere only you can reach.",
+    ),
+    h("ol", { class: "codes", id: "recovery-codes" }, codes.map((code) => h("li", {}, h("code", {}, code)))),
+    h(
+      "div",
+      { class: "row" },
+      h("a", { href: file, download: "between-recovery-codes.txt", class: "button" }, "Save as a file"),
+      copy,
+    ),
+    h("div", { class: "row" }, done),
+  );
+  main.querySelector("h1").focus();
+}
+
+export function welcomeView(main) {
+  const signInArea = signInForm({
+    onDone: async () => {
+      await drawShell();
+      go("/", { replace: true });
+    },
+  });
+  replace(
+    main,
+    h("h1", {}, "Between"),
+    h(
+      "p",
+      {},
+      "A quiet place for the time between sessions. What you write here is private, and stays on this device even without a connection.",
+    ),
+    signInArea,
+    registerForm(main),
+  );
+  return null;
+}
