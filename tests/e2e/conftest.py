@@ -32,11 +32,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def start_server(database_url: str, workdir: Path):
+def start_server(database_url: str, workdir: Path, pwa_dir: Path | None = None):
     """Run `between serve` on `database_url`; yields its base URL."""
     workdir.mkdir(parents=True, exist_ok=True)
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "BETWEEN_ENV": "development"}
+    if pwa_dir is not None:
+        env["BETWEEN_PWA_DIR"] = str(pwa_dir)
     log_path = workdir / "serve.log"
     log = log_path.open("w")
     process = subprocess.Popen(
@@ -78,6 +80,13 @@ def served(empty_database_url, tmp_path):
 
 
 @pytest.fixture
+def served_sqlite(tmp_path):
+    """A running server on SQLite, for browser tests that exercise the PWA itself."""
+    with start_server(f"sqlite://{tmp_path / 'app.sqlite3'}", tmp_path) as base:
+        yield base
+
+
+@pytest.fixture
 def postgres_scratch_url(tmp_path):
     """An empty PostgreSQL database, migrated, for tests that run several servers on it."""
     from server.db import migrate
@@ -89,7 +98,7 @@ def postgres_scratch_url(tmp_path):
 
 
 @pytest.fixture
-def chromium():
+def playwright():
     # Function scope: the sync API keeps an event loop running in this thread while it
     # is open, which would break every asyncio test and asyncio.run() after it.
     if not CHROMIUM.exists():
@@ -98,7 +107,12 @@ def chromium():
         pytest.skip("browser tests need /usr/bin/chromium (apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with sync_playwright() as running:
+        yield running
+
+
+@pytest.fixture
+def chromium(playwright):
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()

@@ -1,0 +1,149 @@
+"""Driving the PWA in Chromium the way a person would, plus a look at the server."""
+
+from __future__ import annotations
+
+import httpx
+from axe_playwright_python.sync_playwright import Axe
+
+PASSWORD = "a calm long password 1"
+
+# How many edits this device still has to send, read straight from IndexedDB.
+OUTBOX_COUNT = """() => new Promise((resolve) => {
+  const open = indexedDB.open("between");
+  open.onsuccess = () => {
+    const db = open.result;
+    if (!db.objectStoreNames.contains("outbox")) { db.close(); resolve(-1); return; }
+    const count = db.transaction("outbox").objectStore("outbox").count();
+    count.onsuccess = () => { db.close(); resolve(count.result); };
+  };
+  open.onerror = () => resolve(-1);
+})"""
+
+# Every visible control must be a 44 px target; a checkbox counts with its label row.
+SMALL_TARGETS = """() => {
+  const small = [];
+  for (const el of document.querySelectorAll("a, button, input, select, textarea, summary")) {
+    if (el.closest("[hidden], details:not([open]) > :not(summary)")) continue;
+    const box = (el.matches("input[type=checkbox], input[type=radio]") ? el.closest(".check") : el)
+      .getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) continue;
+    if (box.width < 44 || box.height < 44) {
+      small.push(`${el.tagName} ${el.id || el.textContent.trim().slice(0, 30)} ${box.width}x${box.height}`);
+    }
+  }
+  return small;
+}"""
+
+
+class Device:
+    """One browser context: a phone or a laptop with its own IndexedDB."""
+
+    def __init__(self, browser, base: str, width: int = 390):
+        self.base = base
+        self.context = browser.new_context(
+            base_url=base, viewport={"width": width, "height": 800}
+        )
+        self.errors: list[str] = []
+        self.page = self.open_page()
+
+    def open_page(self):
+        page = self.context.new_page()
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        return page
+
+    def offline(self, value: bool = True) -> None:
+        self.context.set_offline(value)
+
+    def register(self, username: str, role: str = "CLIENT") -> list[str]:
+        page = self.page
+        page.goto("/")
+        page.fill("#new-username", username)
+        page.fill("#display-name", username.title())
+        page.fill("#new-password", PASSWORD)
+        if role == "THERAPIST":
+            page.check("#role-therapist")
+        page.click("button:has-text('Create account')")
+        codes = page.locator("#recovery-codes li").all_inner_texts()
+        page.click("text=I have saved them")
+        page.wait_for_selector("main h1")
+        self.wait_controlled()
+        return codes
+
+    def sign_in(self, username: str) -> None:
+        page = self.page
+        page.goto("/")
+        page.fill("#username", username)
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]:has-text('Sign in')")
+        page.wait_for_selector("#capture")
+        self.wait_controlled()
+        self.wait_synced()
+
+    def wait_controlled(self) -> None:
+        """The service worker has cached the shell and controls the page."""
+        self.page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+
+    def unsynced(self) -> int:
+        return self.page.evaluate(OUTBOX_COUNT)
+
+    def wait_synced(self, timeout: float = 15_000) -> None:
+        self.page.wait_for_function(
+            f"() => ({OUTBOX_COUNT})().then((n) => n === 0)", timeout=timeout, polling=100
+        )
+        self.page.wait_for_function(
+            "() => !/syncing/.test(document.querySelector('#sync-status')?.textContent ?? '')"
+        )
+
+    def sync_now(self) -> None:
+        self.page.click(".bar >> text=Sync now")
+        self.wait_synced()
+
+    def capture(self, text: str) -> None:
+        self.page.fill("#capture", text)
+        self.page.wait_for_selector("#capture-status a")
+
+    def open_letter(self, text: str) -> None:
+        self.page.goto("/")
+        self.page.click(f"#letter-list a:has-text({text!r})")
+        self.page.wait_for_selector("#body")
+
+    def check_screen(self, width: int) -> None:
+        """No axe violations, no sideways scrolling, every control a 44 px target."""
+        results = Axe().run(self.page)
+        assert results.violations_count == 0, results.generate_report()
+        assert self.page.evaluate("document.documentElement.scrollWidth") <= width
+        assert self.page.evaluate(SMALL_TARGETS) == []
+
+    def close(self) -> None:
+        assert self.errors == []
+        self.context.close()
+
+
+def server_letters(base: str, username: str) -> dict[str, dict]:
+    """The account's letters as the server has them, through the public API."""
+    with httpx.Client(base_url=base) as client:
+        signed_in = client.post(
+            "/graphql",
+            json={
+                "query": "mutation($i: SignInInput!) { signIn(input: $i) { id } }",
+                "variables": {"i": {"username": username, "password": PASSWORD}},
+            },
+        ).json()
+        assert "errors" not in signed_in, signed_in
+        records: dict[str, dict] = {}
+        cursor = None
+        while True:
+            page = client.post(
+                "/graphql",
+                json={
+                    "query": "query($c: String) { pull(cursor: $c, limit: 1000) "
+                    "{ records { id kind deleted fields } cursor hasMore } }",
+                    "variables": {"c": cursor},
+                },
+            ).json()["data"]["pull"]
+            for record in page["records"]:
+                if record["kind"] == "letter":
+                    records[record["id"]] = record
+            cursor = page["cursor"]
+            if not page["hasMore"]:
+                return records

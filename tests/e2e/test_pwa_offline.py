@@ -1,0 +1,150 @@
+"""The PWA offline: installable, opens without a network, and never loses a word."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.pwa import Device, server_letters
+
+pytestmark = pytest.mark.browser
+
+
+def test_installable_and_opens_offline_with_deep_links(playwright, served_sqlite, tmp_path):
+    context = playwright.chromium.launch_persistent_context(
+        str(tmp_path / "profile"),
+        executable_path=str(CHROMIUM),
+        args=CHROMIUM_ARGS,
+        base_url=served_sqlite,
+    )
+    try:
+        page = context.pages[0] if context.pages else context.new_page()
+        page.goto("/")
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+        cdp = context.new_cdp_session(page)
+        # Chromium reads the manifest and icons asynchronously: ask until it has.
+        page.wait_for_function(
+            "() => fetch('/manifest.webmanifest').then(r => r.ok)", polling=200
+        )
+        errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+        assert errors == []
+        manifest = cdp.send("Page.getAppManifest")
+        assert manifest["errors"] == []
+
+        device = Device.__new__(Device)
+        device.context, device.page, device.errors, device.base = context, page, [], served_sqlite
+        device.register("ines")
+        device.capture("Offline words, written at night")
+        device.wait_synced()
+        letter_id = page.get_attribute("#capture-status a", "href").rsplit("/", 1)[1]
+
+        context.set_offline(True)
+        page.goto(f"/letters/{letter_id}")
+        assert page.input_value("#body") == "Offline words, written at night"
+        for tab, heading in [
+            ("Trash", "Trash"),
+            ("For session", "For my next session"),
+            ("Account", "Account"),
+            ("Letters", "Letters"),
+        ]:
+            page.click(f"#tabs >> text={tab}")
+            assert page.locator("main h1").inner_text() == heading
+        page.goto("/trash")
+        assert page.locator("main h1").inner_text() == "Trash"
+        assert device.errors == []
+    finally:
+        context.close()
+
+
+def test_offline_letter_survives_reload_then_reaches_server_and_second_device(
+    chromium, served
+):
+    phone = Device(chromium, served)
+    phone.register("noor")
+    phone.offline()
+    phone.capture("Written on the train, no signal.")
+    assert phone.unsynced() == 1
+    phone.page.reload()
+    phone.page.wait_for_selector("#letter-list a")
+    assert "Written on the train, no signal." in phone.page.inner_text("#letter-list")
+    assert "1 change saved here, not yet synced" in phone.page.inner_text("#sync-status")
+
+    phone.offline(False)  # `online` starts a sync
+    phone.wait_synced()
+    bodies = [r["fields"]["body"] for r in server_letters(served, "noor").values()]
+    assert bodies == ["Written on the train, no signal."]
+
+    laptop = Device(chromium, served)
+    laptop.sign_in("noor")
+    assert "Written on the train, no signal." in laptop.page.inner_text("#letter-list")
+
+    # A poke over the subscription brings the phone's next letter to the open laptop.
+    phone.page.goto("/")
+    phone.capture("And one more, from home.")
+    laptop.page.wait_for_selector("#letter-list >> text=And one more, from home.")
+    phone.close()
+    laptop.close()
+
+
+def test_text_typed_just_before_the_page_closes_is_kept(chromium, served_sqlite):
+    device = Device(chromium, served_sqlite)
+    device.register("ada")
+    device.capture("Start")
+    device.page.click("#capture-status a")
+    device.page.wait_for_selector("#body")
+    url = device.page.url
+    device.page.click("#body")
+    device.page.keyboard.press("End")
+    device.page.keyboard.type(" and the last words", delay=5)
+    device.page.wait_for_timeout(50)
+    device.page.close()
+
+    device.page = device.open_page()
+    device.page.goto(url)
+    assert device.page.input_value("#body") == "Start and the last words"
+    device.close()
+
+
+def test_api_responses_and_letters_never_enter_cache_storage(chromium, served_sqlite):
+    device = Device(chromium, served_sqlite)
+    device.register("mika")
+    device.capture("A secret sentence for nobody")
+    device.wait_synced()
+    cached = device.page.evaluate(
+        """async () => {
+          const found = [];
+          for (const name of await caches.keys()) {
+            const cache = await caches.open(name);
+            for (const request of await cache.keys()) {
+              const text = await (await cache.match(request)).text();
+              found.push({ url: new URL(request.url).pathname, secret: text.includes("secret sentence") });
+            }
+          }
+          return found;
+        }"""
+    )
+    urls = {entry["url"] for entry in cached}
+    assert "/index.html" in urls and "/src/main.js" in urls
+    assert not any(url.startswith("/graphql") for url in urls)
+    assert not any(entry["secret"] for entry in cached)
+    device.close()
+
+
+def test_a_refused_change_stays_visible(chromium, served_sqlite):
+    """The server refuses a body over 250,000 characters; the words stay on screen."""
+    device = Device(chromium, served_sqlite)
+    device.register("june")
+    device.capture("short")
+    device.page.click("#capture-status a")
+    device.page.wait_for_selector("#body")
+    too_long = "words " * 42_000
+    device.page.fill("#body", too_long)
+    device.page.wait_for_selector("#saved")
+    device.sync_now()
+    device.page.wait_for_selector("text=A change could not be saved to your account")
+    kept = device.page.locator(".notice blockquote").inner_text()
+    assert kept.strip() == too_long.strip()
+    device.page.click("text=Keep these words as a new letter")
+    device.page.wait_for_selector("#body")
+    assert device.page.input_value("#body") == too_long
+    device.close()
