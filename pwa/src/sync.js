@@ -43,6 +43,7 @@ export const status = {
 };
 
 let again = false;
+let running = null;
 let retryTimer = null;
 let retryDelay = RETRY_FIRST_MS;
 
@@ -61,24 +62,29 @@ export async function deviceId() {
   return id;
 }
 
-export async function syncNow() {
-  if (!(await getMeta("account"))) return;
-  if (status.running) {
+// Resolves once this sync, and any asked for while it ran, has finished.
+export function syncNow() {
+  if (running) {
     again = true;
-    return;
+    return running;
   }
+  running = runSyncs().finally(() => {
+    running = null;
+  });
+  return running;
+}
+
+async function runSyncs() {
+  if (!(await getMeta("account"))) return;
   clearTimeout(retryTimer);
   status.running = true;
   bus.dispatchEvent(new CustomEvent("status"));
   try {
     do {
       again = false;
-      const ran = navigator.locks
-        ? await navigator.locks.request("between-sync", { ifAvailable: true }, (lock) =>
-            lock ? cycle().then(() => true) : false,
-          )
-        : await cycle().then(() => true);
-      if (!ran) break; // another tab holds the lock and is syncing for everyone
+      // One tab syncs at a time; another tab waits its turn, then finds little to do.
+      if (navigator.locks) await navigator.locks.request("between-sync", cycle);
+      else await cycle();
     } while (again);
     status.problem = null;
     retryDelay = RETRY_FIRST_MS;

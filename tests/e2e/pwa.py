@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import httpx
 from axe_playwright_python.sync_playwright import Axe
 
@@ -28,7 +30,8 @@ SMALL_TARGETS = """() => {
       .getBoundingClientRect();
     if (box.width === 0 && box.height === 0) continue;
     if (box.width < 44 || box.height < 44) {
-      small.push(`${el.tagName} ${el.id || el.textContent.trim().slice(0, 30)} ${box.width}x${box.height}`);
+      const name = el.id || el.textContent.trim().slice(0, 30);
+      small.push(`${el.tagName} ${name} ${box.width}x${box.height}`);
     }
   }
   return small;
@@ -40,9 +43,7 @@ class Device:
 
     def __init__(self, browser, base: str, width: int = 390):
         self.base = base
-        self.context = browser.new_context(
-            base_url=base, viewport={"width": width, "height": 800}
-        )
+        self.context = browser.new_context(base_url=base, viewport={"width": width, "height": 800})
         self.errors: list[str] = []
         self.page = self.open_page()
 
@@ -86,10 +87,12 @@ class Device:
     def unsynced(self) -> int:
         return self.page.evaluate(OUTBOX_COUNT)
 
-    def wait_synced(self, timeout: float = 15_000) -> None:
-        self.page.wait_for_function(
-            f"() => ({OUTBOX_COUNT})().then((n) => n === 0)", timeout=timeout, polling=100
-        )
+    def wait_synced(self, timeout: float = 15) -> None:
+        """Every edit on this device has reached the server, and no sync is running."""
+        deadline = time.monotonic() + timeout
+        while self.unsynced() != 0:
+            assert time.monotonic() < deadline, "edits did not reach the server"
+            self.page.wait_for_timeout(100)
         self.page.wait_for_function(
             "() => !/syncing/.test(document.querySelector('#sync-status')?.textContent ?? '')"
         )

@@ -23,9 +23,7 @@ def test_installable_and_opens_offline_with_deep_links(playwright, served_sqlite
         page.wait_for_function("() => navigator.serviceWorker.controller !== null")
         cdp = context.new_cdp_session(page)
         # Chromium reads the manifest and icons asynchronously: ask until it has.
-        page.wait_for_function(
-            "() => fetch('/manifest.webmanifest').then(r => r.ok)", polling=200
-        )
+        page.wait_for_function("() => fetch('/manifest.webmanifest').then(r => r.ok)", polling=200)
         errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
         assert errors == []
         manifest = cdp.send("Page.getAppManifest")
@@ -56,9 +54,7 @@ def test_installable_and_opens_offline_with_deep_links(playwright, served_sqlite
         context.close()
 
 
-def test_offline_letter_survives_reload_then_reaches_server_and_second_device(
-    chromium, served
-):
+def test_offline_letter_survives_reload_then_reaches_server_and_second_device(served, chromium):
     phone = Device(chromium, served)
     phone.register("noor")
     phone.offline()
@@ -117,7 +113,8 @@ def test_api_responses_and_letters_never_enter_cache_storage(chromium, served_sq
             const cache = await caches.open(name);
             for (const request of await cache.keys()) {
               const text = await (await cache.match(request)).text();
-              found.push({ url: new URL(request.url).pathname, secret: text.includes("secret sentence") });
+              const secret = text.includes("secret sentence");
+              found.push({ url: new URL(request.url).pathname, secret });
             }
           }
           return found;

@@ -16,7 +16,7 @@ export function h(tag, props = {}, ...children) {
 }
 
 function append(element, children) {
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child == null || child === false) continue;
     element.append(child instanceof Node ? child : String(child));
   }

@@ -14,6 +14,11 @@ const REASONS = {
   conflict: "A version that could not be joined",
 };
 
+function preview(text) {
+  const flat = text.trim().replace(/\s+/g, " ");
+  return flat.length > 60 ? `${flat.slice(0, 60)}…` : flat || "(empty)";
+}
+
 export async function historyView(main, id) {
   const current = await loadLetter(id);
   const back = h("p", {}, h("a", { href: `/letters/${id}` }, "← Back to the letter"));
@@ -54,7 +59,8 @@ export async function historyView(main, id) {
           h(
             "summary",
             {},
-            `${fullDate(revision.createdAt)}: ${REASONS[revision.reason] ?? revision.reason}`,
+            `${fullDate(revision.createdAt)}, ${REASONS[revision.reason] ?? revision.reason}: `,
+            h("span", { class: "quiet" }, preview(revision.body)),
           ),
           revision.title ? h("p", { class: "letter-title" }, revision.title) : null,
           h("p", { class: "version-text" }, revision.body),
