@@ -145,3 +145,40 @@ def test_a_refused_change_stays_visible(chromium, served_sqlite):
     device.page.wait_for_selector("#body")
     assert device.page.input_value("#body") == too_long
     device.close()
+
+
+RECORD_COUNT = """() => new Promise((resolve) => {
+  const open = indexedDB.open("between");
+  open.onsuccess = () => {
+    const db = open.result;
+    if (!db.objectStoreNames.contains("records")) { db.close(); resolve(0); return; }
+    const count = db.transaction("records").objectStore("records").count();
+    count.onsuccess = () => { db.close(); resolve(count.result); };
+  };
+})"""
+
+
+def test_signing_out_warns_about_unsynced_words_then_clears_the_device(
+    chromium, served_sqlite
+):
+    device = Device(chromium, served_sqlite)
+    page = device.page
+    device.register("rosa")
+    device.offline()
+    device.capture("Not sent anywhere yet")
+    page.click("#tabs >> text=Account")
+    page.click("text=Sign out on this device")
+    page.wait_for_selector("text=1 change on this device has not reached your account yet")
+    page.click("text=Stay signed in")
+    page.click("#tabs >> text=Letters")
+    page.wait_for_selector("#letter-list >> text=Not sent anywhere yet")
+    assert page.evaluate(RECORD_COUNT) == 1
+
+    page.click("#tabs >> text=Account")
+    page.click("text=Sign out on this device")
+    page.click("text=Sign out and remove them")
+    page.wait_for_url("**/welcome")
+    page.wait_for_selector("#register-heading")
+    assert page.evaluate(RECORD_COUNT) == 0
+    assert device.unsynced() == 0
+    device.close()
