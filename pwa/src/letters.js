@@ -139,6 +139,6 @@ export function matches(letter, query) {
 }
 
 export function excerpt(letter, length = 140) {
-  const text = letter.body.trim().replace(/\s+/g, " ");
+  const text = letter.body.slice(0, length * 2).trim().replace(/\s+/g, " ");
   return text.length > length ? `${text.slice(0, length)}…` : text;
 }

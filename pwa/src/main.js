@@ -2,29 +2,27 @@
 
 import { listen } from "./live.js";
 import { guardWith, route, startRouting } from "./router.js";
-import { getMeta } from "./store.js";
 import { startSyncing } from "./sync.js";
-import { accountView } from "./ui/account.js";
-import { historyView } from "./ui/history.js";
 import { homeView } from "./ui/home.js";
 import { letterView } from "./ui/letter.js";
-import { sessionView } from "./ui/session.js";
 import { drawShell } from "./ui/shell.js";
-import { trashView } from "./ui/trash.js";
-import { watchForUpdates } from "./ui/update.js";
-import { welcomeView } from "./ui/welcome.js";
+import { me } from "./me.js";
+
+// The screens used most are loaded with the app; the rest when first opened (they are
+// in the service worker's cache, so that works offline too).
+const later = (module, name) => async (...args) => (await import(module))[name](...args);
 
 route(/^\/$/, homeView);
 route(/^\/letters\/([\w-]+)$/, letterView);
-route(/^\/letters\/([\w-]+)\/history$/, historyView);
-route(/^\/trash$/, trashView);
-route(/^\/session$/, sessionView);
-route(/^\/account$/, accountView);
-route(/^\/welcome$/, welcomeView);
+route(/^\/letters\/([\w-]+)\/history$/, later("./ui/history.js", "historyView"));
+route(/^\/trash$/, later("./ui/trash.js", "trashView"));
+route(/^\/session$/, later("./ui/session.js", "sessionView"));
+route(/^\/account$/, later("./ui/account.js", "accountView"));
+route(/^\/welcome$/, later("./ui/welcome.js", "welcomeView"));
 route(/./, homeView);
 
 guardWith(async (path) => {
-  const account = await getMeta("account");
+  const account = await me();
   if (!account && path !== "/welcome") return "/welcome";
   if (account && path === "/welcome") return "/";
   return null;
@@ -33,11 +31,10 @@ guardWith(async (path) => {
 export async function begin() {
   await drawShell();
   await startRouting();
-  if (await getMeta("account")) {
+  if (await me()) {
     startSyncing();
     listen();
   }
 }
 
-watchForUpdates();
-begin();
+begin().then(() => import("./ui/update.js")).then((update) => update.watchForUpdates());

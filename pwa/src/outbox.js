@@ -52,6 +52,8 @@ export function viewOf(record, entries) {
 
 // Queue one change inside the caller's transaction. `entries` are the record's
 // outbox entries, oldest first.
+// Queue one change inside the caller's transaction. `entries` are the record's
+// outbox entries, oldest first; it is updated in place.
 export function enqueue(tx, record, entries, op, fields = null) {
   const outbox = tx.objectStore("outbox");
   const last = entries.at(-1);
@@ -61,7 +63,7 @@ export function enqueue(tx, record, entries, op, fields = null) {
     return;
   }
   const waiting = entries.length > 0;
-  outbox.add({
+  const entry = {
     recordId: record.id,
     kind: record.kind,
     op,
@@ -69,7 +71,9 @@ export function enqueue(tx, record, entries, op, fields = null) {
     baseVersion: waiting ? null : record.version,
     awaitsBase: waiting,
     mutationId: null,
-  });
+  };
+  outbox.add(entry);
+  entries.push({ ...entry, seq: Infinity });
 }
 
 export function entriesOf(tx, recordId) {
@@ -94,7 +98,7 @@ export function change(kind, id, op, fields, apply) {
       return null;
     }
     enqueue(tx, record, entries, op, fields);
-    const view = viewOf(record, await entriesOf(tx, id));
+    const view = viewOf(record, entries);
     record.fields = view.fields;
     record.deleted = view.deleted;
     records.put(record);

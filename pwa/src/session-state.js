@@ -2,8 +2,9 @@
 
 import { gql } from "./api.js";
 import { disconnect, listen } from "./live.js";
-import { getMeta, outboxCount, setMeta, wipe } from "./store.js";
+import { outboxCount, wipe } from "./store.js";
 import { startSyncing, syncNow } from "./sync.js";
+import { me, remember } from "./me.js";
 
 const ACCOUNT = "account { id username displayName role }";
 const ACCOUNT_FIELDS = "id username displayName role";
@@ -12,7 +13,7 @@ export class LocalDataInTheWay extends Error {}
 
 // Another person's unsynced words on this device are never wiped by a sign-in.
 async function makeRoomFor(username) {
-  const current = await getMeta("account");
+  const current = await me();
   if (!current || current.username === username) return;
   const unsynced = await outboxCount();
   if (unsynced) {
@@ -24,7 +25,7 @@ async function makeRoomFor(username) {
 }
 
 async function begin(account) {
-  await setMeta("account", account);
+  await remember(account);
   // Ask the browser not to clear this device's letters when space runs low.
   navigator.storage?.persist?.().catch(() => {});
   startSyncing();
@@ -63,6 +64,7 @@ export async function signOut() {
     // signed out from another device.
   }
   await wipe();
+  await remember(null);
 }
 
 export const unsyncedCount = outboxCount;

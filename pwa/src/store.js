@@ -1,39 +1,20 @@
 // The device's own copy of everything, in IndexedDB. Nothing here needs the network.
-//
-// records  one row per synced record: the server's fields and version, and the
-//          fields as this device shows them (the server's with unsent edits on top)
-// outbox   edits not yet acknowledged by the server, oldest first
-// rejected what the server refused, kept so the words stay visible
-// meta     device id, sync cursor, next mutation id, account, last sync time
+// The stores are described, and first opened, in boot.js.
 
 const NAME = "between";
-const VERSION = 1;
 let opening = null;
 
 export function open() {
-  opening ??= new Promise((resolve, reject) => {
-    const request = indexedDB.open(NAME, VERSION);
-    request.onupgradeneeded = () => {
-      const db = request.result;
-      const records = db.createObjectStore("records", { keyPath: "id" });
-      records.createIndex("kind", "kind");
-      const outbox = db.createObjectStore("outbox", { keyPath: "seq", autoIncrement: true });
-      outbox.createIndex("recordId", "recordId");
-      db.createObjectStore("rejected", { keyPath: "seq", autoIncrement: true });
-      db.createObjectStore("meta", { keyPath: "key" });
+  opening ??= (self.openingBetweenDatabase ?? self.openBetweenDatabase()).then((db) => {
+    // Another tab is deleting the database (signing out): let it, and open again
+    // when next asked.
+    db.onversionchange = () => {
+      db.close();
+      opening = null;
     };
-    request.onsuccess = () => {
-      const db = request.result;
-      // Another tab is upgrading or deleting: let it, and open again when asked.
-      db.onversionchange = () => {
-        db.close();
-        opening = null;
-      };
-      resolve(db);
-    };
-    request.onerror = () => reject(request.error);
-    request.onblocked = () => reject(new Error("The app is open in another tab that is busy."));
+    return db;
   });
+  self.openingBetweenDatabase = null;
   return opening;
 }
 
@@ -48,6 +29,7 @@ export function done(request) {
 // has committed. Writes that carry the user's words use strict durability, so they
 // are on disk before we say they are saved.
 export async function transact(stores, mode, work) {
+  if (mode === "readwrite") early = null;
   const db = await open();
   const options = mode === "readwrite" ? { durability: "strict" } : undefined;
   const tx = db.transaction(stores, mode, options);
@@ -88,7 +70,23 @@ export function metaIn(tx, key, fallback = null) {
   return done(tx.objectStore("meta").get(key)).then((row) => (row ? row.value : fallback));
 }
 
-export function recordsOfKind(kind) {
+// What boot.js read while the app loaded, good until the first write.
+let early = self.earlyRead ?? null;
+self.earlyRead = null;
+
+export async function earlyValue(name) {
+  const taken = early && (await early);
+  return taken && early ? taken[name] : undefined;
+}
+
+export async function recordsOfKind(kind) {
+  if (kind === "letter") {
+    const letters = await earlyValue("letters");
+    if (letters) {
+      early = null; // once: after this the list follows the database
+      return letters;
+    }
+  }
   return read(["records"], (tx) => done(tx.objectStore("records").index("kind").getAll(kind)));
 }
 

@@ -5,6 +5,7 @@
 import { ApiError, gql, offline } from "./api.js";
 import { absorb, asMutation, settle, takeBatch } from "./outbox.js";
 import { getMeta, outboxCount, setMeta } from "./store.js";
+import { me } from "./me.js";
 
 const PUSH = `mutation Push($deviceId: String!, $mutations: [SyncMutationInput!]!) {
   push(deviceId: $deviceId, mutations: $mutations) {
@@ -75,7 +76,7 @@ export function syncNow() {
 }
 
 async function runSyncs() {
-  if (!(await getMeta("account"))) return;
+  if (!(await me())) return;
   clearTimeout(retryTimer);
   status.running = true;
   bus.dispatchEvent(new CustomEvent("status"));

@@ -158,9 +158,7 @@ RECORD_COUNT = """() => new Promise((resolve) => {
 })"""
 
 
-def test_signing_out_warns_about_unsynced_words_then_clears_the_device(
-    chromium, served_sqlite
-):
+def test_signing_out_warns_about_unsynced_words_then_clears_the_device(chromium, served_sqlite):
     device = Device(chromium, served_sqlite)
     page = device.page
     device.register("rosa")

@@ -1,14 +1,14 @@
 // The account on this device: sync status, sign in again, sign out.
 
 import { signOut, unsyncedCount } from "../session-state.js";
-import { getMeta } from "../store.js";
 import { bus, status, syncNow } from "../sync.js";
 import { h, replace } from "./dom.js";
 import { statusText } from "./shell.js";
 import { signInForm } from "./welcome.js";
+import { me } from "../me.js";
 
 export async function accountView(main) {
-  const account = await getMeta("account");
+  const account = await me();
   const line = h("p", { id: "account-status", "aria-live": "polite" }, statusText());
   const again = h("div", {});
   const leaving = h("div", {});

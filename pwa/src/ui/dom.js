@@ -28,7 +28,10 @@ export function replace(element, ...children) {
 }
 
 const minute = 60_000;
+// Made once: building a formatter per list item is what makes a long list slow.
 const formatter = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+const dateFormat = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", year: "numeric" });
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 
 // "just now", "5 minutes ago", "yesterday", then the date.
 export function when(iso) {
@@ -39,11 +42,11 @@ export function when(iso) {
   if (ago < 60 * minute) return formatter.format(-Math.round(ago / minute), "minute");
   if (ago < 24 * 60 * minute) return formatter.format(-Math.round(ago / (60 * minute)), "hour");
   if (ago < 2 * 24 * 60 * minute) return formatter.format(-1, "day");
-  return then.toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric" });
+  return dateFormat.format(then);
 }
 
 export function fullDate(iso) {
-  return iso ? new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "";
+  return iso ? dateTimeFormat.format(new Date(iso)) : "";
 }
 
 let noticeId = 0;

@@ -1,15 +1,15 @@
 // Home: start typing and it is saved; below, the letters, with search on the device.
 
 import { createLetter, editLetter, excerpt, letters, matches } from "../letters.js";
-import { getMeta } from "../store.js";
 import { bus } from "../sync.js";
 import { autosave } from "./autosave.js";
 import { h, replace, when } from "./dom.js";
 import { marks } from "./marks.js";
 import { sharedView } from "./shared.js";
+import { me } from "../me.js";
 
 export async function homeView(main) {
-  const account = await getMeta("account");
+  const account = await me();
   if (account?.role === "THERAPIST") return sharedView(main);
 
   const capture = captureBox();

@@ -17,7 +17,9 @@ import { bus } from "../sync.js";
 import { autosave } from "./autosave.js";
 import { h, replace, when } from "./dom.js";
 
-const sameValue = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+// Strings compare directly: a long letter is not copied into JSON on every keystroke.
+const sameValue = (a, b) =>
+  typeof a === "string" || typeof b === "string" ? a === b : JSON.stringify(a) === JSON.stringify(b);
 
 function parseTags(text) {
   return [

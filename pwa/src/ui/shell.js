@@ -1,8 +1,8 @@
 // The frame around every screen: the name, a quiet sync status, and the tabs.
 
-import { getMeta } from "../store.js";
 import { bus, status, syncNow } from "../sync.js";
 import { h, replace, when } from "./dom.js";
+import { me } from "../me.js";
 
 const CLIENT_TABS = [
   ["/", "Letters"],
@@ -32,7 +32,7 @@ export function statusText() {
 export async function drawShell() {
   const bar = document.getElementById("bar");
   const tabs = document.getElementById("tabs");
-  const account = await getMeta("account");
+  const account = await me();
   const label = h("p", { class: "status", id: "sync-status" }, statusText());
   const syncButton = h(
     "button",

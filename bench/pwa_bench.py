@@ -1,0 +1,173 @@
+"""PWA budgets, measured in the system Chromium against a real `between serve`.
+
+    python bench/pwa_bench.py
+
+- shell size: HTML + JS + CSS, each file gzipped as a server would send it;
+- cold offline open: a fresh browser process on a profile that visited once, network
+  cut, CPU slowed 4x; time from navigation start until the letter list is on screen;
+- typing: long tasks (over 50 ms) while typing into a 20,000-word letter, at normal
+  speed and with the CPU slowed 4x.
+"""
+
+from __future__ import annotations
+
+import gzip
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from server.pwa import shell_files  # noqa: E402
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_server  # noqa: E402
+from tests.e2e.pwa import Device  # noqa: E402
+
+LETTERS = 200
+OPEN_RUNS = 5
+WORDS = 20_000
+TYPED = "and still I keep writing to you, slowly, "
+
+CREATE_LETTERS = """async ([count, body]) => {
+  const letters = await import('/src/letters.js');
+  const ids = [];
+  for (let i = 0; i < count; i++) {
+    ids.push(await letters.createLetter({ title: `Letter ${i}`, body }));
+  }
+  return ids;
+}"""
+
+# When the first letter of the list is in the document, by the page's own clock.
+WATCH_LIST = """
+new MutationObserver((changes, observer) => {
+  if (document.querySelector("#letter-list li")) {
+    window.listShownAt = performance.now();
+    observer.disconnect();
+  }
+}).observe(document, { childList: true, subtree: true });
+"""
+
+WATCH_LONG_TASKS = """() => {
+  window.longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) window.longTasks.push(entry.duration);
+  }).observe({ type: "longtask" });
+}"""
+
+
+def shell_size() -> tuple[int, int]:
+    pwa = ROOT / "pwa"
+    files = [p for p in shell_files(pwa) if p.suffix in (".html", ".js", ".css")]
+    files.append(pwa / "sw.js")
+    raw = sum(p.stat().st_size for p in files)
+    packed = sum(len(gzip.compress(p.read_bytes(), 9)) for p in files)
+    return raw, packed
+
+
+def floors(playwright, long_body: str) -> tuple[float, list[float]]:
+    """The same measures on an empty page and a bare textarea: what Chromium costs here."""
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    opens = []
+    for _ in range(OPEN_RUNS):
+        page = browser.new_page()
+        page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 4})
+        page.goto("data:text/html,<title>empty</title><ul><li>letter</li></ul>")
+        opens.append(
+            page.evaluate("() => performance.getEntriesByType('navigation')[0].domInteractive")
+        )
+        page.close()
+    page = browser.new_page()
+    page.set_content("<textarea id=body rows=14></textarea>")
+    page.evaluate("(text) => { document.getElementById('body').value = text; }", long_body)
+    page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 4})
+    page.click("#body")
+    page.keyboard.press("Control+End")
+    page.evaluate(WATCH_LONG_TASKS)
+    page.keyboard.type(TYPED * 5, delay=40)
+    page.wait_for_timeout(500)
+    tasks = page.evaluate("() => window.longTasks")
+    browser.close()
+    return statistics.median(opens), tasks
+
+
+def cold_open_ms(playwright, base: str, profile: Path) -> list[float]:
+    times = []
+    for _ in range(OPEN_RUNS):
+        context = playwright.chromium.launch_persistent_context(
+            str(profile), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, base_url=base
+        )
+        context.set_offline(True)
+        context.add_init_script(WATCH_LIST)
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+        page.goto("/")
+        page.wait_for_selector("#letter-list li")
+        times.append(page.evaluate("() => window.listShownAt"))
+        context.close()
+    return times
+
+
+def typing_long_tasks(device: Device, letter_id: str, throttle: int) -> list[float]:
+    page = device.page
+    cdp = device.context.new_cdp_session(page)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": throttle})
+    page.goto(f"/letters/{letter_id}")
+    page.wait_for_selector("#body")
+    page.wait_for_timeout(1000)
+    page.click("#body")
+    page.keyboard.press("Control+End")
+    page.evaluate(WATCH_LONG_TASKS)
+    page.keyboard.type(TYPED * 5, delay=40)
+    page.wait_for_timeout(500)
+    tasks = page.evaluate("() => window.longTasks")
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
+    return tasks
+
+
+def main() -> None:
+    raw, packed = shell_size()
+    print(f"app shell (HTML + JS + CSS): {raw / 1024:.1f} KB raw, {packed / 1024:.1f} KB gzip")
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        tmp_path = Path(tmp)
+        with start_server(f"sqlite://{tmp_path / 'bench.sqlite3'}", tmp_path) as base:
+            profile = tmp_path / "profile"
+            context = playwright.chromium.launch_persistent_context(
+                str(profile), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, base_url=base
+            )
+            device = Device.__new__(Device)
+            device.context, device.base, device.errors = context, base, []
+            device.page = context.new_page()
+            device.register("bench")
+            device.page.evaluate(CREATE_LETTERS, [LETTERS, "A few lines of a letter. " * 40])
+            long_body = " ".join(f"word{i % 997}" for i in range(WORDS))
+            (letter_id,) = device.page.evaluate(CREATE_LETTERS, [1, long_body])
+            device.wait_synced(timeout=120)
+
+            for throttle in (1, 4):
+                tasks = typing_long_tasks(device, letter_id, throttle)
+                worst = max(tasks, default=0)
+                print(
+                    f"typing into {WORDS:,} words, CPU x{throttle}: {len(tasks)} long tasks, "
+                    f"longest {worst:.0f} ms"
+                )
+            context.close()
+
+            times = cold_open_ms(playwright, base, profile)
+            print(
+                f"cold offline open to letter list ({LETTERS + 1} letters, CPU x4): "
+                f"median {statistics.median(times):.0f} ms, worst {max(times):.0f} ms"
+            )
+            empty_open, bare_tasks = floors(playwright, long_body)
+            print(f"floor: an empty page opens in {empty_open:.0f} ms (CPU x4)")
+            print(
+                f"floor: a bare textarea with {WORDS:,} words, CPU x4: {len(bare_tasks)} long "
+                f"tasks, longest {max(bare_tasks, default=0):.0f} ms"
+            )
+
+
+if __name__ == "__main__":
+    main()
