@@ -41,9 +41,11 @@ SMALL_TARGETS = """() => {
 class Device:
     """One browser context: a phone or a laptop with its own IndexedDB."""
 
-    def __init__(self, browser, base: str, width: int = 390):
+    def __init__(self, browser, base: str, width: int = 390, color_scheme: str = "light"):
         self.base = base
-        self.context = browser.new_context(base_url=base, viewport={"width": width, "height": 800})
+        self.context = browser.new_context(
+            base_url=base, viewport={"width": width, "height": 800}, color_scheme=color_scheme
+        )
         self.errors: list[str] = []
         self.page = self.open_page()
 

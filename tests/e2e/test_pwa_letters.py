@@ -146,9 +146,11 @@ def test_an_update_waits_for_the_person_and_keeps_the_draft(chromium, tmp_path):
         device.close()
 
 
-@pytest.mark.parametrize("width", [320, 414])
-def test_every_screen_is_accessible_fits_and_has_large_targets(chromium, served_sqlite, width):
-    device = Device(chromium, served_sqlite, width=width)
+@pytest.mark.parametrize(("width", "scheme"), [(320, "light"), (414, "dark")])
+def test_every_screen_is_accessible_fits_and_has_large_targets(
+    chromium, served_sqlite, width, scheme
+):
+    device = Device(chromium, served_sqlite, width=width, color_scheme=scheme)
     page = device.page
     page.goto("/")
     page.wait_for_selector("#register-heading")

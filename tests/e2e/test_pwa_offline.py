@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.e2e.pwa import Device, server_letters
+from tests.e2e.pwa import PASSWORD, Device, server_letters
 
 pytestmark = pytest.mark.browser
 
@@ -179,4 +180,44 @@ def test_signing_out_warns_about_unsynced_words_then_clears_the_device(chromium,
     page.wait_for_selector("#register-heading")
     assert page.evaluate(RECORD_COUNT) == 0
     assert device.unsynced() == 0
+    device.close()
+
+
+def test_words_written_after_the_session_ended_reach_the_server_after_signing_in(
+    chromium, served_sqlite
+):
+    device = Device(chromium, served_sqlite)
+    page = device.page
+    device.register("tove")
+    with httpx.Client(base_url=served_sqlite) as laptop:
+        laptop.post(
+            "/graphql",
+            json={
+                "query": "mutation($i: SignInInput!) { signIn(input: $i) { id } }",
+                "variables": {"i": {"username": "tove", "password": PASSWORD}},
+            },
+        )
+        sessions = laptop.post("/graphql", json={"query": "{ mySessions { id current } }"}).json()[
+            "data"
+        ]["mySessions"]
+        (phone,) = [s["id"] for s in sessions if not s["current"]]
+        revoked = laptop.post(
+            "/graphql",
+            json={
+                "query": "mutation($id: ID!) { revokeSession(id: $id) }",
+                "variables": {"id": phone},
+            },
+        ).json()
+        assert revoked["data"]["revokeSession"] is True
+
+    device.capture("Written after the phone was signed out elsewhere")
+    page.click(".bar >> text=Sync now")
+    page.wait_for_selector("#sync-status >> text=sign in again to sync")
+    assert device.unsynced() == 1
+    page.click("#tabs >> text=Account")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]:has-text('Sign in')")
+    device.wait_synced()
+    bodies = [r["fields"]["body"] for r in server_letters(served_sqlite, "tove").values()]
+    assert bodies == ["Written after the phone was signed out elsewhere"]
     device.close()

@@ -1,0 +1,79 @@
+"""How the server hands out the PWA: deep links, the service worker and its shell list."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+from asgi_lifespan import LifespanManager
+
+from server.pwa import service_worker_source, shell_files
+from tests.conftest import build_app, make_client
+
+PWA = Path(__file__).resolve().parents[1] / "pwa"
+
+
+def shell_of(source: str) -> tuple[str, list[str]]:
+    version = re.search(r'^const VERSION = "(\w+)";$', source, re.M).group(1)
+    shell = json.loads(re.search(r"^const SHELL = (\[.*\]);$", source, re.M).group(1))
+    return version, shell
+
+
+async def test_deep_links_open_the_app_and_missing_files_are_404(client):
+    index = (PWA / "index.html").read_text()
+    for path in ["/", "/letters/3f0c9a4e-1b1f-4c55-9d55-1f0f3b1f0a11", "/trash", "/welcome"]:
+        response = await client.get(path)
+        assert response.status_code == 200, path
+        assert response.text == index
+    assert (await client.get("/src/nothing-here.js")).status_code == 404
+    assert (await client.get("/style.css")).headers["content-type"].startswith("text/css")
+
+
+async def test_the_service_worker_lists_every_file_of_the_app(client):
+    response = await client.get("/sw.js")
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "no-cache"
+    assert response.headers["content-type"].startswith("text/javascript")
+    _, shell = shell_of(response.text)
+    expected = {"/" + p.relative_to(PWA).as_posix() for p in shell_files(PWA)}
+    assert set(shell) == expected
+    assert {"/index.html", "/src/main.js", "/manifest.webmanifest", "/style.css"} <= set(shell)
+    assert "/sw.js" not in shell
+    # Every listed file is really served, so the install cannot fail on a missing one.
+    for url in shell:
+        assert (await client.get(url)).status_code == 200, url
+
+
+def test_any_changed_file_changes_the_version(tmp_path):
+    app = tmp_path / "pwa"
+    shutil.copytree(PWA, app)
+    first, _ = shell_of(service_worker_source(app))
+    assert shell_of(service_worker_source(app))[0] == first
+    (app / "src" / "letters.js").write_text((app / "src" / "letters.js").read_text() + "\n")
+    second, _ = shell_of(service_worker_source(app))
+    assert second != first
+    (app / "src" / "new-screen.js").write_text("export {};\n")
+    third, shell = shell_of(service_worker_source(app))
+    assert third != second and "/src/new-screen.js" in shell
+
+
+async def test_the_manifest_makes_the_app_installable(settings):
+    manifest = json.loads((PWA / "manifest.webmanifest").read_text())
+    assert manifest["display"] == "standalone"
+    assert {"id", "name", "short_name", "start_url", "scope", "theme_color"} <= set(manifest)
+    sizes = {(i["sizes"], i.get("purpose", "any")) for i in manifest["icons"]}
+    assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= sizes
+    app = build_app(replace(settings))
+    async with LifespanManager(app), make_client(app) as client:
+        for icon in manifest["icons"]:
+            response = await client.get(icon["src"])
+            assert response.status_code == 200
+            width, height = (
+                int.from_bytes(response.content[16:20]),
+                int.from_bytes(response.content[20:24]),
+            )
+            assert f"{width}x{height}" == icon["sizes"]
+        assert (await client.get("/icons/apple-touch-icon.png")).status_code == 200
