@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run migrate test lint format schema bench
+.PHONY: install run migrate test lint format schema bench bench-pwa
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,3 +37,7 @@ schema: install
 # Sync benchmark on SQLite; add PostgreSQL with BENCH_POSTGRES=postgres://user@host:5432/db
 bench: install
 	$(BIN)/python bench/sync_bench.py $(BENCH_POSTGRES)
+
+# PWA budgets in the system Chromium: shell size, cold offline open, typing
+bench-pwa: install
+	$(BIN)/python bench/pwa_bench.py
