@@ -1,0 +1,1 @@
+"""The person's own words for things, and their own people for Help now."""
