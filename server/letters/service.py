@@ -5,9 +5,6 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from tortoise.transactions import in_transaction
-
-from server.auth.models import Account
 from server.clock import now
 from server.errors import ErrorCode
 from server.letters.kind import LETTER
@@ -17,10 +14,12 @@ from server.sync.changes import (
     Change,
     KindHooks,
     Stamp,
+    counted_writes,
     edit_wins,
     edited_since,
     outcome,
     touch,
+    write_at,
 )
 from server.sync.models import SyncRecord
 from server.sync.outcomes import Outcome, Rejected, Status
@@ -146,10 +145,7 @@ async def purge(change: Change) -> Outcome:
 
 async def erase(stamp: Stamp, record: SyncRecord) -> None:
     await LetterRevision.filter(letter_id=record.id).delete()
-    record.version = stamp.next()
-    record.data = {}
-    record.field_versions = {}
-    await record.save()
+    await write_at(stamp, record, data={}, field_versions={})
 
 
 async def restore_revision(change: Change) -> Outcome:
@@ -203,20 +199,14 @@ async def purge_expired_trash(pokes: Pokes, days: int = TRASH_DAYS) -> int:
     )
     purged = 0
     for owner_id in owners:
-        async with in_transaction() as connection:
-            account = await Account.filter(id=owner_id).select_for_update().first()
-            if account is None:
+        async with counted_writes(pokes) as writes:
+            stamp = await writes.lock(owner_id)
+            if stamp is None:
                 continue
-            stamp = Stamp(account.change_counter)
             expired = await SyncRecord.filter(
                 owner_id=owner_id, kind=LETTER.name, deleted=True, deleted_at__lt=cutoff
             )
             for record in (r for r in expired if r.data):
                 await erase(stamp, record)
                 purged += 1
-            if stamp.value != stamp.committed:
-                await Account.filter(id=owner_id).update(change_counter=stamp.value)
-                await pokes.announce(connection, str(owner_id), stamp.value)
-        if stamp.value != stamp.committed:
-            pokes.committed(str(owner_id), stamp.value)
     return purged

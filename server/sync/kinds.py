@@ -29,6 +29,13 @@ class Kind:
     # Operations beyond upsert and delete, handled by the kind's own domain.
     extra_operations: frozenset[str] = frozenset()
     check_record: Callable[[dict], None] | None = field(default=None)
+    # Which of the generic operations devices may use, and whether a device may make a
+    # new record of this kind (or bring a deleted one back) at all.
+    generic_operations: frozenset[str] = frozenset({"upsert", "delete"})
+    devices_create: bool = True
+
+    def allows(self, op: str) -> bool:
+        return op in self.generic_operations or op in self.extra_operations
 
     def defaults(self) -> dict:
         return {name: default_of(rule) for name, rule in self.rules.items()}

@@ -15,8 +15,6 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from tortoise.transactions import in_transaction
-
 from server.auth.models import Account
 from server.clock import now
 from server.errors import AppError, ErrorCode
@@ -25,10 +23,13 @@ from server.sync.changes import (
     Handler,
     Stamp,
     changed_since,
+    counted_writes,
     edit_wins,
     edited_since,
+    new_record,
     outcome,
     resend,
+    touch,
 )
 from server.sync.kinds import RecordProblem
 from server.sync.models import SyncDevice, SyncRecord
@@ -142,15 +143,13 @@ async def push(
             "Mutation ids must be positive and strictly increasing within a push.",
             field="mutations",
         )
-    async with in_transaction() as connection:
-        # Locking the counter row orders every writer of this account behind us.
-        account = await Account.filter(id=account_id).select_for_update().first()
-        if account is None:
+    async with counted_writes(pokes) as writes:
+        stamp = await writes.lock(account_id)
+        if stamp is None:
             raise AppError(ErrorCode.UNAUTHENTICATED, "Please sign in first.")
         device = await SyncDevice.filter(account_id=account_id, device_id=device_id).first()
         if device is None:
             device = await SyncDevice.create(account_id=account_id, device_id=device_id)
-        stamp = Stamp(account.change_counter)
         outcomes = []
         for incoming in mutations:
             if incoming.mutation_id <= device.last_mutation_id:
@@ -158,13 +157,8 @@ async def push(
                 continue
             outcomes.append(await _apply(account_id, device_id, incoming, stamp))
             device.last_mutation_id = incoming.mutation_id
-        if stamp.value != stamp.committed:
-            await Account.filter(id=account_id).update(change_counter=stamp.value)
-            await pokes.announce(connection, str(account_id), stamp.value)
         if mutations:
             await device.save(update_fields=["last_mutation_id", "updated_at"])
-    if stamp.value != stamp.committed:
-        pokes.committed(str(account_id), stamp.value)
     return Pushed(outcomes, device.last_mutation_id, stamp.value)
 
 
@@ -202,7 +196,7 @@ async def _prepare(account_id, device_id, incoming: Incoming, stamp: Stamp) -> C
         raise Rejected(
             ErrorCode.UNKNOWN_KIND, f"This server does not know records of kind {incoming.kind!r}."
         )
-    if incoming.op not in ("upsert", "delete") and incoming.op not in kind.extra_operations:
+    if not kind.allows(incoming.op):
         raise Rejected(
             ErrorCode.UNKNOWN_OPERATION, f"{incoming.op!r} is not something a {kind.name} can do."
         )
@@ -224,6 +218,9 @@ async def _prepare(account_id, device_id, incoming: Incoming, stamp: Stamp) -> C
         raise Rejected(
             ErrorCode.BAD_INPUT, "That id belongs to a different kind of record.", "recordId"
         )
+    if not kind.devices_create and (record is None or record.deleted):
+        # Only the server makes these; a device can neither make one nor bring one back.
+        raise Rejected(ErrorCode.NOT_FOUND, "That record could not be found.", "recordId")
     if record is None and base is not None:
         raise Rejected(
             ErrorCode.UNKNOWN_BASE, "This change is based on a record the server never had."
@@ -265,18 +262,9 @@ async def upsert(change: Change) -> Outcome:
     if record is None:
         data = {**kind.defaults(), **changes}
         kind.check_whole(data)
-        version = change.stamp.next()
-        record = await SyncRecord.create(
-            id=change.record_id,
-            owner_id=change.account_id,
-            kind=kind.name,
-            version=version,
-            created_version=version,
-            data=data,
-            field_versions=dict.fromkeys(data, version),
-        )
+        record = await new_record(change.stamp, change.account_id, change.record_id, kind, data)
         await hooks.written(change, record, data, {})
-        return outcome(change, Status.APPLIED, version)
+        return outcome(change, Status.APPLIED, record.version)
 
     before = dict(record.data)
     current = {**kind.defaults(), **before}
@@ -331,7 +319,4 @@ async def delete(change: Change) -> Outcome:
 
 
 async def mark_deleted(change: Change, record: SyncRecord) -> None:
-    record.version = change.stamp.next()
-    record.deleted = True
-    record.deleted_at = now()
-    await record.save()
+    await touch(change, record, deleted=True, deleted_at=now())
