@@ -1,7 +1,8 @@
 // Start: show what is on the device at once, then sync in the background.
 
 import { listen } from "./live.js";
-import { guardWith, route, startRouting } from "./router.js";
+import { NEUTRAL_NAME, appName, coverState, isCovered, onCover, startLocked } from "./lock.js";
+import { coverWith, guardWith, leave, route, show, startRouting } from "./router.js";
 import { startSyncing } from "./sync.js";
 import { homeView } from "./ui/home.js";
 import { letterView } from "./ui/letter.js";
@@ -19,16 +20,52 @@ route(/^\/trash$/, later("./ui/trash.js", "trashView"));
 route(/^\/session$/, later("./ui/session.js", "sessionView"));
 route(/^\/account$/, later("./ui/account.js", "accountView"));
 route(/^\/welcome$/, later("./ui/welcome.js", "welcomeView"));
+route(/^\/help$/, later("./ui/help.js", "helpView"));
+route(/^\/help\/people$/, later("./ui/help.js", "peopleView"));
+route(/^\/toolkit$/, later("./ui/toolkit.js", "toolkitView"));
+route(/^\/toolkit\/boxes\/([\w-]+)$/, later("./ui/toolkit.js", "boxView"));
+route(/^\/toolkit\/items\/([\w-]+)$/, later("./ui/toolkit-item.js", "itemView"));
+route(/^\/toolkit\/breathe$/, later("./ui/breathe.js", "breatheView"));
+route(/^\/toolkit\/ground$/, later("./ui/ground.js", "groundView"));
+route(/^\/toolkit\/words$/, later("./ui/words.js", "wordsView"));
+route(/^\/toolkit\/uses$/, later("./ui/uses.js", "usesView"));
+route(/^\/plans$/, later("./ui/plans.js", "plansView"));
+route(/^\/plans\/([\w-]+)$/, later("./ui/plans.js", "planView"));
+route(/^\/plans\/([\w-]+)\/edit$/, later("./ui/plan-edit.js", "planEditView"));
+route(/^\/settings$/, later("./ui/settings.js", "settingsView"));
 route(/./, homeView);
+
+// Help now needs no account: crisis lines are for anyone holding the phone.
+const OPEN_TO_ALL = new Set(["/welcome", "/help"]);
 
 guardWith(async (path) => {
   const account = await me();
-  if (!account && path !== "/welcome") return "/welcome";
+  if (!account && !OPEN_TO_ALL.has(path)) return "/welcome";
   if (account && path === "/welcome") return "/";
   return null;
 });
 
+// While locked or hidden, the lock screen takes the place of every view.
+coverWith(
+  async (main) => {
+    const covered = isCovered();
+    document.body.classList.toggle("covered", covered);
+    if (!covered) return false;
+    await (await import("./ui/lock.js")).drawCover(main, coverState());
+    return true;
+  },
+  () => (coverState() === "hidden" ? NEUTRAL_NAME : appName()),
+);
+onCover(
+  async () => {
+    await leave();
+    await show();
+  },
+  () => show(),
+);
+
 export async function begin() {
+  await startLocked();
   await drawShell();
   await startRouting();
   if (await me()) {

@@ -4,6 +4,9 @@
 const routes = [];
 let current = null;
 let guard = () => null;
+// A lock screen can take the place of any view; the title follows the app's name.
+let cover = async () => false;
+let title = () => "Between";
 
 export function route(pattern, view) {
   routes.push([pattern, view]);
@@ -12,6 +15,12 @@ export function route(pattern, view) {
 // `check(path)` may send the person elsewhere first (e.g. to sign in).
 export function guardWith(check) {
   guard = check;
+}
+
+// `check(main)` draws the lock or neutral screen and returns true while one is up.
+export function coverWith(check, name) {
+  cover = check;
+  title = name;
 }
 
 export async function go(path, { replace = false } = {}) {
@@ -35,6 +44,10 @@ export async function show() {
     history.replaceState(null, "", redirect);
   }
   const main = document.getElementById("main");
+  if (await cover(main)) {
+    document.dispatchEvent(new CustomEvent("routed"));
+    return;
+  }
   for (const [pattern, view] of routes) {
     const match = location.pathname.match(pattern);
     if (match) {
@@ -44,7 +57,7 @@ export async function show() {
     }
   }
   // Titles never carry content: someone else may glance at the tab or the switcher.
-  document.title = "Between";
+  document.title = title();
   document.dispatchEvent(new CustomEvent("routed"));
   const heading = main.querySelector("h1");
   if (heading && !main.contains(document.activeElement)) {

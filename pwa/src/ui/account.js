@@ -67,6 +67,14 @@ export async function accountView(main) {
     main,
     h("h1", {}, "Account"),
     h("p", {}, `Signed in as ${account.displayName} (${account.username}).`),
+    account.role === "CLIENT"
+      ? h(
+          "div",
+          { class: "row" },
+          h("a", { href: "/settings", class: "button", id: "to-settings" }, "Settings"),
+          h("a", { href: "/trash", class: "button", id: "to-trash" }, "Trash"),
+        )
+      : null,
     h("h2", {}, "Sync"),
     line,
     h("div", { class: "row" }, h("button", { type: "button", onclick: () => syncNow() }, "Sync now")),

@@ -316,6 +316,12 @@ export async function letterView(main, id) {
   await drawConflict(initial);
   await drawRejected();
   drawTrash(initial);
+  // The person's own words, loaded after the letter is on screen so typing never waits.
+  import("../wording.js").then(async ({ wording }) => {
+    const words = await wording();
+    recipient.placeholder = `e.g. ${words.therapist === "my T" ? "my T" : `my ${words.therapist}`}`;
+    if (!words.innerChild && !initial.part) part.hidden = part.labels[0].hidden = true;
+  });
 
   const onRecords = () => refresh();
   bus.addEventListener("records", onRecords);

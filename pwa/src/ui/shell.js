@@ -1,13 +1,18 @@
-// The frame around every screen: the name, a quiet sync status, and the tabs.
+// The frame around every screen: the name, Help now, quick hide, a quiet sync status,
+// and the tabs.
 
+import { appName, lock } from "../lock.js";
 import { bus, status, syncNow } from "../sync.js";
 import { h, replace, when } from "./dom.js";
 import { me } from "../me.js";
 
+// Five at most, so each stays a comfortable target on a 320 px screen. Trash and
+// Settings are one tap further, on the Account screen.
 const CLIENT_TABS = [
   ["/", "Letters"],
+  ["/toolkit", "Toolkit"],
+  ["/plans", "Plans"],
   ["/session", "For session"],
-  ["/trash", "Trash"],
   ["/account", "Account"],
 ];
 const THERAPIST_TABS = [
@@ -39,9 +44,19 @@ export async function drawShell() {
     { type: "button", class: "quiet", onclick: () => syncNow() },
     "Sync now",
   );
+  // Help now is on every screen, signed in or not, online or not.
+  const tools = h(
+    "div",
+    { class: "bar-tools" },
+    account
+      ? h("button", { type: "button", class: "quiet", id: "quick-hide", onclick: () => lock("hidden") }, "Hide")
+      : null,
+    h("a", { href: "/help", class: "button help-now", id: "help-now" }, "Help now"),
+  );
   replace(
     bar,
-    h("a", { href: "/", class: "brand" }, "Between"),
+    h("a", { href: "/", class: "brand" }, appName()),
+    tools,
     account ? h("div", { class: "sync" }, label, syncButton) : null,
   );
   const list = account?.role === "THERAPIST" ? THERAPIST_TABS : CLIENT_TABS;

@@ -1,0 +1,59 @@
+// Break and ending plans on this device: the record's fields, and which plan is the
+// one that matters now.
+
+import { all, create, edit, one, remove } from "../records.js";
+import { countdown } from "./countdown.js";
+
+const KIND = "plan";
+
+export const PLAN_KINDS = { break: "A break", client_away: "I'm away", ending: "An ending" };
+export const REASONS = {
+  vacation: "Vacation",
+  holiday: "Holiday",
+  long_weekend: "Long weekend",
+  illness: "Illness",
+  other: "Something else",
+};
+
+export const plans = () => all(KIND);
+export const plan = (id) => one(KIND, id);
+export const editPlan = (id, fields) => edit(KIND, id, fields);
+export const deletePlan = (id) => remove(KIND, id);
+
+export const deviceZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+
+export function createPlan(kind = "break") {
+  return create(KIND, {
+    kind,
+    reason: kind === "break" ? "vacation" : null,
+    title: "",
+    timeZone: deviceZone(),
+    showCountdown: true,
+    steps: [],
+    crisisContacts: [],
+    coveringClinician: [],
+    contactAgreement: "",
+  });
+}
+
+export function stepsOf(plan, type) {
+  return (plan.steps ?? []).filter((step) => step.type === type);
+}
+
+// The plan in progress, or else the next one to begin. Past plans are kept but quiet.
+export function activePlan(list, now = Date.now()) {
+  const placed = list.map((p) => ({ plan: p, c: countdown(p, now) })).filter(({ c }) => c.phase);
+  const during = placed.find(({ c }) => c.phase === "during");
+  if (during) return during.plan;
+  const upcoming = placed
+    .filter(({ c }) => c.phase === "before")
+    .sort((a, b) => (a.c.daysUntilStart ?? 0) - (b.c.daysUntilStart ?? 0));
+  return upcoming[0]?.plan ?? null;
+}
+
+export function planName(plan, words) {
+  if (plan.title?.trim()) return plan.title.trim();
+  if (plan.kind === "ending") return `${words.Ending} plan`;
+  if (plan.kind === "client_away") return "While I'm away";
+  return `${words.Break} plan`;
+}
