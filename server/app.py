@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from functools import partial
 
 from argon2 import PasswordHasher
 from starlette.applications import Starlette
@@ -24,6 +25,7 @@ from server.housekeeping import keep_house
 from server.middleware import RequestGuard, SecurityHeaders
 from server.pwa import AppFiles, service_worker
 from server.settings import Settings, load_settings
+from server.sharing.links import account_leaving
 from server.sync.pokes import Pokes
 
 
@@ -37,6 +39,7 @@ def create_app(
         settings.password_hash_queue,
         password_hasher or PasswordHasher(),
     )
+    pokes = Pokes(settings.database_url)
     accounts = Accounts(
         hasher=hasher,
         throttle=GuessThrottle(settings.rate_limit_storage),
@@ -44,9 +47,8 @@ def create_app(
             idle=timedelta(days=settings.session_idle_days),
             absolute=timedelta(days=settings.session_absolute_days),
         ),
+        leaving=[partial(account_leaving, pokes=pokes)],
     )
-
-    pokes = Pokes(settings.database_url)
 
     @asynccontextmanager
     async def lifespan(app: Starlette):
@@ -54,7 +56,7 @@ def create_app(
         # RegisterTortoise keeps one ORM context per process, visible to every request.
         async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
             await pokes.start()
-            housekeeping = asyncio.create_task(keep_house(pokes))
+            housekeeping = asyncio.create_task(keep_house(pokes, settings))
             try:
                 yield
             finally:

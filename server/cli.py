@@ -1,4 +1,4 @@
-"""The `between` command: serve, migrate, schema."""
+"""The `between` command: serve, migrate, schema, verify-access-log."""
 
 from __future__ import annotations
 
@@ -49,6 +49,30 @@ def schema(args: argparse.Namespace) -> None:
     print(f"Wrote {args.output}")
 
 
+def verify_access_log(args: argparse.Namespace) -> None:
+    import asyncio
+
+    from tortoise import Tortoise
+
+    from server.db import tortoise_config
+    from server.sharing.access_log import verify
+
+    async def check():
+        await Tortoise.init(config=tortoise_config(load_settings().database_url))
+        try:
+            return await verify()
+        finally:
+            await Tortoise.close_connections()
+
+    verdict = asyncio.run(check())
+    for problem in verdict.problems:
+        print(problem)
+    if verdict.problems:
+        print(f"The access log is NOT intact: {len(verdict.problems)} problem(s).")
+        sys.exit(1)
+    print(f"The access log is intact: {verdict.count} entries, last hash {verdict.head}.")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="between", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -65,6 +89,11 @@ def main(argv: list[str] | None = None) -> None:
     schema_cmd = commands.add_parser("schema", help="export the GraphQL SDL")
     schema_cmd.add_argument("--output", default=str(SCHEMA_FILE), help="a path, or - for stdout")
     schema_cmd.set_defaults(run=schema)
+
+    verify_cmd = commands.add_parser(
+        "verify-access-log", help="check the access log's hash chain; exit 1 if broken"
+    )
+    verify_cmd.set_defaults(run=verify_access_log)
 
     args = parser.parse_args(argv)
     args.run(args)

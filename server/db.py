@@ -11,7 +11,12 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 from server.settings import PROJECT_ROOT
 
 # Every module that declares Tortoise models. Later domains add themselves here.
-MODEL_MODULES = ["server.auth.models", "server.sync.models", "server.letters.models"]
+MODEL_MODULES = [
+    "server.auth.models",
+    "server.sync.models",
+    "server.letters.models",
+    "server.sharing.models",
+]
 
 
 def tortoise_config(database_url: str) -> dict:

@@ -1,27 +1,54 @@
-"""Periodic chores while the server runs: today, emptying letters out of an old trash."""
+"""Periodic chores while the server runs: releasing held letters, and emptying old trash."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 from server.letters.service import purge_expired_trash
+from server.settings import Settings
+from server.sharing.shares import deliver_due
 from server.sync.pokes import Pokes
 
 log = logging.getLogger("between.housekeeping")
-FIRST_DELAY_SECONDS = 60
-INTERVAL_SECONDS = 3600
+TRASH_FIRST_DELAY_SECONDS = 60
+TRASH_INTERVAL_SECONDS = 3600
 
 
-async def keep_house(pokes: Pokes) -> None:
+async def repeat(
+    chore: Callable[[], Awaitable[int]], what: str, *, first_delay: float, interval: float
+) -> None:
     # Wait a little first, so that a server starting up has only requests to think about.
-    await asyncio.sleep(FIRST_DELAY_SECONDS)
+    await asyncio.sleep(first_delay)
     while True:
         try:
-            purged = await purge_expired_trash(pokes)
-            if purged:
-                log.info("Deleted %d letters that were in the trash for 30 days", purged)
+            done = await chore()
+            if done:
+                log.info("%s: %d", what, done)
         except Exception:
-            # A failed sweep is retried next hour; it must never stop the server.
-            log.exception("Emptying the trash failed")
-        await asyncio.sleep(INTERVAL_SECONDS)
+            # A failed round is tried again next time; it must never stop the server.
+            log.exception("%s failed", what)
+        await asyncio.sleep(interval)
+
+
+async def keep_house(pokes: Pokes, settings: Settings) -> None:
+    async def deliver() -> int:
+        return len(await deliver_due(pokes))
+
+    await asyncio.gather(
+        # Held letters live in the database, so those that fell due while no server was
+        # running go out on the first round after a start.
+        repeat(
+            deliver,
+            "Delivered held letters",
+            first_delay=settings.delivery_interval_seconds,
+            interval=settings.delivery_interval_seconds,
+        ),
+        repeat(
+            lambda: purge_expired_trash(pokes),
+            "Deleted letters that were in the trash for 30 days",
+            first_delay=TRASH_FIRST_DELAY_SECONDS,
+            interval=TRASH_INTERVAL_SECONDS,
+        ),
+    )

@@ -27,6 +27,8 @@ class Settings:
     password_hash_queue: int = 32
     max_request_bytes: int = 4 * 1024 * 1024
     rate_limit_storage: str = "async+memory://"
+    connect_code_hours: int = 24
+    delivery_interval_seconds: int = 30
 
     @property
     def cookie_name(self) -> str:
@@ -47,6 +49,8 @@ ENVIRONMENT = {
     "BETWEEN_PASSWORD_HASH_QUEUE": "password_hash_queue",
     "BETWEEN_MAX_REQUEST_BYTES": "max_request_bytes",
     "BETWEEN_RATE_LIMIT_STORAGE": "rate_limit_storage",
+    "BETWEEN_CONNECT_CODE_HOURS": "connect_code_hours",
+    "BETWEEN_DELIVERY_INTERVAL_SECONDS": "delivery_interval_seconds",
 }
 
 
@@ -75,6 +79,8 @@ def load_settings(env_file: str | Path | None = ".env", **overrides) -> Settings
         "password_hash_workers": int,
         "password_hash_queue": int,
         "max_request_bytes": int,
+        "connect_code_hours": int,
+        "delivery_interval_seconds": int,
     }
     values = {}
     for env_name, attr in ENVIRONMENT.items():
@@ -85,4 +91,8 @@ def load_settings(env_file: str | Path | None = ".env", **overrides) -> Settings
     settings = Settings(**{**defaults.__dict__, **values})
     if settings.session_idle_days > settings.session_absolute_days:
         raise ValueError("BETWEEN_SESSION_IDLE_DAYS cannot exceed BETWEEN_SESSION_ABSOLUTE_DAYS")
+    if settings.connect_code_hours < 1 or settings.delivery_interval_seconds < 1:
+        raise ValueError(
+            "BETWEEN_CONNECT_CODE_HOURS and BETWEEN_DELIVERY_INTERVAL_SECONDS must be at least 1"
+        )
     return settings

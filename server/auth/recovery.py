@@ -13,23 +13,29 @@ GROUP_LENGTH = 4
 LOOKUP_LENGTH = GROUP_LENGTH
 
 
+def random_code(length: int, group_length: int) -> str:
+    """`length` random characters (5 bits each), in dash-separated groups for reading aloud."""
+    raw = "".join(secrets.choice(ALPHABET) for _ in range(length))
+    return "-".join(raw[i : i + group_length] for i in range(0, length, group_length))
+
+
 def generate_codes(count: int = CODE_COUNT) -> list[str]:
     """`count` random codes like `k7m2-9qxd-ae4r-tp3w` (80 bits) with distinct lookups."""
     codes: list[str] = []
     lookups: set[str] = set()
     while len(codes) < count:
-        raw = "".join(secrets.choice(ALPHABET) for _ in range(GROUPS * GROUP_LENGTH))
-        if raw[:LOOKUP_LENGTH] in lookups:
+        code = random_code(GROUPS * GROUP_LENGTH, GROUP_LENGTH)
+        if code[:LOOKUP_LENGTH] in lookups:
             continue
-        lookups.add(raw[:LOOKUP_LENGTH])
-        codes.append("-".join(raw[i : i + GROUP_LENGTH] for i in range(0, len(raw), GROUP_LENGTH)))
+        lookups.add(code[:LOOKUP_LENGTH])
+        codes.append(code)
     return codes
 
 
-def normalize_code(text: str) -> str | None:
-    """The canonical form of a typed code, or None if it cannot be one."""
+def normalize_code(text: str, length: int = GROUPS * GROUP_LENGTH) -> str | None:
+    """The canonical form of a typed code of `length` characters, or None if it cannot be one."""
     raw = "".join(ch for ch in text.lower() if ch not in " -\t").translate(_CONFUSABLE)
-    if len(raw) != GROUPS * GROUP_LENGTH or any(ch not in ALPHABET for ch in raw):
+    if len(raw) != length or any(ch not in ALPHABET for ch in raw):
         return None
     return raw
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -35,6 +36,9 @@ class Accounts:
     hasher: Hasher
     throttle: GuessThrottle
     expiry: Expiry
+    # What other domains must do before an account is deleted, such as taking a client's
+    # shared letters back out of their therapists' feeds (other accounts' records).
+    leaving: list[Callable[[Account], Awaitable[None]]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -257,4 +261,6 @@ async def recover_account(
 async def delete_account(accounts: Accounts, account: Account, *, password: str, ip: str) -> None:
     """Delete the account and, through ON DELETE CASCADE, everything that belongs to it."""
     await confirm_password(accounts, account, password, ip)
+    for before in accounts.leaving:
+        await before(account)
     await Account.filter(id=account.id).delete()

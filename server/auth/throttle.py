@@ -1,6 +1,7 @@
 """Rate limits on password guesses, built on the `limits` library.
 
-Only failures are counted. Three budgets apply to each guess:
+Only failures are counted (except by `attempt`, which counts every try). Three budgets
+apply to each guess:
 
 - per IP address, across all accounts, which stops one source spraying many accounts;
 - per account and IP address, which stops one source guessing one account;
@@ -52,9 +53,18 @@ class GuessThrottle:
 
     async def check(self, scope: str, account_key: str, ip: str) -> None:
         """Raise RATE_LIMITED when any budget for this guess is spent."""
+        await self._refuse_past(self._limiter.test, scope, account_key, ip)
+
+    async def attempt(self, scope: str, account_key: str, ip: str) -> None:
+        """Count one guess against every budget before checking it, refusing past any of
+        them. For guesses too cheap to throttle only on failure: many can arrive at once,
+        and a check made before counting would let all of them through."""
+        await self._refuse_past(self._limiter.hit, scope, account_key, ip)
+
+    async def _refuse_past(self, probe, scope: str, account_key: str, ip: str) -> None:
         waits = []
         for item, keys in self._budgets(scope, account_key, ip):
-            if not await self._limiter.test(item, *keys):
+            if not await probe(item, *keys):
                 stats = await self._limiter.get_window_stats(item, *keys)
                 waits.append(stats.reset_time - time.time())
         if waits:

@@ -10,12 +10,14 @@ from server.auth.schema import Mutation as AuthMutation
 from server.auth.schema import Query as AuthQuery
 from server.graphql.guards import extensions
 from server.letters.schema import Query as LettersQuery
+from server.sharing.schema import Mutation as SharingMutation
+from server.sharing.schema import Query as SharingQuery
 from server.sync.schema import Mutation as SyncMutation
 from server.sync.schema import Query as SyncQuery
 from server.sync.schema import Subscription
 
-Query = merge_types("Query", (AuthQuery, SyncQuery, LettersQuery))
-Mutation = merge_types("Mutation", (AuthMutation, SyncMutation))
+Query = merge_types("Query", (AuthQuery, SyncQuery, LettersQuery, SharingQuery))
+Mutation = merge_types("Mutation", (AuthMutation, SyncMutation, SharingMutation))
 
 
 class Schema(strawberry.Schema):

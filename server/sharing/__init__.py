@@ -1,0 +1,1 @@
+"""Sharing one letter with a linked therapist: connect codes, held deliveries, the access log."""

@@ -1,0 +1,94 @@
+"""When a held share is delivered: now, tomorrow morning, at a chosen time, or at the next
+session of a plan. Times are read in the person's own time zone and stored as instants."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from server.errors import AppError, ErrorCode
+from server.plans.kind import PLAN
+from server.sharing.models import Delivery
+from server.sync.fields import FieldProblem, Rule, TimeZone, parse_datetime
+from server.sync.models import SyncRecord
+
+MORNING = time(8)
+# Before this hour it is still the night before: "tomorrow morning" is this morning's 08:00.
+NIGHT_ENDS = time(5)
+FURTHEST = timedelta(days=366)
+
+
+def checked(rule: Rule, value: object, field: str) -> object:
+    """A field rule's answer, with its complaint as a typed error naming the input."""
+    try:
+        return rule.check(value)
+    except FieldProblem as problem:
+        raise AppError(problem.code, str(problem), field=field) from None
+
+
+def tomorrow_morning(moment: datetime, zone_name: str) -> datetime:
+    """The next 08:00 after a night's sleep, in `zone_name`: at 02:00 that is in six hours,
+    at 21:00 the next day. Returned in UTC."""
+    zone = ZoneInfo(zone_name)
+    local = moment.astimezone(zone)
+    day = local.date() if local.time() < NIGHT_ENDS else local.date() + timedelta(days=1)
+    return datetime.combine(day, MORNING, tzinfo=zone).astimezone(UTC)
+
+
+def chosen_time(text: object, moment: datetime) -> datetime:
+    expected = "Expected a date and time with its UTC offset, like 2026-08-04T10:00+01:00."
+    try:
+        chosen = parse_datetime(text, expected)
+    except FieldProblem as problem:
+        raise AppError(ErrorCode.BAD_INPUT, str(problem), field="deliverAt") from None
+    if chosen.tzinfo is None:
+        raise AppError(ErrorCode.BAD_INPUT, expected, field="deliverAt")
+    chosen = chosen.astimezone(UTC)
+    if chosen <= moment:
+        raise AppError(
+            ErrorCode.DELIVERY_IN_PAST, "That time has already passed.", field="deliverAt"
+        )
+    if chosen > moment + FURTHEST:
+        raise AppError(
+            ErrorCode.BAD_INPUT, "Choose a time within the next year.", field="deliverAt"
+        )
+    return chosen
+
+
+async def next_session(client_id: uuid.UUID, moment: datetime) -> datetime:
+    """The soonest upcoming "first session after" of the client's plans, in UTC."""
+    plans = await SyncRecord.filter(owner_id=client_id, kind=PLAN.name, deleted=False)
+    upcoming = []
+    for plan in plans:
+        local = plan.data.get("firstSessionAfter")
+        if not local:
+            continue
+        zone = ZoneInfo(plan.data.get("timeZone") or "UTC")
+        start = datetime.fromisoformat(local).replace(tzinfo=zone).astimezone(UTC)
+        if start > moment:
+            upcoming.append(start)
+    if not upcoming:
+        raise AppError(
+            ErrorCode.NO_NEXT_SESSION,
+            "None of your plans has a next session coming up.",
+            field="delivery",
+        )
+    return min(upcoming)
+
+
+async def delivery_time(
+    delivery: Delivery,
+    moment: datetime,
+    client_id: uuid.UUID,
+    *,
+    deliver_at: object = None,
+    time_zone: object = None,
+) -> datetime:
+    if delivery is Delivery.NOW:
+        return moment
+    if delivery is Delivery.TOMORROW_MORNING:
+        return tomorrow_morning(moment, checked(TimeZone(), time_zone, "timeZone"))
+    if delivery is Delivery.AT_TIME:
+        return chosen_time(deliver_at, moment)
+    return await next_session(client_id, moment)

@@ -1,0 +1,145 @@
+"""Clients and therapists talking to the real app, and the sharing operations they use."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+import httpx
+
+from tests.conftest import make_client
+from tests.graphql_client import error_code, gql, register
+from tests.sync_client import mutation, new_id, pull_in_order, push
+
+NEW_CODE = "mutation { newConnectCode { code expiresAt } }"
+CODE_EXPIRES = "{ connectCodeExpiresAt }"
+LOOK_UP = """
+query LookUp($code: String!) {
+  lookUpConnectCode(code: $code) { therapistName expiresAt alreadyLinked }
+}
+"""
+LINK = """
+mutation Link($code: String!) {
+  linkWithTherapist(code: $code) { id personId personName linkedAt }
+}
+"""
+LINKS = "{ sharingLinks { id personId personName linkedAt } }"
+UNLINK = "mutation Unlink($id: ID!) { unlink(linkId: $id) }"
+SHARE_FIELDS = """
+  id letterId linkId therapistName title body note delivery deliverAt status edition
+  sharedAt createdAt deliveredAt withdrawnAt cancelledAt
+"""
+SHARE = f"""
+mutation Share($input: ShareLetterInput!) {{ shareLetter(input: $input) {{ {SHARE_FIELDS} }} }}
+"""
+CANCEL = f"mutation Cancel($id: ID!) {{ cancelShare(id: $id) {{ {SHARE_FIELDS} }} }}"
+WITHDRAW = f"mutation Withdraw($id: ID!) {{ withdrawShare(id: $id) {{ {SHARE_FIELDS} }} }}"
+RESEND = f"""
+mutation Resend($id: ID!, $note: String) {{
+  resendShare(id: $id, note: $note) {{ {SHARE_FIELDS} }}
+}}
+"""
+MY_SHARES = f"query Mine($letter: ID) {{ myShares(letterId: $letter) {{ {SHARE_FIELDS} }} }}"
+OPEN = """
+mutation Open($id: ID!, $openedAt: String) {
+  openSharedLetter(id: $id, openedAt: $openedAt) {
+    id clientId clientName title body note sharedAt deliveredAt edition discussedInSession
+  }
+}
+"""
+EXPORT = "{ exportMyData }"
+
+_devices = itertools.count(1)
+
+
+@dataclass
+class Person:
+    """One signed-in account on one device."""
+
+    http: httpx.AsyncClient
+    username: str
+    id: str = ""
+    device: str = field(default_factory=lambda: f"device-{next(_devices):06d}")
+    next_mutation: int = 1
+    cursor: str | None = None
+    feed: dict[str, dict] = field(default_factory=dict)
+
+    async def ask(self, query: str, variables: dict | None = None) -> dict:
+        return await gql(self.http, query, variables)
+
+    async def ok(self, query: str, variables: dict | None = None) -> dict:
+        result = await self.ask(query, variables)
+        assert "errors" not in result, result
+        return result["data"]
+
+    async def refused(self, query: str, variables: dict | None = None) -> str | None:
+        """The error code of a request that must fail."""
+        result = await self.ask(query, variables)
+        assert result.get("data") is None or not any(result["data"].values()), result
+        return error_code(result)
+
+    async def push(self, mutations_: list[tuple]) -> list[dict]:
+        """Push (record id, fields, options) triples; answers one result each."""
+        batch = []
+        for record_id, fields, options in mutations_:
+            batch.append(mutation(self.next_mutation, record_id, fields, **options))
+            self.next_mutation += 1
+        return (await push(self.http, self.device, batch))["results"]
+
+    async def write(self, title: str, body: str, letter_id: str | None = None, **extra) -> str:
+        """Create or edit a letter (based on the server's current version) and return its id."""
+        letter_id = letter_id or new_id()
+        base = None
+        if letter_id in self.feed:
+            base = self.feed[letter_id]["version"]
+        fields = {"title": title, "body": body, **extra}
+        [result] = await self.push([(letter_id, fields, {"base": base})])
+        assert result["status"] in ("APPLIED", "MERGED"), result
+        self.feed.setdefault(letter_id, {})["version"] = result["version"]
+        return letter_id
+
+    async def pull(self) -> list[dict]:
+        """Pull what changed since the last pull into `feed`; returns the new records."""
+        records, self.cursor = await pull_in_order(self.http, self.cursor, limit=100)
+        for record in records:
+            self.feed[record["id"]] = record
+        return records
+
+    async def snapshots(self) -> dict[str, dict]:
+        """The shared letters this therapist's device can see after syncing."""
+        await self.pull()
+        return {
+            i: r["fields"]
+            for i, r in self.feed.items()
+            if r.get("kind") == "shared_letter" and not r["deleted"]
+        }
+
+
+async def sign_up(app, username: str, role: str = "CLIENT", name: str | None = None) -> Person:
+    http = make_client(app)
+    account = await register(
+        http, username=username, role=role, display_name=name or username.title()
+    )
+    return Person(http, username, id=account["account"]["id"])
+
+
+async def new_code(therapist: Person) -> str:
+    return (await therapist.ok(NEW_CODE))["newConnectCode"]["code"]
+
+
+async def connect(client: Person, therapist: Person) -> str:
+    """Link the two through a fresh code; returns the link id."""
+    code = await new_code(therapist)
+    return (await client.ok(LINK, {"code": code}))["linkWithTherapist"]["id"]
+
+
+async def share(
+    client: Person, letter_id: str, link_id: str, delivery: str = "NOW", **extra
+) -> dict:
+    variables = {"input": {"letterId": letter_id, "linkId": link_id, "delivery": delivery, **extra}}
+    return (await client.ok(SHARE, variables))["shareLetter"]
+
+
+async def share_refused(client: Person, letter_id: str, link_id: str, delivery="NOW", **extra):
+    variables = {"input": {"letterId": letter_id, "linkId": link_id, "delivery": delivery, **extra}}
+    return await client.refused(SHARE, variables)
