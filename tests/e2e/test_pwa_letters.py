@@ -89,6 +89,7 @@ def test_history_trash_marks_and_the_session_page(chromium, served_sqlite):
     )
 
     page.click("#tabs >> text=For session")
+    page.wait_for_selector("main h1:has-text('For my next session')")
     assert "First draft of a hard letter" in page.inner_text("main")
     page.click("#tabs >> text=Letters")
     listing = page.inner_text("#letter-list")
