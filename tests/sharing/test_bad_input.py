@@ -1,0 +1,126 @@
+"""Every bad share, cancel, withdraw and open gets a typed error, and writes nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.conftest import row_counts
+from tests.graphql_client import gql
+from tests.sharing.people import CANCEL, OPEN, RESEND, SHARE, UNLINK, WITHDRAW, connect, sign_up
+from tests.sync_client import new_id
+
+LONG_NOTE = "x" * 2001
+
+
+async def refused_with(person, query, variables) -> tuple[str, str | None]:
+    before = await row_counts()
+    result = await gql(person.http, query, variables)
+    assert result.get("data") is None, result
+    assert await row_counts() == before
+    extensions = result["errors"][0]["extensions"]
+    return extensions["code"], extensions.get("field")
+
+
+def share_input(letter, link, delivery="NOW", **extra) -> dict:
+    return {"input": {"letterId": letter, "linkId": link, "delivery": delivery, **extra}}
+
+
+@pytest.mark.parametrize(
+    ("delivery", "extra", "code", "field"),
+    [
+        ("AT_TIME", {"deliverAt": "-1 hours"}, "DELIVERY_IN_PAST", "deliverAt"),
+        ("AT_TIME", {"deliverAt": "next Tuesday"}, "BAD_INPUT", "deliverAt"),
+        ("AT_TIME", {"deliverAt": "2030-01-01T10:00"}, "BAD_INPUT", "deliverAt"),
+        ("AT_TIME", {"deliverAt": "x" * 500}, "BAD_INPUT", "deliverAt"),
+        ("AT_TIME", {}, "BAD_INPUT", "deliverAt"),
+        ("AT_TIME", {"deliverAt": "+400 days"}, "BAD_INPUT", "deliverAt"),
+        ("TOMORROW_MORNING", {}, "BAD_INPUT", "timeZone"),
+        ("TOMORROW_MORNING", {"timeZone": "Mars/Olympus"}, "BAD_INPUT", "timeZone"),
+        ("NEXT_SESSION", {}, "NO_NEXT_SESSION", "delivery"),
+        ("NOW", {"note": LONG_NOTE}, "TOO_LARGE", "note"),
+        ("NOW", {"note": "nul\x00"}, "BAD_INPUT", "note"),
+        ("NOW", {"id": "not-a-uuid"}, "BAD_INPUT", "id"),
+        ("NOW", {"letterVersion": 99}, "LETTER_CHANGED", "letterVersion"),
+    ],
+)
+async def test_bad_delivery_and_note(robin, dana, link, fake_clock, delivery, extra, code, field):
+    letter = await robin.write("t", "words")
+    for name, value in extra.items():
+        if name == "deliverAt" and value[0] in "+-":
+            hours = int(value.split()[0]) * (24 if "days" in value else 1)
+            extra[name] = (fake_clock.moment + timedelta(hours=hours)).isoformat()
+    assert await refused_with(robin, SHARE, share_input(letter, link, delivery, **extra)) == (
+        code,
+        field,
+    )
+
+
+async def test_a_time_that_is_exactly_now_is_in_the_past(robin, dana, link, fake_clock):
+    letter = await robin.write("t", "words")
+    now = fake_clock.moment.isoformat()
+    variables = share_input(letter, link, "AT_TIME", deliverAt=now)
+    assert await refused_with(robin, SHARE, variables) == ("DELIVERY_IN_PAST", "deliverAt")
+
+
+async def test_bad_letters(app, robin, dana, link):
+    alex = await sign_up(app, "alex")
+    theirs = await alex.write("theirs", "not Robin's")
+    never = await robin.write("never", "not to send", state="never_send")
+    trashed = await robin.write("gone", "in the trash")
+    base = robin.feed[trashed]["version"]
+    [deleted] = await robin.push([(trashed, None, {"op": "delete", "base": base})])
+    assert deleted["status"] == "APPLIED"
+    plan = new_id()
+    await robin.push([(plan, {"title": "A plan"}, {"kind": "plan"})])
+    for letter, expected in [
+        (theirs, ("NOT_FOUND", None)),
+        (new_id(), ("NOT_FOUND", None)),
+        (plan, ("NOT_FOUND", None)),
+        ("not-a-uuid", ("BAD_INPUT", "letterId")),
+        (never, ("NEVER_SEND", "letterId")),
+        (trashed, ("BAD_INPUT", "letterId")),
+    ]:
+        assert await refused_with(robin, SHARE, share_input(letter, link)) == expected, letter
+
+
+async def test_bad_links(app, robin, dana, link):
+    letter = await robin.write("t", "words")
+    alex = await sign_up(app, "alex")
+    alexs_link = await connect(alex, dana)
+    assert await refused_with(robin, SHARE, share_input(letter, alexs_link)) == ("NOT_FOUND", None)
+    assert await refused_with(robin, SHARE, share_input(letter, new_id())) == ("NOT_FOUND", None)
+    assert await refused_with(robin, SHARE, share_input(letter, "x")) == ("BAD_INPUT", "linkId")
+    await dana.ok(UNLINK, {"id": link})
+    assert await refused_with(robin, SHARE, share_input(letter, link)) == ("NOT_LINKED", "linkId")
+
+
+async def test_a_client_with_no_link_at_all_cannot_share(app, robin):
+    letter = await robin.write("t", "words")
+    assert await refused_with(robin, SHARE, share_input(letter, new_id())) == ("NOT_FOUND", None)
+
+
+@pytest.mark.parametrize("query", [CANCEL, WITHDRAW, RESEND])
+async def test_unknown_and_malformed_share_ids(app, robin, dana, link, query):
+    assert await refused_with(robin, query, {"id": new_id()}) == ("NOT_FOUND", None)
+    assert await refused_with(robin, query, {"id": "nope"}) == ("BAD_INPUT", "id")
+
+
+async def test_resend_checks_the_note_and_the_letter(robin, dana, link):
+    letter = await robin.write("t", "words")
+    shared = (await robin.ok(SHARE, share_input(letter, link)))["shareLetter"]
+    variables = {"id": shared["id"], "note": LONG_NOTE}
+    assert await refused_with(robin, RESEND, variables) == ("TOO_LARGE", "note")
+    await robin.write("t", "words", letter, state="never_send")
+    assert await refused_with(robin, RESEND, {"id": shared["id"]}) == ("NEVER_SEND", "letterId")
+
+
+async def test_bad_openings(robin, dana, link):
+    await robin.ok(SHARE, share_input(await robin.write("t", "words"), link))
+    [snapshot_id] = await dana.snapshots()
+    assert await refused_with(dana, OPEN, {"id": new_id()}) == ("NOT_FOUND", None)
+    assert await refused_with(dana, OPEN, {"id": "nope"}) == ("BAD_INPUT", "id")
+    for when in ("yesterday", "2026-05-01T21:30"):
+        variables = {"id": snapshot_id, "openedAt": when}
+        assert await refused_with(dana, OPEN, variables) == ("BAD_INPUT", "openedAt")
