@@ -112,6 +112,12 @@ class Device:
         self.page.click(f"#letter-list a:has-text({text!r})")
         self.page.wait_for_selector("#body")
 
+    def open_trash(self) -> None:
+        """The trash is one tap beyond the Account tab."""
+        self.page.click("#tabs >> text=Account")
+        self.page.click("#to-trash")
+        self.page.wait_for_selector("main h1:has-text('Trash')")
+
     def check_screen(self, width: int) -> None:
         """No axe violations, no sideways scrolling, every control a 44 px target."""
         results = Axe().run(self.page)
@@ -124,8 +130,9 @@ class Device:
         self.context.close()
 
 
-def server_letters(base: str, username: str) -> dict[str, dict]:
-    """The account's letters as the server has them, through the public API."""
+def server_records(base: str, username: str, deleted: bool = False) -> dict[str, dict]:
+    """The account's records as the server has them, through the public API; deleted
+    ones only when asked for."""
     with httpx.Client(base_url=base) as client:
         signed_in = client.post(
             "/graphql",
@@ -147,8 +154,19 @@ def server_letters(base: str, username: str) -> dict[str, dict]:
                 },
             ).json()["data"]["pull"]
             for record in page["records"]:
-                if record["kind"] == "letter":
+                if deleted or not record["deleted"]:
                     records[record["id"]] = record
+                else:
+                    records.pop(record["id"], None)
             cursor = page["cursor"]
             if not page["hasMore"]:
                 return records
+
+
+def server_letters(base: str, username: str) -> dict[str, dict]:
+    """The account's letters as the server has them, through the public API."""
+    return {
+        key: record
+        for key, record in server_records(base, username, deleted=True).items()
+        if record["kind"] == "letter"
+    }

@@ -41,7 +41,8 @@ def test_installable_and_opens_offline_with_deep_links(playwright, served_sqlite
         page.goto(f"/letters/{letter_id}")
         assert page.input_value("#body") == "Offline words, written at night"
         for tab, heading in [
-            ("Trash", "Trash"),
+            ("Toolkit", "Toolkit"),
+            ("Plans", "Plans"),
             ("For session", "For my next session"),
             ("Account", "Account"),
             ("Letters", "Letters"),
