@@ -4,12 +4,28 @@
 
 const CACHE = `between-shell-${VERSION}`;
 
+// Static routes: the browser answers these from the cache itself, without starting
+// this worker. Starting it is much of the wait when the app is opened cold, offline,
+// on a slow phone. Deep links still come through "fetch" below.
+const ROUTES = [
+  { condition: { urlPattern: "/", requestMode: "navigate" }, source: { cacheName: CACHE } },
+  ...["/src/*", "/icons/*", "/style.css", "/*.webmanifest"].map((urlPattern) => ({
+    condition: { urlPattern, requestMethod: "get" },
+    source: { cacheName: CACHE },
+  })),
+];
+
+async function precache() {
+  const cache = await caches.open(CACHE);
+  await cache.addAll(SHELL.map((url) => new Request(url, { cache: "reload" })));
+  // The start page is the shell too; kept under its own address for the route above.
+  await cache.put("/", await cache.match("/index.html"));
+}
+
 self.addEventListener("install", (event) => {
-  event.waitUntil(
-    caches
-      .open(CACHE)
-      .then((cache) => cache.addAll(SHELL.map((url) => new Request(url, { cache: "reload" })))),
-  );
+  // Browsers without static routes use the fetch handler for everything.
+  const routing = event.addRoutes ? event.addRoutes(ROUTES).catch(() => {}) : null;
+  event.waitUntil(Promise.all([precache(), routing]));
 });
 
 self.addEventListener("activate", (event) => {

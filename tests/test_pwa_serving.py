@@ -77,3 +77,40 @@ async def test_the_manifest_makes_the_app_installable(settings):
             )
             assert f"{width}x{height}" == icon["sizes"]
         assert (await client.get("/icons/apple-touch-icon.png")).status_code == 200
+
+
+STATIC_IMPORT = re.compile(r'^\s*import\s+(?:[^;]*?\s+from\s+)?"(\.{1,2}/[^"]+)";', re.M)
+
+
+def static_imports(start: Path) -> set[Path]:
+    """Every module `start` loads before it runs: its static imports, followed down."""
+    seen: set[Path] = set()
+    waiting = [start]
+    while waiting:
+        module = waiting.pop()
+        for name in STATIC_IMPORT.findall(module.read_text(encoding="utf-8")):
+            target = (module.parent / name).resolve()
+            if target not in seen:
+                seen.add(target)
+                waiting.append(target)
+    return seen
+
+
+def test_index_preloads_exactly_what_main_imports():
+    # Opening offline must not be a chain of fetches, one level of imports at a time;
+    # and screens loaded later must not be fetched at every open.
+    index = (PWA / "index.html").read_text(encoding="utf-8")
+    preloaded = {
+        (PWA / href.lstrip("/")).resolve()
+        for href in re.findall(r'<link rel="modulepreload" href="([^"]+)">', index)
+    }
+    needed = static_imports(PWA / "src" / "main.js")
+    assert {p.relative_to(PWA).as_posix() for p in needed - preloaded} == set()
+    assert {p.relative_to(PWA).as_posix() for p in preloaded - needed} == set()
+
+
+def test_static_imports_are_followed_down():
+    # The check above can fail: a module imported two levels down counts.
+    needed = {p.relative_to(PWA).as_posix() for p in static_imports(PWA / "src" / "main.js")}
+    assert {"src/ui/home.js", "src/letters.js", "src/outbox.js", "src/store.js"} <= needed
+    assert "src/ui/history.js" not in needed

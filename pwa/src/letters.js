@@ -3,7 +3,7 @@
 
 import { gql } from "./api.js";
 import { change } from "./outbox.js";
-import { getRecord, recordsOfKind } from "./store.js";
+import { getRecord, letterSummaries, recordsOfKind } from "./store.js";
 import { announce } from "./sync.js";
 
 const KIND = "letter";
@@ -47,6 +47,15 @@ export async function allLetters() {
 
 export async function letters() {
   return (await allLetters()).filter((letter) => !letter.deleted);
+}
+
+// The list: like letters(), but each body is only its beginning. Reading the whole of
+// every letter would make opening the app slower with every page written.
+export async function letterList() {
+  return (await letterSummaries())
+    .map(asLetter)
+    .sort(newest)
+    .filter((letter) => !letter.deleted);
 }
 
 export async function trashed() {

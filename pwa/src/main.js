@@ -64,6 +64,14 @@ onCover(
   () => show(),
 );
 
+// A newer version of the app opened in another tab and must upgrade the database:
+// save what is typed here, let go of the database, and reload as that version.
+document.addEventListener("outdated", async (event) => {
+  await leave();
+  event.detail();
+  location.reload();
+});
+
 export async function begin() {
   await startLocked();
   await drawShell();

@@ -6,7 +6,7 @@
 // - a change queued behind another change to the same record waits for that answer,
 //   so it is based on the version the server gave the earlier one.
 
-import { done, metaIn, write } from "./store.js";
+import { RECORD_STORES, deleteRecord, done, metaIn, putRecord, write } from "./store.js";
 
 export const MAX_MUTATIONS = 500;
 // The server takes 4 MB a request; leave room for the query and the envelope.
@@ -86,14 +86,13 @@ export function entriesOf(tx, recordId) {
 // `apply(record)` changes the record as the person sees it; it may return false to
 // say nothing needs to reach the server.
 export function change(kind, id, op, fields, apply) {
-  return write(["records", "outbox"], async (tx) => {
-    const records = tx.objectStore("records");
-    const record = (await done(records.get(id))) ?? newRecord(kind, id);
+  return write([...RECORD_STORES, "outbox"], async (tx) => {
+    const record = (await done(tx.objectStore("records").get(id))) ?? newRecord(kind, id);
     const entries = await entriesOf(tx, id);
     const outcome = apply ? apply(record, entries) : true;
     if (outcome === "forget") {
       // Never reached the server: nothing to tell it, nothing to keep.
-      records.delete(id);
+      deleteRecord(tx, id);
       for (const entry of entries) tx.objectStore("outbox").delete(entry.seq);
       return null;
     }
@@ -101,7 +100,7 @@ export function change(kind, id, op, fields, apply) {
     const view = viewOf(record, entries);
     record.fields = view.fields;
     record.deleted = view.deleted;
-    records.put(record);
+    putRecord(tx, record);
     return record;
   });
 }
@@ -173,7 +172,7 @@ export function asMutation(entry) {
 // person can see it, and let the next change of each record go.
 export function settle(batch, results) {
   const byId = new Map(batch.map((entry) => [entry.mutationId, entry]));
-  return write(["records", "outbox", "rejected"], async (tx) => {
+  return write([...RECORD_STORES, "outbox", "rejected"], async (tx) => {
     const outbox = tx.objectStore("outbox");
     const records = tx.objectStore("records");
     for (const result of results) {
@@ -204,7 +203,7 @@ export function settle(batch, results) {
         if (entry.op === "upsert") Object.assign(record.server, entry.fields);
         if (entry.op === "delete") record.serverDeleted = true;
         record.version = Math.max(record.version ?? 0, result.version);
-        records.put(record);
+        putRecord(tx, record);
       }
     }
   });
@@ -212,7 +211,7 @@ export function settle(batch, results) {
 
 // Take one page of a pull: the server's records, with this device's changes on top.
 export function absorb(records, cursor, serverVersion) {
-  return write(["records", "outbox", "meta"], async (tx) => {
+  return write([...RECORD_STORES, "outbox", "meta"], async (tx) => {
     const store = tx.objectStore("records");
     for (const incoming of records) {
       const record = (await done(store.get(incoming.id))) ?? newRecord(incoming.kind, incoming.id);
@@ -224,13 +223,13 @@ export function absorb(records, cursor, serverVersion) {
       record.updatedAt = incoming.updatedAt;
       const purged = incoming.deleted && Object.keys(incoming.fields).length === 0;
       if (purged && entries.length === 0) {
-        store.delete(incoming.id);
+        deleteRecord(tx, incoming.id);
         continue;
       }
       const view = viewOf(record, entries);
       record.fields = view.fields;
       record.deleted = view.deleted;
-      store.put(record);
+      putRecord(tx, record);
     }
     const meta = tx.objectStore("meta");
     meta.put({ key: "cursor", value: cursor });

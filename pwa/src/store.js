@@ -6,11 +6,17 @@ let opening = null;
 
 export function open() {
   opening ??= (self.openingBetweenDatabase ?? self.openBetweenDatabase()).then((db) => {
-    // Another tab is deleting the database (signing out): let it, and open again
-    // when next asked.
-    db.onversionchange = () => {
-      db.close();
-      opening = null;
+    db.onversionchange = (event) => {
+      if (event.newVersion === null) {
+        // Another tab is deleting the database (signing out): let it, and open
+        // again when next asked.
+        db.close();
+        opening = null;
+      } else {
+        // A newer version of the app, in another tab, needs to upgrade the database.
+        // This tab is out of date: main.js saves what is typed, then lets go.
+        document.dispatchEvent(new CustomEvent("outdated", { detail: () => db.close() }));
+      }
     };
     return db;
   });
@@ -79,15 +85,32 @@ export async function earlyValue(name) {
   return taken && early ? taken[name] : undefined;
 }
 
-export async function recordsOfKind(kind) {
-  if (kind === "letter") {
-    const letters = await earlyValue("letters");
-    if (letters) {
-      early = null; // once: after this the list follows the database
-      return letters;
-    }
-  }
+export function recordsOfKind(kind) {
   return read(["records"], (tx) => done(tx.objectStore("records").index("kind").getAll(kind)));
+}
+
+// The letter list's small rows (see boot.js): what is read to show the list.
+export async function letterSummaries() {
+  const letters = await earlyValue("letters");
+  if (letters) {
+    early = null; // once: after this the list follows the database
+    return letters;
+  }
+  return read(["summaries"], (tx) => done(tx.objectStore("summaries").getAll()));
+}
+
+// Every write of a record goes through these two, so a letter's summary never
+// differs from the letter. `tx` must include RECORD_STORES.
+export const RECORD_STORES = ["records", "summaries"];
+
+export function putRecord(tx, record) {
+  tx.objectStore("records").put(record);
+  if (record.kind === "letter") tx.objectStore("summaries").put(self.letterSummary(record));
+}
+
+export function deleteRecord(tx, id) {
+  tx.objectStore("records").delete(id);
+  tx.objectStore("summaries").delete(id);
 }
 
 export function getRecord(id) {

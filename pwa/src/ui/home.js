@@ -1,12 +1,15 @@
 // Home: start typing and it is saved; below, the letters, with search on the device.
 
-import { createLetter, editLetter, excerpt, letters, matches } from "../letters.js";
+import { createLetter, editLetter, excerpt, letterList, letters, matches } from "../letters.js";
 import { bus } from "../sync.js";
 import { autosave } from "./autosave.js";
 import { h, replace, when } from "./dom.js";
 import { marks } from "./marks.js";
 import { sharedView } from "./shared.js";
 import { me } from "../me.js";
+
+const FIRST_SCREEN = 20;
+const afterPaint = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
 
 export async function homeView(main) {
   const account = await me();
@@ -22,11 +25,24 @@ export async function homeView(main) {
   const list = h("ul", { class: "letters", id: "letter-list" });
   const count = h("p", { class: "quiet", "aria-live": "polite", id: "letter-count" });
 
+  let drawing = 0;
   async function draw() {
-    const all = await letters();
+    const run = ++drawing;
     const query = search.value.trim();
+    // Searching needs every word; the list alone needs only the beginnings.
+    const all = query ? await letters() : await letterList();
+    if (run !== drawing) return;
     const shown = all.filter((letter) => matches(letter, query));
-    replace(list, shown.map(letterItem));
+    // A screenful first, the rest after it is on screen: a long list must not keep
+    // the person waiting for the letters at the top.
+    replace(list, shown.slice(0, FIRST_SCREEN).map(letterItem));
+    (async () => {
+      for (let start = FIRST_SCREEN; start < shown.length; start += FIRST_SCREEN * 4) {
+        await afterPaint();
+        if (run !== drawing) return;
+        list.append(...shown.slice(start, start + FIRST_SCREEN * 4).map(letterItem));
+      }
+    })();
     if (!all.length) {
       count.textContent =
         "No letters yet. What you write stays on this device and your account, and is never sent unless you choose to.";
@@ -63,6 +79,7 @@ export async function homeView(main) {
   bus.addEventListener("saved", redraw);
   return {
     async leave() {
+      drawing += 1; // stops a long list still being drawn
       bus.removeEventListener("records", redraw);
       bus.removeEventListener("saved", redraw);
       clearTimeout(pending);

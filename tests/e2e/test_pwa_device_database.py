@@ -1,0 +1,131 @@
+"""The device's database across versions of the app: upgrades keep every word."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import start_server
+from tests.e2e.pwa import Device
+
+pytestmark = pytest.mark.browser
+
+PWA = Path(__file__).resolve().parents[2] / "pwa"
+
+# The database as the first version of the app made it: records, outbox, rejected
+# and meta, with no letter summaries. One letter, written on this device, not sent.
+FIRST_VERSION_DATABASE = """async ([account, letterId, body]) => {
+  const done = (request) => new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  await done(indexedDB.deleteDatabase("between"));
+  const open = indexedDB.open("between", 1);
+  open.onupgradeneeded = () => {
+    const db = open.result;
+    db.createObjectStore("records", { keyPath: "id" }).createIndex("kind", "kind");
+    db.createObjectStore("outbox", { keyPath: "seq", autoIncrement: true })
+      .createIndex("recordId", "recordId");
+    db.createObjectStore("rejected", { keyPath: "seq", autoIncrement: true });
+    db.createObjectStore("meta", { keyPath: "key" });
+  };
+  const db = await done(open);
+  const now = new Date().toISOString();
+  const fields = { title: "Kept from before", body, state: "kept", clientCreatedAt: now,
+                   clientEditedAt: now };
+  const tx = db.transaction(["records", "outbox", "meta"], "readwrite");
+  tx.objectStore("records").put({ id: letterId, kind: "letter", version: null, server: {},
+    serverDeleted: false, fields, deleted: false, deletedAt: null, updatedAt: null });
+  tx.objectStore("outbox").add({ recordId: letterId, kind: "letter", op: "upsert", fields,
+    baseVersion: null, awaitsBase: false, mutationId: null });
+  tx.objectStore("meta").put({ key: "account", value: account });
+  await new Promise((resolve) => { tx.oncomplete = resolve; });
+  db.close();
+}"""
+
+READ_ACCOUNT = """() => new Promise((resolve) => {
+  const open = indexedDB.open("between");
+  open.onsuccess = () => {
+    const get = open.result.transaction("meta").objectStore("meta").get("account");
+    get.onsuccess = () => { open.result.close(); resolve(get.result.value); };
+  };
+})"""
+
+DATABASE_VERSION = """() => new Promise((resolve) => {
+  const open = indexedDB.open("between");
+  open.onsuccess = () => { open.result.close(); resolve(open.result.version); };
+})"""
+
+
+def test_letters_from_the_first_database_are_listed_and_sent(chromium, served_sqlite):
+    device = Device(chromium, served_sqlite)
+    page = device.page
+    device.register("orla")
+    account = page.evaluate(READ_ACCOUNT)
+    # Away from the app, so nothing of it holds the database open, rebuild it as the
+    # first version of the app left it.
+    page.goto("/healthz")
+    body = "Written before the app learned to keep summaries. " * 30
+    page.evaluate(FIRST_VERSION_DATABASE, [account, "5b0e7c2e-3d1c-4c8e-9a51-0d2f1e6b7a10", body])
+
+    page.goto("/")
+    item = page.locator("#letter-list li")
+    expect(item).to_have_count(1)
+    expect(item).to_contain_text("Kept from before")
+    # The list shows the beginning; the letter itself is whole.
+    device.open_letter("Kept from before")
+    assert page.input_value("#body") == body
+    device.wait_synced()
+    assert page.evaluate(DATABASE_VERSION) >= 2
+    device.close()
+
+
+def test_an_open_tab_saves_its_words_when_a_newer_version_upgrades_the_database(chromium, tmp_path):
+    app = tmp_path / "pwa"
+    shutil.copytree(PWA, app)
+    with start_server(f"sqlite://{tmp_path / 'db.sqlite3'}", tmp_path, pwa_dir=app) as base:
+        device = Device(chromium, base)
+        writing = device.page
+        device.register("bea")
+        device.capture("Written in the first tab")
+        writing.click("#capture-status a")
+        writing.wait_for_selector("#body")
+        writing.evaluate("() => { window.beforeUpdate = true; }")
+
+        # The next version of the app needs one more step in the device's database.
+        boot = app / "src" / "boot.js"
+        source = boot.read_text()
+        current = int(source.split('indexedDB.open("between", ')[1].split(")")[0])
+        newer = source.replace(
+            f'indexedDB.open("between", {current})', f'indexedDB.open("between", {current + 1})'
+        ).replace(
+            "function upgrade(db, tx, oldVersion) {",
+            "function upgrade(db, tx, oldVersion) {\n"
+            f'  if (oldVersion >= 1 && oldVersion < {current + 1}) db.createObjectStore("later");',
+        )
+        assert newer.count(str(current + 1)) == 2
+        boot.write_text(newer)
+
+        other = device.open_page()
+        other.goto("/")
+        other.wait_for_selector("#capture")
+        other.evaluate("() => navigator.serviceWorker.getRegistration().then((r) => r.update())")
+        other.wait_for_selector("#update >> text=Update now")
+
+        writing.click("#body")
+        writing.keyboard.press("End")
+        writing.keyboard.type(", and more while the other tab updated")
+        other.click("text=Update now")
+
+        # The first tab saved, let go of the database and came back as the new version.
+        writing.wait_for_function("() => window.beforeUpdate === undefined", timeout=20_000)
+        writing.wait_for_selector("#body")
+        assert writing.input_value("#body") == (
+            "Written in the first tab, and more while the other tab updated"
+        )
+        assert writing.evaluate(DATABASE_VERSION) == current + 1
+        device.wait_synced()
+        device.close()
