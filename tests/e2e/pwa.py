@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 import httpx
@@ -36,6 +37,26 @@ SMALL_TARGETS = """() => {
   }
   return small;
 }"""
+
+
+@contextlib.contextmanager
+def module_page(browser, base: str, module: str):
+    """One page with the app loaded; yields `call(name, *args)`, which runs an export
+    of `module` (e.g. "/src/outbox.js") in the page and returns its result."""
+    page = browser.new_page()
+    page.goto(f"{base}/welcome")
+    page.wait_for_selector("#register-heading")
+
+    def call(name, *args):
+        return page.evaluate(
+            "([module, name, args]) => import(module).then((m) => m[name](...args))",
+            [module, name, list(args)],
+        )
+
+    try:
+        yield call
+    finally:
+        page.close()
 
 
 class Device:

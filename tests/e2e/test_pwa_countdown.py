@@ -15,6 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.e2e.pwa import module_page
+
 pytestmark = pytest.mark.browser
 
 ZONES = [
@@ -85,18 +87,8 @@ def instant_of(local: str, zone: str) -> int:
 @pytest.fixture
 def countdown(chromium, served_sqlite):
     """Calls into pwa/src/plans/countdown.js in one page: `countdown(name, *args)`."""
-    page = chromium.new_page()
-    page.goto(f"{served_sqlite}/welcome")
-    page.wait_for_selector("#register-heading")
-
-    def call(name, *args):
-        return page.evaluate(
-            "([name, args]) => import('/src/plans/countdown.js').then((m) => m[name](...args))",
-            [name, list(args)],
-        )
-
-    yield call
-    page.close()
+    with module_page(chromium, served_sqlite, "/src/plans/countdown.js") as call:
+        yield call
 
 
 @BROWSER_EXAMPLES

@@ -6,6 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.e2e.pwa import module_page
+
 pytestmark = pytest.mark.browser
 
 BROWSER_EXAMPLES = settings(
@@ -18,18 +20,8 @@ BROWSER_EXAMPLES = settings(
 @pytest.fixture
 def outbox(chromium, served_sqlite):
     """A page with the outbox module loaded; calls are `outbox(name, *args)`."""
-    page = chromium.new_page()
-    page.goto(f"{served_sqlite}/welcome")
-    page.wait_for_selector("#register-heading")
-
-    def call(name, *args):
-        return page.evaluate(
-            "([name, args]) => import('/src/outbox.js').then((m) => m[name](...args))",
-            [name, list(args)],
-        )
-
-    yield call
-    page.close()
+    with module_page(chromium, served_sqlite, "/src/outbox.js") as call:
+        yield call
 
 
 RECORDS = ["a", "b", "c", "d"]

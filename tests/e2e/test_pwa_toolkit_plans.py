@@ -91,6 +91,14 @@ def fill_in(device: Device) -> list[tuple[str, str]]:
     ]
 
 
+def set_pin(page, pin: str) -> None:
+    page.goto("/settings")
+    page.fill("#new-pin", pin)
+    page.fill("#new-pin-again", pin)
+    page.click("#set-pin")
+    page.wait_for_selector("#pin-area >> text=PIN set")
+
+
 def open_screen(page, path: str, heading: str) -> None:
     page.goto(path)
     page.wait_for_selector(f"main h1:has-text({heading!r})")
@@ -263,11 +271,7 @@ def test_the_pin_lock_hides_content_and_locks_after_idle(chromium, served_sqlite
     page = device.page
     device.register("kit")
     device.capture("Nobody else should read this sentence")
-    page.goto("/settings")
-    page.fill("#new-pin", "2468")
-    page.fill("#new-pin-again", "2468")
-    page.click("#set-pin")
-    page.wait_for_selector("#pin-area >> text=PIN set")
+    set_pin(page, "2468")
     stored = page.evaluate(
         """() => new Promise((resolve) => {
           const open = indexedDB.open("between");
@@ -342,7 +346,7 @@ def test_a_neutral_name_and_icon(chromium, served_sqlite):
 def test_wording_applies_across_the_app(chromium, served_sqlite):
     device = Device(chromium, served_sqlite)
     page = device.page
-    device.register("mo")
+    device.register("moana")
     page.goto("/settings")
     page.select_option("#therapist-word", "my_t")
     page.select_option("#break-word", "holiday")
@@ -352,6 +356,7 @@ def test_wording_applies_across_the_app(chromium, served_sqlite):
     assert page.inner_text("#new-break") == "New holiday plan"
     open_screen(page, "/help", "Help now")
     assert "My T does not see this app" in page.inner_text("main")
+    open_screen(page, "/", "Letters")
     device.capture("A letter")
     page.click("#capture-status a")
     page.wait_for_selector("#body")
@@ -375,11 +380,7 @@ def test_every_new_screen_is_accessible_fits_and_has_large_targets(
             summary.click()
         device.check_screen(width)
     # The lock screen and the quick-hide screen too.
-    page.goto("/settings")
-    page.fill("#new-pin", "1357")
-    page.fill("#new-pin-again", "1357")
-    page.click("#set-pin")
-    page.wait_for_selector("#pin-area >> text=PIN set")
+    set_pin(page, "1357")
     page.click("#quick-hide")
     page.wait_for_selector("main h1:has-text('Notes')")
     device.check_screen(width)

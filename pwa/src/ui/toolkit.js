@@ -53,20 +53,24 @@ function firstUse(draw) {
         "Start a texture box",
       ),
     ),
-    h(
-      "form",
-      {
-        class: "stack",
-        onsubmit: async (event) => {
-          event.preventDefault();
-          if (!name.input.value.trim()) return;
-          await createBox(name.input.value.trim());
-          await draw();
-        },
+    boxForm(name, draw),
+  );
+}
+
+function boxForm(name, draw) {
+  return h(
+    "form",
+    {
+      class: "stack",
+      onsubmit: async (event) => {
+        event.preventDefault();
+        if (!name.input.value.trim()) return;
+        await createBox(name.input.value.trim());
+        await draw();
       },
-      name.element,
-      h("button", { type: "submit" }, "Make this box"),
-    ),
+    },
+    name.element,
+    h("button", { type: "submit" }, "Make this box"),
   );
 }
 
@@ -103,20 +107,7 @@ export async function toolkitView(main) {
               "details",
               {},
               h("summary", {}, "Make another box"),
-              h(
-                "form",
-                {
-                  class: "stack",
-                  onsubmit: async (event) => {
-                    event.preventDefault();
-                    if (!newBox.input.value.trim()) return;
-                    await createBox(newBox.input.value.trim());
-                    await draw();
-                  },
-                },
-                newBox.element,
-                h("button", { type: "submit" }, "Make this box"),
-              ),
+              boxForm(newBox, draw),
             ),
           )
         : firstUse(draw),
