@@ -9,7 +9,6 @@ Either side can end a link; that cancels what is held and withdraws what was del
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,10 +19,11 @@ from server import clock
 from server.auth import recovery
 from server.auth.models import Account, Role
 from server.auth.service import parse_id
+from server.auth.sessions import token_hash
 from server.auth.throttle import GuessThrottle
 from server.errors import AppError, ErrorCode, not_found
-from server.sharing.models import CodeState, ConnectCode, LetterShare, ShareStatus, SharingLink
-from server.sharing.shares import end_share, require_role
+from server.sharing.models import CodeState, ConnectCode, LetterShare, SharingLink
+from server.sharing.shares import OPEN, end_share, require_role
 from server.sync.changes import counted_writes
 from server.sync.pokes import Pokes
 
@@ -31,10 +31,6 @@ CODE_LENGTH = 10
 CODE_GROUP = 5
 MAX_CODE_INPUT = 64
 GUESS_SCOPE = "connect-code"
-
-
-def code_hash(normalized: str) -> str:
-    return hashlib.sha256(normalized.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -55,7 +51,7 @@ async def new_connect_code(therapist: Account, lifetime: timedelta) -> NewCode:
         )
         await ConnectCode.create(
             therapist_id=therapist.id,
-            code_hash=code_hash(recovery.normalize_code(code, CODE_LENGTH)),
+            code_hash=token_hash(recovery.normalize_code(code, CODE_LENGTH)),
             expires_at=expires_at,
         )
     return NewCode(code, expires_at)
@@ -77,7 +73,7 @@ async def _usable_code(throttle: GuessThrottle, client: Account, code: str, ip: 
     normalized = recovery.normalize_code(code[:MAX_CODE_INPUT], CODE_LENGTH)
     found = None
     if normalized is not None:
-        found = await ConnectCode.get_or_none(code_hash=code_hash(normalized)).select_related(
+        found = await ConnectCode.get_or_none(code_hash=token_hash(normalized)).select_related(
             "therapist"
         )
     if found is None:
@@ -156,9 +152,7 @@ async def my_links(account: Account) -> list[SharingLink]:
 
 async def _end_link(writes, link: SharingLink, moment: datetime) -> None:
     """The link's row is locked: close every open share made through it, then end it."""
-    shares = await LetterShare.filter(
-        link_id=link.id, status__in=[ShareStatus.HELD, ShareStatus.DELIVERED]
-    ).select_for_update()
+    shares = await LetterShare.filter(link_id=link.id, status__in=list(OPEN)).select_for_update()
     for share in shares:
         await end_share(writes, share, moment)
     link.ended_at = moment

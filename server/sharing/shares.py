@@ -32,11 +32,20 @@ from server.sync.pokes import Pokes
 log = logging.getLogger("between.sharing")
 MAX_NOTE = 2000
 
-# Why a share in each final state cannot be cancelled, withdrawn or resent.
-_CLOSED = {
+# Why a share in each state cannot take an action meant for another state.
+_REFUSALS = {
+    ShareStatus.HELD: (
+        ErrorCode.NOT_DELIVERED,
+        "This letter has not been delivered yet. You can cancel it instead.",
+    ),
+    ShareStatus.DELIVERED: (
+        ErrorCode.ALREADY_DELIVERED,
+        "This letter has already been delivered. You can withdraw it instead.",
+    ),
     ShareStatus.WITHDRAWN: (ErrorCode.ALREADY_WITHDRAWN, "This letter was already withdrawn."),
     ShareStatus.CANCELLED: (ErrorCode.ALREADY_CANCELLED, "This share was already cancelled."),
 }
+OPEN = (ShareStatus.HELD, ShareStatus.DELIVERED)
 
 
 def require_role(account: Account, role: Role) -> None:
@@ -45,9 +54,9 @@ def require_role(account: Account, role: Role) -> None:
         raise AppError(ErrorCode.FORBIDDEN, f"Only {who} can do this.")
 
 
-def _closed(share: LetterShare) -> None:
-    if share.status in _CLOSED:
-        code, message = _CLOSED[share.status]
+def _require_status(share: LetterShare, *allowed: ShareStatus) -> None:
+    if share.status not in allowed:
+        code, message = _REFUSALS[share.status]
         raise AppError(code, message)
 
 
@@ -186,34 +195,24 @@ async def _change_own_share(client: Account, share_id: str, pokes: Pokes, change
     return share
 
 
-async def cancel_share(client: Account, share_id: str, pokes: Pokes) -> LetterShare:
-    """Cancel a held share. The therapist never learns it existed."""
-
-    async def cancel(writes, share, moment):
-        if share.status is ShareStatus.DELIVERED:
-            raise AppError(
-                ErrorCode.ALREADY_DELIVERED,
-                "This letter has already been delivered. You can withdraw it instead.",
-            )
-        _closed(share)
+async def _end_own_share(
+    client: Account, share_id: str, pokes: Pokes, status: ShareStatus
+) -> LetterShare:
+    async def end(writes, share, moment):
+        _require_status(share, status)
         await end_share(writes, share, moment)
 
-    return await _change_own_share(client, share_id, pokes, cancel)
+    return await _change_own_share(client, share_id, pokes, end)
+
+
+async def cancel_share(client: Account, share_id: str, pokes: Pokes) -> LetterShare:
+    """Cancel a held share. The therapist never learns it existed."""
+    return await _end_own_share(client, share_id, pokes, ShareStatus.HELD)
 
 
 async def withdraw_share(client: Account, share_id: str, pokes: Pokes) -> LetterShare:
     """Withdraw a delivered share: it leaves the therapist's feed and devices."""
-
-    async def withdraw(writes, share, moment):
-        if share.status is ShareStatus.HELD:
-            raise AppError(
-                ErrorCode.NOT_DELIVERED,
-                "This letter has not been delivered yet. You can cancel it instead.",
-            )
-        _closed(share)
-        await end_share(writes, share, moment)
-
-    return await _change_own_share(client, share_id, pokes, withdraw)
+    return await _end_own_share(client, share_id, pokes, ShareStatus.DELIVERED)
 
 
 async def resend_share(
@@ -225,7 +224,7 @@ async def resend_share(
     new_note = None if note is None else checked(Text(MAX_NOTE), note, "note")
 
     async def resend(writes, share, moment):
-        _closed(share)
+        _require_status(share, *OPEN)
         words = await _letter_words(client, share.letter_id, None)
         _take_words(share, words, moment)
         if new_note is not None:

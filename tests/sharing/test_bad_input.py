@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from tests.conftest import row_counts
 from tests.graphql_client import gql
 from tests.sharing.people import CANCEL, OPEN, RESEND, SHARE, UNLINK, WITHDRAW, connect, sign_up
@@ -27,34 +25,33 @@ def share_input(letter, link, delivery="NOW", **extra) -> dict:
     return {"input": {"letterId": letter, "linkId": link, "delivery": delivery, **extra}}
 
 
-@pytest.mark.parametrize(
-    ("delivery", "extra", "code", "field"),
-    [
-        ("AT_TIME", {"deliverAt": "-1 hours"}, "DELIVERY_IN_PAST", "deliverAt"),
-        ("AT_TIME", {"deliverAt": "next Tuesday"}, "BAD_INPUT", "deliverAt"),
-        ("AT_TIME", {"deliverAt": "2030-01-01T10:00"}, "BAD_INPUT", "deliverAt"),
-        ("AT_TIME", {"deliverAt": "x" * 500}, "BAD_INPUT", "deliverAt"),
-        ("AT_TIME", {}, "BAD_INPUT", "deliverAt"),
-        ("AT_TIME", {"deliverAt": "+400 days"}, "BAD_INPUT", "deliverAt"),
-        ("TOMORROW_MORNING", {}, "BAD_INPUT", "timeZone"),
-        ("TOMORROW_MORNING", {"timeZone": "Mars/Olympus"}, "BAD_INPUT", "timeZone"),
-        ("NEXT_SESSION", {}, "NO_NEXT_SESSION", "delivery"),
-        ("NOW", {"note": LONG_NOTE}, "TOO_LARGE", "note"),
-        ("NOW", {"note": "nul\x00"}, "BAD_INPUT", "note"),
-        ("NOW", {"id": "not-a-uuid"}, "BAD_INPUT", "id"),
-        ("NOW", {"letterVersion": 99}, "LETTER_CHANGED", "letterVersion"),
-    ],
-)
-async def test_bad_delivery_and_note(robin, dana, link, fake_clock, delivery, extra, code, field):
+BAD_DELIVERIES = [  # delivery, extra input, code, field
+    ("AT_TIME", {"deliverAt": "-1 hours"}, "DELIVERY_IN_PAST", "deliverAt"),
+    ("AT_TIME", {"deliverAt": "next Tuesday"}, "BAD_INPUT", "deliverAt"),
+    ("AT_TIME", {"deliverAt": "2030-01-01T10:00"}, "BAD_INPUT", "deliverAt"),
+    ("AT_TIME", {"deliverAt": "x" * 500}, "BAD_INPUT", "deliverAt"),
+    ("AT_TIME", {}, "BAD_INPUT", "deliverAt"),
+    ("AT_TIME", {"deliverAt": "+400 days"}, "BAD_INPUT", "deliverAt"),
+    ("TOMORROW_MORNING", {}, "BAD_INPUT", "timeZone"),
+    ("TOMORROW_MORNING", {"timeZone": "Mars/Olympus"}, "BAD_INPUT", "timeZone"),
+    ("NEXT_SESSION", {}, "NO_NEXT_SESSION", "delivery"),
+    ("NOW", {"note": LONG_NOTE}, "TOO_LARGE", "note"),
+    ("NOW", {"note": "nul\x00"}, "BAD_INPUT", "note"),
+    ("NOW", {"id": "not-a-uuid"}, "BAD_INPUT", "id"),
+    ("NOW", {"letterVersion": 99}, "LETTER_CHANGED", "letterVersion"),
+]
+
+
+async def test_bad_delivery_and_note(robin, dana, link, fake_clock):
     letter = await robin.write("t", "words")
-    for name, value in extra.items():
-        if name == "deliverAt" and value[0] in "+-":
-            hours = int(value.split()[0]) * (24 if "days" in value else 1)
-            extra[name] = (fake_clock.moment + timedelta(hours=hours)).isoformat()
-    assert await refused_with(robin, SHARE, share_input(letter, link, delivery, **extra)) == (
-        code,
-        field,
-    )
+    for delivery, extra, code, field in BAD_DELIVERIES:
+        extra = dict(extra)
+        for name, value in extra.items():
+            if name == "deliverAt" and value[0] in "+-":
+                hours = int(value.split()[0]) * (24 if "days" in value else 1)
+                extra[name] = (fake_clock.moment + timedelta(hours=hours)).isoformat()
+        variables = share_input(letter, link, delivery, **extra)
+        assert await refused_with(robin, SHARE, variables) == (code, field), (delivery, extra)
 
 
 async def test_a_time_that_is_exactly_now_is_in_the_past(robin, dana, link, fake_clock):
@@ -101,10 +98,10 @@ async def test_a_client_with_no_link_at_all_cannot_share(app, robin):
     assert await refused_with(robin, SHARE, share_input(letter, new_id())) == ("NOT_FOUND", None)
 
 
-@pytest.mark.parametrize("query", [CANCEL, WITHDRAW, RESEND])
-async def test_unknown_and_malformed_share_ids(app, robin, dana, link, query):
-    assert await refused_with(robin, query, {"id": new_id()}) == ("NOT_FOUND", None)
-    assert await refused_with(robin, query, {"id": "nope"}) == ("BAD_INPUT", "id")
+async def test_unknown_and_malformed_share_ids(app, robin, dana, link):
+    for query in (CANCEL, WITHDRAW, RESEND):
+        assert await refused_with(robin, query, {"id": new_id()}) == ("NOT_FOUND", None)
+        assert await refused_with(robin, query, {"id": "nope"}) == ("BAD_INPUT", "id")
 
 
 async def test_resend_checks_the_note_and_the_letter(robin, dana, link):

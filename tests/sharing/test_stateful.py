@@ -178,37 +178,32 @@ class SharingMachine(RuleBasedStateMachine):
         ids = sorted(self.shares)
         return ids[pick % len(ids)]
 
-    @precondition(lambda self: self.shares)
-    @rule(pick=st.integers(0, 999))
-    def cancel(self, pick):
+    def _end(self, pick: int, query: str, allowed: str, becomes: str) -> None:
+        """Cancel or withdraw: only a share in the `allowed` state may; any other gets
+        the error that names its own state."""
         share_id = self._pick_share(pick)
         shared = self.shares[share_id]
-        result = self.run(self.clients[shared.client].ask(CANCEL, {"id": share_id}))
-        expected = {
-            "HELD": None,
+        result = self.run(self.clients[shared.client].ask(query, {"id": share_id}))
+        refusals = {
+            "HELD": "NOT_DELIVERED",
             "DELIVERED": "ALREADY_DELIVERED",
             "WITHDRAWN": "ALREADY_WITHDRAWN",
             "CANCELLED": "ALREADY_CANCELLED",
-        }[shared.status]
+        }
+        expected = None if shared.status == allowed else refusals[shared.status]
         assert error_code(result) == expected, result
         if expected is None:
-            shared.status = "CANCELLED"
+            shared.status = becomes
+
+    @precondition(lambda self: self.shares)
+    @rule(pick=st.integers(0, 999))
+    def cancel(self, pick):
+        self._end(pick, CANCEL, "HELD", "CANCELLED")
 
     @precondition(lambda self: self.shares)
     @rule(pick=st.integers(0, 999))
     def withdraw(self, pick):
-        share_id = self._pick_share(pick)
-        shared = self.shares[share_id]
-        result = self.run(self.clients[shared.client].ask(WITHDRAW, {"id": share_id}))
-        expected = {
-            "HELD": "NOT_DELIVERED",
-            "DELIVERED": None,
-            "WITHDRAWN": "ALREADY_WITHDRAWN",
-            "CANCELLED": "ALREADY_CANCELLED",
-        }[shared.status]
-        assert error_code(result) == expected, result
-        if expected is None:
-            shared.status = "WITHDRAWN"
+        self._end(pick, WITHDRAW, "DELIVERED", "WITHDRAWN")
 
     @precondition(lambda self: self.shares)
     @rule(pick=st.integers(0, 999))
