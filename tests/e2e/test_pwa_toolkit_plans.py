@@ -127,6 +127,7 @@ def test_toolkit_uses_and_plans_reach_a_second_device(chromium, served_sqlite):
     page = laptop.page
     open_screen(page, "/toolkit", "Toolkit")
     page.click("#box-list a:has-text('Texture box')")
+    page.wait_for_selector("#item-list li a")
     assert page.locator("#item-list li a").all_inner_texts() == ["Feather", "Burlap"]
     page.click("#item-list a:has-text('Burlap')")
     assert page.input_value("#kept-at") == "The drawer by the bed"

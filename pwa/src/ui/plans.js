@@ -35,6 +35,7 @@ export async function plansView(main) {
     );
   }
 
+  await draw();
   replace(
     main,
     h("h1", {}, "Plans"),
@@ -47,7 +48,6 @@ export async function plansView(main) {
       h("button", { type: "button", id: "new-ending", onclick: start("ending") }, `New ${words.ending} plan`),
     ),
   );
-  await draw();
   bus.addEventListener("records", draw);
   return { leave: () => bus.removeEventListener("records", draw) };
 }

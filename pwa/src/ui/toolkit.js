@@ -149,8 +149,8 @@ export async function toolkitView(main) {
     );
   }
 
-  replace(main, h("h1", {}, "Toolkit"), area);
   await draw();
+  replace(main, h("h1", {}, "Toolkit"), area);
   bus.addEventListener("records", draw);
   return { leave: () => bus.removeEventListener("records", draw) };
 }
@@ -196,6 +196,7 @@ export async function boxView(main, id) {
     go("/toolkit");
   });
 
+  await draw();
   replace(
     main,
     h("p", {}, h("a", { href: "/toolkit" }, "← Toolkit")),
@@ -220,7 +221,6 @@ export async function boxView(main, id) {
     ),
     h("div", { class: "row" }, removeBox),
   );
-  await draw();
   bus.addEventListener("records", draw);
   return {
     async leave() {

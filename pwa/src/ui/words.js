@@ -70,6 +70,7 @@ export async function wordsView(main) {
     await draw();
   };
 
+  await draw();
   replace(
     main,
     h("p", {}, h("a", { href: "/toolkit" }, "← Toolkit")),
@@ -95,7 +96,6 @@ export async function wordsView(main) {
       h("ul", { class: "plain" }, suggestions(words).map((text) => h("li", {}, h("button", { type: "button", class: "quiet", onclick: () => add(text) }, text)))),
     ),
   );
-  await draw();
   const onRecords = async () => {
     if (savers.every((saver) => saver.unchanged())) await draw();
   };
