@@ -5,7 +5,7 @@
 // removes the screen's content from the page (the current view saves first); it is
 // not a cover drawn over it.
 
-import { getMeta, setMeta } from "./store.js";
+import { earlyValue, getMeta, setMeta } from "./store.js";
 
 const KEY = "discretion";
 const ITERATIONS = 150_000;
@@ -20,7 +20,11 @@ let idleTimer = null;
 let hooks = { cover: async () => {}, uncover: async () => {} };
 
 export async function discretion() {
-  settings ??= { idleMinutes: 5, neutral: false, ...(await getMeta(KEY, {})) };
+  if (!settings) {
+    // boot.js read it with the account while the modules loaded; else read it now.
+    const early = await earlyValue("discretion");
+    settings = { idleMinutes: 5, neutral: false, ...(early !== undefined ? early : await getMeta(KEY, {})) };
+  }
   return settings;
 }
 
