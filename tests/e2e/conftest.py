@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -16,6 +17,7 @@ import pytest
 from tests.conftest import IN_CI
 
 CHROMIUM = Path("/usr/bin/chromium")
+PWA = Path(__file__).resolve().parents[2] / "pwa"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -84,6 +86,16 @@ def served_sqlite(tmp_path):
     """A running server on SQLite, for browser tests that exercise the PWA itself."""
     with start_server(f"sqlite://{tmp_path / 'app.sqlite3'}", tmp_path) as base:
         yield base
+
+
+@pytest.fixture
+def served_app_copy(tmp_path):
+    """A server of a copy of the PWA, which a test may change to ship a newer version.
+    Yields the copy's folder and the base URL."""
+    app = tmp_path / "pwa"
+    shutil.copytree(PWA, app)
+    with start_server(f"sqlite://{tmp_path / 'db.sqlite3'}", tmp_path, pwa_dir=app) as base:
+        yield app, base
 
 
 @pytest.fixture

@@ -128,6 +128,19 @@ class Device:
         self.page.fill("#capture", text)
         self.page.wait_for_selector("#capture-status a")
 
+    def draft_open_in_editor(self, text: str) -> None:
+        """A new letter, open in the editor; the page is marked so a reload shows."""
+        self.capture(text)
+        self.page.click("#capture-status a")
+        self.page.wait_for_selector("#body")
+        self.page.evaluate("() => { window.beforeUpdate = true; }")
+
+    def offer_update(self, page=None) -> None:
+        """Ask the service worker to look for a new version, and wait for the offer."""
+        page = page or self.page
+        page.evaluate("() => navigator.serviceWorker.getRegistration().then((r) => r.update())")
+        page.wait_for_selector("#update >> text=Update now")
+
     def open_letter(self, text: str) -> None:
         self.page.goto("/")
         self.page.click(f"#letter-list a:has-text({text!r})")

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import start_server
 from tests.e2e.pwa import Device
 
 pytestmark = pytest.mark.browser
-
-PWA = Path(__file__).resolve().parents[2] / "pwa"
 
 # The database as the first version of the app made it: records, outbox, rejected
 # and meta, with no letter summaries. One letter, written on this device, not sent.
@@ -83,49 +77,45 @@ def test_letters_from_the_first_database_are_listed_and_sent(chromium, served_sq
     device.close()
 
 
-def test_an_open_tab_saves_its_words_when_a_newer_version_upgrades_the_database(chromium, tmp_path):
-    app = tmp_path / "pwa"
-    shutil.copytree(PWA, app)
-    with start_server(f"sqlite://{tmp_path / 'db.sqlite3'}", tmp_path, pwa_dir=app) as base:
-        device = Device(chromium, base)
-        writing = device.page
-        device.register("bea")
-        device.capture("Written in the first tab")
-        writing.click("#capture-status a")
-        writing.wait_for_selector("#body")
-        writing.evaluate("() => { window.beforeUpdate = true; }")
+def test_an_open_tab_saves_its_words_when_a_newer_version_upgrades_the_database(
+    chromium, served_app_copy
+):
+    app, base = served_app_copy
+    device = Device(chromium, base)
+    writing = device.page
+    device.register("bea")
+    device.draft_open_in_editor("Written in the first tab")
 
-        # The next version of the app needs one more step in the device's database.
-        boot = app / "src" / "boot.js"
-        source = boot.read_text()
-        current = int(source.split('indexedDB.open("between", ')[1].split(")")[0])
-        newer = source.replace(
-            f'indexedDB.open("between", {current})', f'indexedDB.open("between", {current + 1})'
-        ).replace(
-            "function upgrade(db, tx, oldVersion) {",
-            "function upgrade(db, tx, oldVersion) {\n"
-            f'  if (oldVersion >= 1 && oldVersion < {current + 1}) db.createObjectStore("later");',
-        )
-        assert newer.count(str(current + 1)) == 2
-        boot.write_text(newer)
+    # The next version of the app needs one more step in the device's database.
+    boot = app / "src" / "boot.js"
+    source = boot.read_text()
+    current = int(source.split('indexedDB.open("between", ')[1].split(")")[0])
+    newer = source.replace(
+        f'indexedDB.open("between", {current})', f'indexedDB.open("between", {current + 1})'
+    ).replace(
+        "function upgrade(db, tx, oldVersion) {",
+        "function upgrade(db, tx, oldVersion) {\n"
+        f'  if (oldVersion >= 1 && oldVersion < {current + 1}) db.createObjectStore("later");',
+    )
+    assert newer.count(str(current + 1)) == 2
+    boot.write_text(newer)
 
-        other = device.open_page()
-        other.goto("/")
-        other.wait_for_selector("#capture")
-        other.evaluate("() => navigator.serviceWorker.getRegistration().then((r) => r.update())")
-        other.wait_for_selector("#update >> text=Update now")
+    other = device.open_page()
+    other.goto("/")
+    other.wait_for_selector("#capture")
+    device.offer_update(other)
 
-        writing.click("#body")
-        writing.keyboard.press("End")
-        writing.keyboard.type(", and more while the other tab updated")
-        other.click("text=Update now")
+    writing.click("#body")
+    writing.keyboard.press("End")
+    writing.keyboard.type(", and more while the other tab updated")
+    other.click("text=Update now")
 
-        # The first tab saved, let go of the database and came back as the new version.
-        writing.wait_for_function("() => window.beforeUpdate === undefined", timeout=20_000)
-        writing.wait_for_selector("#body")
-        assert writing.input_value("#body") == (
-            "Written in the first tab, and more while the other tab updated"
-        )
-        assert writing.evaluate(DATABASE_VERSION) == current + 1
-        device.wait_synced()
-        device.close()
+    # The first tab saved, let go of the database and came back as the new version.
+    writing.wait_for_function("() => window.beforeUpdate === undefined", timeout=20_000)
+    writing.wait_for_selector("#body")
+    assert writing.input_value("#body") == (
+        "Written in the first tab, and more while the other tab updated"
+    )
+    assert writing.evaluate(DATABASE_VERSION) == current + 1
+    device.wait_synced()
+    device.close()

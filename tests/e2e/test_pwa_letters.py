@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import start_server
 from tests.e2e.pwa import Device, server_letters
 
 pytestmark = pytest.mark.browser
-
-PWA = Path(__file__).resolve().parents[2] / "pwa"
 
 
 def everything_shown(device: Device) -> str:
@@ -116,35 +110,29 @@ def test_history_trash_marks_and_the_session_page(chromium, served_sqlite):
     device.close()
 
 
-def test_an_update_waits_for_the_person_and_keeps_the_draft(chromium, tmp_path):
-    app = tmp_path / "pwa"
-    shutil.copytree(PWA, app)
-    with start_server(f"sqlite://{tmp_path / 'db.sqlite3'}", tmp_path, pwa_dir=app) as base:
-        device = Device(chromium, base)
-        page = device.page
-        device.register("kai")
-        device.capture("A draft that must survive the update")
-        page.click("#capture-status a")
-        page.wait_for_selector("#body")
-        page.evaluate("() => { window.beforeUpdate = true; }")
+def test_an_update_waits_for_the_person_and_keeps_the_draft(chromium, served_app_copy):
+    app, base = served_app_copy
+    device = Device(chromium, base)
+    page = device.page
+    device.register("kai")
+    device.draft_open_in_editor("A draft that must survive the update")
 
-        (app / "style.css").write_text((app / "style.css").read_text() + "\n/* newer */\n")
-        page.evaluate("() => navigator.serviceWorker.getRegistration().then((r) => r.update())")
-        page.wait_for_selector("#update >> text=Update now")
-        # Nothing reloads by itself: the page and the draft are as they were.
-        assert page.evaluate("() => window.beforeUpdate") is True
-        page.click("#body")
-        page.keyboard.press("End")
-        page.keyboard.type(", typed as the update arrived")
-        page.click("text=Update now")
-        page.wait_for_function("() => window.beforeUpdate === undefined")
-        page.wait_for_selector("#body")
-        assert page.input_value("#body") == (
-            "A draft that must survive the update, typed as the update arrived"
-        )
-        version = page.evaluate("() => caches.keys().then((names) => names.join(','))")
-        assert version.count("between-shell-") == 1
-        device.close()
+    (app / "style.css").write_text((app / "style.css").read_text() + "\n/* newer */\n")
+    device.offer_update()
+    # Nothing reloads by itself: the page and the draft are as they were.
+    assert page.evaluate("() => window.beforeUpdate") is True
+    page.click("#body")
+    page.keyboard.press("End")
+    page.keyboard.type(", typed as the update arrived")
+    page.click("text=Update now")
+    page.wait_for_function("() => window.beforeUpdate === undefined")
+    page.wait_for_selector("#body")
+    assert page.input_value("#body") == (
+        "A draft that must survive the update, typed as the update arrived"
+    )
+    version = page.evaluate("() => caches.keys().then((names) => names.join(','))")
+    assert version.count("between-shell-") == 1
+    device.close()
 
 
 @pytest.mark.parametrize(("width", "scheme"), [(320, "light"), (414, "dark")])
