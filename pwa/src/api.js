@@ -2,10 +2,11 @@
 // OFFLINE means the server could not be reached at all.
 
 export class ApiError extends Error {
-  constructor(code, message, field = null) {
+  constructor(code, message, field = null, retryAfterSeconds = null) {
     super(message);
     this.code = code;
     this.field = field;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
@@ -32,8 +33,8 @@ export async function gql(query, variables = {}) {
   }
   const error = body.errors?.[0];
   if (error) {
-    const { code = "INTERNAL", field = null } = error.extensions ?? {};
-    throw new ApiError(code, error.message, field);
+    const { code = "INTERNAL", field = null, retryAfterSeconds = null } = error.extensions ?? {};
+    throw new ApiError(code, error.message, field, retryAfterSeconds);
   }
   return body.data;
 }

@@ -16,6 +16,10 @@ const later = (module, name) => async (...args) => (await import(module))[name](
 route(/^\/$/, homeView);
 route(/^\/letters\/([\w-]+)$/, letterView);
 route(/^\/letters\/([\w-]+)\/history$/, later("./ui/history.js", "historyView"));
+route(/^\/letters\/([\w-]+)\/share$/, later("./ui/share.js", "shareView"));
+route(/^\/shares$/, later("./ui/shares.js", "sharesView"));
+route(/^\/connect$/, later("./ui/connect.js", "connectView"));
+route(/^\/shared\/([\w-]+)$/, later("./ui/shared-letter.js", "sharedLetterView"));
 route(/^\/trash$/, later("./ui/trash.js", "trashView"));
 route(/^\/session$/, later("./ui/session.js", "sessionView"));
 route(/^\/account$/, later("./ui/account.js", "accountView"));
@@ -76,10 +80,13 @@ export async function begin() {
   await startLocked();
   await drawShell();
   await startRouting();
-  if (await me()) {
+  const account = await me();
+  if (account) {
     startSyncing();
     listen();
   }
+  // Openings made offline still belong in the client's access log.
+  if (account?.role === "THERAPIST") import("./sharing.js").then((sharing) => sharing.watchOpenings());
 }
 
 begin().then(() => import("./ui/update.js")).then((update) => update.watchForUpdates());

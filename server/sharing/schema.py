@@ -262,3 +262,13 @@ class Mutation:
     ) -> SharedLetter:
         record = await shares.open_shared_letter(info.context.require_account(), str(id), opened_at)
         return SharedLetter.from_record(record)
+
+    @strawberry.mutation(
+        description="Therapists: record an opening a device made offline, at `openedAt` "
+        "(with offset), even if the letter was withdrawn since. Returns no words."
+    )
+    async def report_opening(
+        self, info: Info[Context, None], id: strawberry.ID, opened_at: str
+    ) -> bool:
+        await shares.report_opening(info.context.require_account(), str(id), opened_at)
+        return True

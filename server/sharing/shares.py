@@ -265,6 +265,22 @@ async def open_shared_letter(
     return record
 
 
+async def report_opening(therapist: Account, snapshot_id: str, opened_at: str) -> None:
+    """An opening a device made offline, reported when it is back online. The client may
+    have withdrawn the letter meanwhile: the device held the words until its next pull,
+    so any share ever delivered to this therapist is logged. No words are returned."""
+    require_role(therapist, Role.THERAPIST)
+    key = parse_id(snapshot_id)
+    device_time = checked(Moment(), opened_at, "openedAt")
+    async with in_transaction() as connection:
+        found = await LetterShare.filter(
+            snapshot_id=key, therapist_id=therapist.id, delivered_at__isnull=False
+        ).select_for_update()
+        if not found:
+            raise not_found("letter")
+        await access_log.append_opened(connection, found[0], clock.now(), device_time)
+
+
 async def deliver_due(pokes: Pokes, moment: datetime | None = None) -> list[uuid.UUID]:
     """Deliver every held share that is due, one transaction each. Safe to run in several
     processes at once: each claims a share with `FOR UPDATE SKIP LOCKED` (on PostgreSQL),

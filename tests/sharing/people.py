@@ -48,6 +48,9 @@ mutation Open($id: ID!, $openedAt: String) {
   }
 }
 """
+REPORT_OPENING = """
+mutation Report($id: ID!, $openedAt: String!) { reportOpening(id: $id, openedAt: $openedAt) }
+"""
 EXPORT = "{ exportMyData }"
 
 _devices = itertools.count(1)

@@ -25,6 +25,7 @@ from tests.sharing.people import (
     MY_SHARES,
     NEW_CODE,
     OPEN,
+    REPORT_OPENING,
     RESEND,
     SHARE,
     UNLINK,
@@ -41,6 +42,7 @@ from tests.sync_client import PULL, PUSH, REVISIONS
 WORDS = "the words only Robin and Dana should ever see"
 ACTORS = ("owner", "linked", "unlinked", "other", "anonymous")
 _worlds = itertools.count()
+OPENED_AT = "2026-03-01T23:40:00+00:00"
 
 
 @dataclass
@@ -259,6 +261,14 @@ OPERATIONS: dict[str, tuple[Call, tuple]] = {
         asking(OPEN, lambda w: {"id": w.old_snapshot}),
         (FORBIDDEN, NOT_FOUND, NOT_FOUND, FORBIDDEN, UNAUTH),
     ),
+    "reportOpening": (
+        asking(REPORT_OPENING, lambda w: {"id": w.snapshot, "openedAt": OPENED_AT}),
+        (FORBIDDEN, ok, NOT_FOUND, FORBIDDEN, UNAUTH),
+    ),
+    "reportOpening, withdrawn by unlinking": (
+        asking(REPORT_OPENING, lambda w: {"id": w.old_snapshot, "openedAt": OPENED_AT}),
+        (FORBIDDEN, NOT_FOUND, ok, FORBIDDEN, UNAUTH),
+    ),
     "pull": (
         asking(PULL),
         (
@@ -294,6 +304,8 @@ CHANGES_THE_WORLD = {
     "withdrawShare",
     "resendShare",
     "push discussedInSession",
+    "reportOpening",
+    "reportOpening, withdrawn by unlinking",
 }
 
 

@@ -13,6 +13,7 @@ from tests.sharing.people import (
     CANCEL,
     MY_SHARES,
     OPEN,
+    REPORT_OPENING,
     RESEND,
     UNLINK,
     WITHDRAW,
@@ -316,3 +317,17 @@ async def test_the_client_never_sees_whether_a_letter_was_opened(app, robin, dan
     assert [s["id"] for s in export["shares"]] == [shared["id"]]
     alex = await sign_up(app, "alex")
     assert (await alex.ok("{ exportMyData }"))["exportMyData"]["accessLog"] == []
+
+
+async def test_an_opening_made_offline_is_logged_even_after_a_withdrawal(robin, dana, link):
+    shared = await share(robin, await robin.write("t", "words"), link)
+    [snapshot_id] = await dana.snapshots()
+    await robin.ok(WITHDRAW, {"id": shared["id"]})
+    # Dana's device read it offline before its next pull, and reports that now.
+    when = "2026-05-01T23:10:00+01:00"
+    assert (await dana.ok(REPORT_OPENING, {"id": snapshot_id, "openedAt": when}))["reportOpening"]
+    log = (await robin.ok("{ exportMyData }"))["exportMyData"]["accessLog"]
+    assert [(e["shareId"], e["deviceOpenedAt"]) for e in log] == [(shared["id"], when)]
+    # Still no words, and a time is required.
+    refused = await dana.ask(REPORT_OPENING, {"id": snapshot_id, "openedAt": "yesterday"})
+    assert refused["errors"][0]["extensions"]["code"] == "BAD_INPUT"

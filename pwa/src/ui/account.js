@@ -75,6 +75,17 @@ export async function accountView(main) {
           h("a", { href: "/trash", class: "button", id: "to-trash" }, "Trash"),
         )
       : null,
+    account.role === "CLIENT"
+      ? [
+          h("h2", {}, "Sharing"),
+          h(
+            "div",
+            { class: "row" },
+            h("a", { href: "/connect", class: "button", id: "to-connect" }, "Connecting"),
+            h("a", { href: "/shares", class: "button", id: "to-shares" }, "Letters you have shared"),
+          ),
+        ]
+      : null,
     h("h2", {}, "Sync"),
     line,
     h("div", { class: "row" }, h("button", { type: "button", onclick: () => syncNow() }, "Sync now")),

@@ -267,8 +267,10 @@ export async function letterView(main, id) {
   moveToTrash.addEventListener("click", async () => {
     await saver.flush();
     await trashLetter(id);
-    go("/");
+    await go("/");
+    if (initial.synced) import("./shares.js").then((shares) => shares.offerAfterTrash(id));
   });
+  const share = h("a", { href: `/letters/${id}/share`, class: "button", id: "to-share" }, "Share…");
 
   replace(
     main,
@@ -311,7 +313,7 @@ export async function letterView(main, id) {
       `Started ${when(initial.createdAt)}. `,
       h("a", { href: `/letters/${id}/history` }, "Earlier versions"),
     ),
-    h("div", { class: "row" }, moveToTrash),
+    h("div", { class: "row" }, share, moveToTrash),
   );
   await drawConflict(initial);
   await drawRejected();
@@ -319,6 +321,7 @@ export async function letterView(main, id) {
   // The person's own words, loaded after the letter is on screen so typing never waits.
   import("../wording.js").then(async ({ wording }) => {
     const words = await wording();
+    share.textContent = `Share with ${words.yourTherapist}…`;
     recipient.placeholder = `e.g. ${words.therapist === "my T" ? "my T" : `my ${words.therapist}`}`;
     if (!words.innerChild && !initial.part) part.hidden = part.labels[0].hidden = true;
   });

@@ -17,6 +17,7 @@ const CLIENT_TABS = [
 ];
 const THERAPIST_TABS = [
   ["/", "Shared"],
+  ["/connect", "Clients"],
   ["/account", "Account"],
 ];
 

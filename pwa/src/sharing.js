@@ -1,0 +1,220 @@
+// Sharing from this device (docs/sharing.md): connect codes, links and shares through
+// the server, which sharing needs; and the therapist's shared letters as they sit on
+// this device after a pull, which work offline.
+
+import { ApiError, gql, offline } from "./api.js";
+import { edit } from "./records.js";
+import { getMeta, getRecord, metaIn, outboxEntries, recordsOfKind, setMeta, write } from "./store.js";
+import { bus, status, syncNow } from "./sync.js";
+
+const LINK = "id personId personName linkedAt";
+const SHARE = `id letterId linkId therapistName title body note delivery deliverAt status
+  edition sharedAt createdAt deliveredAt withdrawnAt cancelledAt`;
+
+// ---- Links, both sides ----
+
+export async function links() {
+  return (await gql(`query { sharingLinks { ${LINK} } }`)).sharingLinks;
+}
+
+// Ending a link withdraws what was shared through it; a sync shows that at once.
+export async function unlink(linkId) {
+  await gql("mutation Unlink($id: ID!) { unlink(linkId: $id) }", { id: linkId });
+  syncNow();
+}
+
+// ---- Connect codes: therapists make them, clients use them ----
+
+// The server keeps only a hash, so the code it gave is kept here until it expires.
+const CODE = "connectCode";
+
+export async function currentCode() {
+  const [held, expiresAt] = await Promise.all([
+    getMeta(CODE),
+    gql("query { connectCodeExpiresAt }").then((data) => data.connectCodeExpiresAt),
+  ]);
+  // No usable code on the server: the one held here was used or replaced.
+  const usable = held && expiresAt && held.expiresAt === expiresAt && new Date(expiresAt) > new Date();
+  if (held && !usable) await setMeta(CODE, null);
+  return { code: usable ? held : null, elsewhereUntil: !usable && expiresAt ? expiresAt : null };
+}
+
+export async function newCode() {
+  const made = (await gql("mutation { newConnectCode { code expiresAt } }")).newConnectCode;
+  await setMeta(CODE, made);
+  return made;
+}
+
+export async function lookUp(code) {
+  return (
+    await gql(
+      "query LookUp($code: String!) { lookUpConnectCode(code: $code) { therapistName expiresAt alreadyLinked } }",
+      { code },
+    )
+  ).lookUpConnectCode;
+}
+
+export async function linkWith(code) {
+  return (await gql(`mutation Link($code: String!) { linkWithTherapist(code: $code) { ${LINK} } }`, { code }))
+    .linkWithTherapist;
+}
+
+// ---- Shares, for the client ----
+
+export async function myShares(letterId = null) {
+  return (await gql(`query Shares($letterId: ID) { myShares(letterId: $letterId) { ${SHARE} } }`, { letterId }))
+    .myShares;
+}
+
+export async function shareLetter(input) {
+  return (await gql(`mutation Share($input: ShareLetterInput!) { shareLetter(input: $input) { ${SHARE} } }`, { input }))
+    .shareLetter;
+}
+
+async function shareAction(name, id, extra = "", variables = {}) {
+  const query = `mutation Act($id: ID!${extra ? ", $note: String" : ""}) { ${name}(id: $id${extra}) { ${SHARE} } }`;
+  return (await gql(query, { id, ...variables }))[name];
+}
+
+export const cancelShare = (id) => shareAction("cancelShare", id);
+export const withdrawShare = (id) => shareAction("withdrawShare", id);
+export const resendShare = (id, note = null) => shareAction("resendShare", id, ", note: $note", { note });
+
+// What the server holds of a letter, which is what a share would send: the device's
+// own edits go first, so the preview is exactly what the therapist would get.
+// Throws OFFLINE when those edits cannot reach the server now.
+export async function serverCopy(letterId) {
+  const waiting = async () => (await outboxEntries()).some((entry) => entry.recordId === letterId);
+  if (await waiting()) await syncNow();
+  if (await waiting()) throw new ApiError("OFFLINE", "This letter's latest words have not reached your account yet.");
+  const record = await getRecord(letterId);
+  if (!record || record.version == null) throw new ApiError("NOT_FOUND", "This letter is not on your account.");
+  const fields = record.server;
+  return {
+    version: record.version,
+    title: fields.title ?? "",
+    body: fields.body ?? "",
+    state: fields.state ?? "draft",
+    deleted: record.serverDeleted,
+  };
+}
+
+export const differsFrom = (share, copy) => share.title !== copy.title || share.body !== copy.body;
+
+// ---- The therapist's shared letters, on this device ----
+
+const KIND = "shared_letter";
+
+// A withdrawn letter arrives as a tombstone without words. A mark made offline for it
+// can keep the record here until the server refuses the mark; it is never shown.
+const shown = (record) => record.version != null && !record.deleted && !record.serverDeleted && record.server.body != null;
+
+function asShared(record) {
+  const f = record.fields;
+  return {
+    id: record.id,
+    clientId: f.clientId,
+    clientName: f.clientName ?? "",
+    title: f.title ?? "",
+    body: f.body ?? "",
+    note: f.note ?? "",
+    sharedAt: f.sharedAt,
+    deliveredAt: f.deliveredAt,
+    edition: f.edition ?? 1,
+    discussed: Boolean(f.discussedInSession),
+  };
+}
+
+export async function sharedLetters() {
+  return (await recordsOfKind(KIND)).filter(shown).map(asShared);
+}
+
+export async function sharedLetter(id) {
+  const record = await getRecord(id);
+  return record && record.kind === KIND && shown(record) ? asShared(record) : null;
+}
+
+// Grouped by client, names in order; each client's letters newest first.
+export function byClient(letters) {
+  const groups = new Map();
+  for (const letter of letters) {
+    if (!groups.has(letter.clientId)) groups.set(letter.clientId, { clientId: letter.clientId, letters: [] });
+    groups.get(letter.clientId).letters.push(letter);
+  }
+  return [...groups.values()]
+    .map((group) => {
+      group.letters.sort((a, b) => (b.sharedAt ?? "").localeCompare(a.sharedAt ?? ""));
+      group.clientName = group.letters[0].clientName;
+      return group;
+    })
+    .sort((a, b) => a.clientName.localeCompare(b.clientName));
+}
+
+// The therapist's private mark: synced to their own devices only.
+export const markDiscussed = (id, discussed) => edit(KIND, id, { discussedInSession: discussed });
+
+// ---- Openings, for the client's access log ----
+
+const OPEN = `mutation Open($id: ID!, $openedAt: String) {
+  openSharedLetter(id: $id, openedAt: $openedAt) { id edition }
+}`;
+// Reported later even if the letter was withdrawn meanwhile: the words were here.
+const REPORT = "mutation Report($id: ID!, $openedAt: String!) { reportOpening(id: $id, openedAt: $openedAt) }";
+const OPENINGS = "openingsToSend";
+// Answers after which an opening can never be logged (not this therapist's letter).
+const FINAL = new Set(["NOT_FOUND", "BAD_INPUT", "FORBIDDEN"]);
+
+// Every opening reaches the access log: now, or later with the device's time.
+// Returns the server's answer, or null when offline.
+export async function opening(id) {
+  const openedAt = new Date().toISOString();
+  try {
+    return (await gql(OPEN, { id, openedAt: null })).openSharedLetter;
+  } catch (error) {
+    if (!offline(error)) throw error;
+    await write(["meta"], async (tx) => {
+      const queued = await metaIn(tx, OPENINGS, []);
+      tx.objectStore("meta").put({ key: OPENINGS, value: [...queued, { id, openedAt }] });
+    });
+    return null;
+  }
+}
+
+let sending = null;
+
+export function sendOpenings() {
+  sending ??= (async () => {
+    const run = async () => {
+      for (const entry of await getMeta(OPENINGS, [])) {
+        try {
+          await gql(REPORT, entry);
+        } catch (error) {
+          if (!(error instanceof ApiError) || !FINAL.has(error.code)) return;
+        }
+        await write(["meta"], async (tx) => {
+          const queued = await metaIn(tx, OPENINGS, []);
+          const rest = queued.filter((e) => !(e.id === entry.id && e.openedAt === entry.openedAt));
+          tx.objectStore("meta").put({ key: OPENINGS, value: rest });
+        });
+      }
+    };
+    await (navigator.locks ? navigator.locks.request("between-openings", run) : run());
+  })()
+    .catch(() => {})
+    .finally(() => {
+      sending = null;
+    });
+  return sending;
+}
+
+let watching = false;
+
+// After each good sync the device is online: send what was opened offline.
+export function watchOpenings() {
+  if (watching) return;
+  watching = true;
+  bus.addEventListener("status", () => {
+    if (!status.running && !status.problem) sendOpenings();
+  });
+  sendOpenings();
+}
