@@ -10,6 +10,39 @@
 // rejected   what the server refused, kept so the words stay visible
 // meta       device id, sync cursor, next mutation id, account, last sync time
 
+// The neutral name and icon (lock.js), in place before anything is drawn: someone
+// glancing at the tab or the app switcher must not see the real name for a moment.
+// The flag is kept in localStorage because only a synchronous read is early enough.
+const NEUTRAL_FLAG = "between-neutral";
+self.neutralName = "Notes";
+const NAME_LINKS = [
+  ["manifest", "/manifest.webmanifest", "/neutral.webmanifest"],
+  ["icon", "/icons/icon.svg", "/icons/neutral.svg"],
+  ["apple-touch-icon", "/icons/apple-touch-icon.png", "/icons/neutral-apple-touch-icon.png"],
+];
+
+self.showNeutralName = (neutral) => {
+  try {
+    localStorage.setItem(NEUTRAL_FLAG, neutral ? "1" : "");
+  } catch {
+    // Storage refused (private mode): the database's setting still applies once read.
+  }
+  for (const [rel, normal, other] of NAME_LINKS) {
+    const link = document.querySelector(`link[rel="${rel}"]`);
+    const href = neutral ? other : normal;
+    if (link && link.getAttribute("href") !== href) link.setAttribute("href", href);
+  }
+};
+
+try {
+  if (localStorage.getItem(NEUTRAL_FLAG) === "1") {
+    document.title = self.neutralName;
+    self.showNeutralName(true);
+  }
+} catch {
+  // As above.
+}
+
 // Long enough for the list's excerpt; the rest of a letter stays in `records`.
 const SUMMARY_BODY = 400;
 

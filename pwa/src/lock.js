@@ -9,7 +9,7 @@ import { earlyValue, getMeta, setMeta } from "./store.js";
 
 const KEY = "discretion";
 const ITERATIONS = 150_000;
-export const NEUTRAL_NAME = "Notes";
+export const NEUTRAL_NAME = self.neutralName;
 export const IDLE_CHOICES = [1, 2, 5, 10, 15, 30];
 
 let settings = null;
@@ -101,15 +101,7 @@ export function appName() {
 export function applyName() {
   const neutral = Boolean(settings?.neutral);
   document.title = state === "hidden" ? NEUTRAL_NAME : appName();
-  const links = {
-    'link[rel="manifest"]': neutral ? "/neutral.webmanifest" : "/manifest.webmanifest",
-    'link[rel="icon"]': neutral ? "/icons/neutral.svg" : "/icons/icon.svg",
-    'link[rel="apple-touch-icon"]': neutral ? "/icons/neutral-apple-touch-icon.png" : "/icons/apple-touch-icon.png",
-  };
-  for (const [selector, href] of Object.entries(links)) {
-    const link = document.querySelector(selector);
-    if (link && link.getAttribute("href") !== href) link.setAttribute("href", href);
-  }
+  self.showNeutralName(neutral);
   const brand = document.querySelector(".brand");
   if (brand) brand.textContent = appName();
 }

@@ -330,9 +330,16 @@ def test_a_neutral_name_and_icon(chromium, served_sqlite):
     page.goto("/settings")
     page.check("#neutral-name")
     page.wait_for_function("() => document.title === 'Notes'")
+    # Already neutral when the page has been read, before any of the app's modules run.
+    page.add_init_script(
+        "document.addEventListener('readystatechange', () => {"
+        " if (document.readyState === 'interactive') window.titleWhenRead = document.title;"
+        " });"
+    )
     for path in ["/", "/plans", "/help"]:
         page.goto(path)
         page.wait_for_selector("main h1")
+        assert page.evaluate("() => window.titleWhenRead") == "Notes"
         assert page.title() == "Notes"
         assert page.inner_text(".brand") == "Notes"
         assert page.get_attribute("link[rel=manifest]", "href") == "/neutral.webmanifest"
