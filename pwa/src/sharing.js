@@ -3,6 +3,7 @@
 // this device after a pull, which work offline.
 
 import { ApiError, gql, offline } from "./api.js";
+import { asLetter } from "./letters.js";
 import { edit } from "./records.js";
 import { getMeta, getRecord, metaIn, outboxEntries, recordsOfKind, setMeta, write } from "./store.js";
 import { bus, status, syncNow } from "./sync.js";
@@ -89,14 +90,7 @@ export async function serverCopy(letterId) {
   if (await waiting()) throw new ApiError("OFFLINE", "This letter's latest words have not reached your account yet.");
   const record = await getRecord(letterId);
   if (!record || record.version == null) throw new ApiError("NOT_FOUND", "This letter is not on your account.");
-  const fields = record.server;
-  return {
-    version: record.version,
-    title: fields.title ?? "",
-    body: fields.body ?? "",
-    state: fields.state ?? "draft",
-    deleted: record.serverDeleted,
-  };
+  return { ...asLetter({ ...record, fields: record.server, deleted: record.serverDeleted }), version: record.version };
 }
 
 export const differsFrom = (share, copy) => share.title !== copy.title || share.body !== copy.body;

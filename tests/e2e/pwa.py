@@ -164,18 +164,25 @@ class Device:
         self.context.close()
 
 
-def server_records(base: str, username: str, deleted: bool = False) -> dict[str, dict]:
-    """The account's records as the server has them, through the public API; deleted
-    ones only when asked for."""
+@contextlib.contextmanager
+def signed_in(base: str, username: str):
+    """An HTTP client signed in as `username`, to look at the server directly."""
     with httpx.Client(base_url=base) as client:
-        signed_in = client.post(
+        answer = client.post(
             "/graphql",
             json={
                 "query": "mutation($i: SignInInput!) { signIn(input: $i) { id } }",
                 "variables": {"i": {"username": username, "password": PASSWORD}},
             },
         ).json()
-        assert "errors" not in signed_in, signed_in
+        assert "errors" not in answer, answer
+        yield client
+
+
+def server_records(base: str, username: str, deleted: bool = False) -> dict[str, dict]:
+    """The account's records as the server has them, through the public API; deleted
+    ones only when asked for."""
+    with signed_in(base, username) as client:
         records: dict[str, dict] = {}
         cursor = None
         while True:

@@ -3,11 +3,10 @@ and the therapist's calm, offline-readable view."""
 
 from __future__ import annotations
 
-import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.pwa import PASSWORD, Device, server_records
+from tests.e2e.pwa import Device, server_records, signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -17,15 +16,7 @@ SUGGESTION = "No need to reply — I'd like to talk about it in our next session
 
 def api(base: str, username: str, query: str, variables: dict | None = None) -> dict:
     """One GraphQL call as `username`, through the public API."""
-    with httpx.Client(base_url=base) as client:
-        signed_in = client.post(
-            "/graphql",
-            json={
-                "query": "mutation($i: SignInInput!) { signIn(input: $i) { id } }",
-                "variables": {"i": {"username": username, "password": PASSWORD}},
-            },
-        ).json()
-        assert "errors" not in signed_in, signed_in
+    with signed_in(base, username) as client:
         answer = client.post("/graphql", json={"query": query, "variables": variables or {}}).json()
         assert "errors" not in answer, answer
         return answer["data"]
@@ -40,6 +31,28 @@ DEVICE_SHARED_LETTERS = """() => new Promise((resolve) => {
     all.onsuccess = () => { resolve(all.result); open.result.close(); };
   };
 })"""
+
+
+# The therapist device has sent every opening it made offline.
+NO_OPENINGS_WAITING = """() => new Promise((resolve) => {
+  const open = indexedDB.open("between");
+  open.onsuccess = () => {
+    const get = open.result.transaction("meta").objectStore("meta").get("openingsToSend");
+    get.onsuccess = () => {
+      resolve((get.result?.value ?? []).length === 0);
+      open.result.close();
+    };
+  };
+})"""
+
+
+def two_people(chromium, base: str, **screen) -> tuple[Device, Device]:
+    """Dana, a therapist, and Robin, a client, each on a device of their own."""
+    therapist = Device(chromium, base, **screen)
+    therapist.register("dana", role="THERAPIST")
+    client = Device(chromium, base, **screen)
+    client.register("robin")
+    return therapist, client
 
 
 def shared_letters(base: str, therapist: str) -> list[dict]:
@@ -97,10 +110,7 @@ def share(client: Device, letter_id: str, delivery: str = "NOW", note: bool = Tr
 
 
 def test_a_letter_is_shared_read_offline_withdrawn_and_dropped(chromium, served):
-    therapist = Device(chromium, served)
-    therapist.register("dana", role="THERAPIST")
-    client = Device(chromium, served)
-    client.register("robin")
+    therapist, client = two_people(chromium, served)
     connect(therapist, client)
     letter_id = write_letter(client, "After Tuesday")
 
@@ -146,17 +156,132 @@ def test_a_letter_is_shared_read_offline_withdrawn_and_dropped(chromium, served)
     expect(reader.locator("#shared-empty")).to_be_visible()
     # Not a word of it is left on the therapist's device.
     assert LETTER not in str(reader.evaluate(DEVICE_SHARED_LETTERS))
-    reader.wait_for_function(
-        """() => new Promise((resolve) => {
-          const open = indexedDB.open("between");
-          open.onsuccess = () => {
-            const get = open.result.transaction("meta").objectStore("meta").get("openingsToSend");
-            get.onsuccess = () => { resolve((get.result?.value ?? []).length === 0); open.result.close(); };
-          };
-        })"""
-    )
+    reader.wait_for_function(NO_OPENINGS_WAITING)
     log = api(served, "robin", "{ exportMyData }")["exportMyData"]["accessLog"]
     assert [entry["event"] for entry in log] == ["opened"]
     assert log[0]["deviceOpenedAt"]
+    therapist.close()
+    client.close()
+
+
+def test_a_wrong_code_gets_a_calm_answer_and_unlinking_removes_the_copies(chromium, served_sqlite):
+    therapist, client = two_people(chromium, served_sqlite)
+    code = make_code(therapist)
+
+    enter_code(client, "zzzzz-zzzzz")
+    expect(client.page.locator("#connect-problem")).to_contain_text("doesn't match one we know")
+    assert client.page.locator("#confirm-link").count() == 0
+    enter_code(client, code.upper().replace("-", " "))
+    expect(client.page.locator("#connect-found")).to_contain_text("This code is from Dana")
+    client.page.click("#confirm-link")
+    expect(client.page.locator("#links")).to_contain_text("Dana")
+    # A used code says so, in words.
+    enter_code(client, code)
+    expect(client.page.locator("#connect-problem")).to_contain_text("already been used")
+
+    share(client, write_letter(client, "Before the break"))
+    reader = therapist.page
+    reader.goto("/")
+    therapist.sync_now()
+    reader.wait_for_selector("#shared-list a:has-text('Before the break')")
+
+    # The therapist unlinks; their copies leave the device and the server's feed.
+    reader.click("#tabs >> text=Clients")
+    reader.click("#links button:has-text('Unlink Robin')")
+    expect(reader.locator("#links .notice")).to_contain_text("leaves your devices")
+    reader.click("#confirm-unlink")
+    expect(reader.locator("#links")).to_contain_text("No clients are connected")
+    therapist.wait_synced()
+    reader.click("#tabs >> text=Shared")
+    expect(reader.locator("#shared-empty")).to_be_visible()
+    assert shared_letters(served_sqlite, "dana") == []
+    client.page.goto("/shares")
+    expect(client.page.locator(".share")).to_contain_text("Withdrawn")
+    therapist.close()
+    client.close()
+
+
+def test_a_held_share_can_be_cancelled_and_never_reaches_the_therapist(chromium, served_sqlite):
+    therapist, client = two_people(chromium, served_sqlite)
+    connect(therapist, client)
+    letter_id = write_letter(client, "Written at 2 a.m.")
+    page = client.page
+
+    # Offline, sharing says so plainly and keeps the note that was typed.
+    open_share(client, letter_id)
+    page.fill("#share-note", "Please don't reply.")
+    client.offline()
+    page.check("#delivery-TOMORROW_MORNING")
+    page.click("#share-send")
+    expect(page.locator("#share-problem")).to_contain_text("offline")
+    expect(page.locator("#share-note")).to_have_value("Please don't reply.")
+    client.offline(False)
+    page.click("#share-send")
+    expect(page.locator("#share-done")).to_contain_text("Held until")
+    expect(page.locator("#letter-shares")).to_contain_text("Held. It will be delivered")
+
+    page.click(".cancel-share")
+    expect(page.locator("#letter-shares")).to_contain_text("Cancelled")
+    [mine] = api(served_sqlite, "robin", "{ myShares { status note delivery } }")["myShares"]
+    assert mine == {
+        "status": "CANCELLED",
+        "note": "Please don't reply.",
+        "delivery": "TOMORROW_MORNING",
+    }
+
+    therapist.page.goto("/")
+    therapist.sync_now()
+    expect(therapist.page.locator("#shared-empty")).to_be_visible()
+    assert shared_letters(served_sqlite, "dana") == []
+
+    # A letter marked "never send" cannot be shared, and the screen says why.
+    page.goto(f"/letters/{letter_id}")
+    page.click("summary")
+    page.select_option("#state", "never_send")
+    client.wait_synced()
+    page.click("#to-share")
+    expect(page.locator("#share-blocked")).to_contain_text("never send")
+    therapist.close()
+    client.close()
+
+
+@pytest.mark.parametrize(("width", "scheme"), [(320, "light"), (414, "dark")])
+def test_every_sharing_screen_is_accessible_fits_and_has_large_targets(
+    chromium, served_sqlite, width, scheme
+):
+    therapist, client = two_people(chromium, served_sqlite, width=width, color_scheme=scheme)
+    client.page.goto("/connect")
+    client.page.wait_for_selector("#connect-code-input")
+    client.check_screen(width)
+    enter_code(client, make_code(therapist))
+    client.page.wait_for_selector("#confirm-link")
+    client.check_screen(width)
+    therapist.check_screen(width)
+    client.page.click("#confirm-link")
+    client.page.wait_for_selector("#links li")
+    client.page.click("#links button:has-text('Unlink')")
+    client.check_screen(width)
+
+    letter_id = write_letter(client, "A long title that has to wrap on a very narrow phone screen")
+    open_share(client, letter_id)
+    client.page.check("#delivery-AT_TIME")
+    client.check_screen(width)
+    share(client, letter_id)
+    client.check_screen(width)
+    client.page.goto("/shares")
+    client.page.wait_for_selector(".share")
+    client.check_screen(width)
+
+    reader = therapist.page
+    reader.goto("/")
+    therapist.sync_now()
+    reader.wait_for_selector("#shared-list a")
+    therapist.check_screen(width)
+    reader.click("#shared-list a")
+    reader.wait_for_selector("#shared-body")
+    therapist.check_screen(width)
+    reader.click("#tabs >> text=Clients")
+    reader.wait_for_selector("#links li")
+    therapist.check_screen(width)
     therapist.close()
     client.close()

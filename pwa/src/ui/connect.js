@@ -101,20 +101,14 @@ async function therapistPart(draw, message) {
   return [
     codeArea,
     h("h2", {}, "Connected clients"),
-    linked.length
-      ? h(
-          "ul",
-          { class: "plain", id: "links" },
-          linked.map((link) =>
-            linkItem(
-              link,
-              `If you unlink, ${link.personName} can no longer share letters with you, and every letter they shared with you leaves your devices the next time they sync.`,
-              draw,
-              message,
-            ),
-          ),
-        )
-      : h("p", { class: "quiet", id: "links" }, "No clients are connected with you yet."),
+    linkList(
+      linked,
+      (name) =>
+        `If you unlink, ${name} can no longer share letters with you, and every letter they shared with you leaves your devices the next time they sync.`,
+      "No clients are connected with you yet.",
+      draw,
+      message,
+    ),
   ];
 }
 
@@ -182,26 +176,26 @@ async function clientPart(words, draw, message) {
   });
   return [
     h("h2", {}, "Connected"),
-    linked.length
-      ? h(
-          "ul",
-          { class: "plain", id: "links" },
-          linked.map((link) =>
-            linkItem(
-              link,
-              `Unlinking withdraws everything you shared through this connection: ${link.personName} will no longer see those letters, and anything still waiting to be delivered is cancelled. Your letters stay here with you, and you can connect again later with a new code.`,
-              draw,
-              message,
-            ),
-          ),
-        )
-      : h("p", { class: "quiet", id: "links" }, `You're not connected with ${words.yourTherapist} yet.`),
+    linkList(
+      linked,
+      (name) =>
+        `Unlinking withdraws everything you shared through this connection: ${name} will no longer see those letters, and anything still waiting to be delivered is cancelled. Your letters stay here with you, and you can connect again later with a new code.`,
+      `You're not connected with ${words.yourTherapist} yet.`,
+      draw,
+      message,
+    ),
     linked.length ? h("p", {}, h("a", { href: "/shares" }, "Letters you have shared")) : null,
     form,
   ];
 }
 
-// A link, with "Unlink" asking once, calmly, what it will do.
+// The current links, each with "Unlink" asking once, calmly, what it will do.
+function linkList(linked, explanation, empty, draw, message) {
+  return linked.length
+    ? h("ul", { class: "plain", id: "links" }, linked.map((link) => linkItem(link, explanation(link.personName), draw, message)))
+    : h("p", { class: "quiet", id: "links" }, empty);
+}
+
 function linkItem(link, explanation, draw, message) {
   const asking = h("div", {});
   const start = h("button", { type: "button", class: "quiet" }, `Unlink ${link.personName}`);
