@@ -109,7 +109,8 @@ def share(client: Device, letter_id: str, delivery: str = "NOW", note: bool = Tr
     page.wait_for_selector("#share-done")
 
 
-def test_a_letter_is_shared_read_offline_withdrawn_and_dropped(chromium, served):
+def test_a_letter_is_shared_read_offline_withdrawn_and_dropped(served, chromium):
+    # `served` first: its PostgreSQL set-up must run before Playwright starts its loop.
     therapist, client = two_people(chromium, served)
     connect(therapist, client)
     letter_id = write_letter(client, "After Tuesday")
