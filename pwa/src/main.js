@@ -1,17 +1,17 @@
 // Start: show what is on the device at once, then sync in the background.
 
-import { listen } from "./live.js";
 import { NEUTRAL_NAME, appName, coverState, isCovered, onCover, startLocked } from "./lock.js";
 import { coverWith, guardWith, leave, route, show, startRouting } from "./router.js";
 import { startSyncing } from "./sync.js";
 import { homeView } from "./ui/home.js";
-import { letterView } from "./ui/letter.js";
 import { drawShell } from "./ui/shell.js";
 import { me } from "./me.js";
 
-// The screens used most are loaded with the app; the rest when first opened (they are
-// in the service worker's cache, so that works offline too).
+// The letter list is loaded with the app; every other screen when first opened (they
+// are in the service worker's cache, so that works offline too). Less to run before
+// the list appears is what makes opening fast on a slow phone.
 const later = (module, name) => async (...args) => (await import(module))[name](...args);
+const letterView = later("./ui/letter.js", "letterView");
 
 route(/^\/$/, homeView);
 route(/^\/letters\/([\w-]+)$/, letterView);
@@ -83,7 +83,9 @@ export async function begin() {
   const account = await me();
   if (account) {
     startSyncing();
-    listen();
+    import("./live.js").then((live) => live.listen());
+    // The editor is the next screen most opened: have it ready.
+    import("./ui/letter.js");
   }
   // Openings made offline still belong in the client's access log.
   if (account?.role === "THERAPIST") import("./sharing.js").then((sharing) => sharing.watchOpenings());

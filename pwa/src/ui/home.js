@@ -54,6 +54,8 @@ export async function homeView(main) {
   }
 
   search.addEventListener("input", draw);
+  // The list is filled before the screen is shown, so it never appears empty.
+  await draw();
   replace(
     main,
     h("h1", {}, "Letters"),
@@ -68,7 +70,6 @@ export async function homeView(main) {
       list,
     ),
   );
-  await draw();
   // Typing in the capture box saves often; the list follows a moment later.
   let pending = null;
   const redraw = () => {
