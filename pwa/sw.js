@@ -22,10 +22,17 @@ async function precache() {
   await cache.put("/", await cache.match("/index.html"));
 }
 
+// Browsers without static routes, or refusing these, use the fetch handler for all.
+function addStaticRoutes(event) {
+  try {
+    return event.addRoutes?.(ROUTES).catch(() => {});
+  } catch {
+    return null;
+  }
+}
+
 self.addEventListener("install", (event) => {
-  // Browsers without static routes use the fetch handler for everything.
-  const routing = event.addRoutes ? event.addRoutes(ROUTES).catch(() => {}) : null;
-  event.waitUntil(Promise.all([precache(), routing]));
+  event.waitUntil(Promise.all([precache(), addStaticRoutes(event)]));
 });
 
 self.addEventListener("activate", (event) => {

@@ -4,6 +4,7 @@ import { NEUTRAL_NAME, appName, coverState, isCovered, onCover, startLocked } fr
 import { coverWith, guardWith, leave, route, show, startRouting } from "./router.js";
 import { startSyncing } from "./sync.js";
 import { homeView } from "./ui/home.js";
+import { notice } from "./ui/dom.js";
 import { drawShell } from "./ui/shell.js";
 import { me } from "./me.js";
 
@@ -71,9 +72,23 @@ onCover(
 // A newer version of the app opened in another tab and must upgrade the database:
 // save what is typed here, let go of the database, and reload as that version.
 document.addEventListener("outdated", async (event) => {
-  await leave();
+  let saved = true;
+  try {
+    await leave();
+  } catch {
+    saved = false;
+  }
+  // The other tab must not wait for ever either way.
   event.detail();
-  location.reload();
+  if (saved) {
+    location.reload();
+    return;
+  }
+  // Never reload over words that are not saved: they stay on this screen.
+  notice(
+    "The app was updated in another tab, and what you typed here last could not be saved. Copy it somewhere safe, then reload this tab.",
+    { id: "outdated", tone: "alert" },
+  );
 });
 
 export async function begin() {
