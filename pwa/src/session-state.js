@@ -55,16 +55,37 @@ export async function signIn({ username, password }) {
   return data.signIn;
 }
 
-export async function signOut() {
+export async function recover({ username, recoveryCode, newPassword }) {
+  await makeRoomFor(username);
+  const data = await gql(
+    `mutation Recover($input: RecoverAccountInput!) { recoverAccount(input: $input) { ${ACCOUNT_FIELDS} } }`,
+    { input: { username, recoveryCode, newPassword } },
+  );
+  await begin(data.recoverAccount);
+  return data.recoverAccount;
+}
+
+async function forgetThisDevice() {
   disconnect();
+  await wipe();
+  await remember(null);
+}
+
+export async function signOut() {
   try {
     await gql("mutation { signOut }");
   } catch {
     // Offline: the device is cleared anyway; the session ends when it expires or is
     // signed out from another device.
   }
-  await wipe();
-  await remember(null);
+  await forgetThisDevice();
+}
+
+// Only once the server has deleted the account is the device cleared: a wrong
+// password or a lost connection leaves everything where it was.
+export async function deleteAccount(password) {
+  await gql("mutation Delete($password: String!) { deleteAccount(password: $password) }", { password });
+  await forgetThisDevice();
 }
 
 export const unsyncedCount = outboxCount;

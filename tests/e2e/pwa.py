@@ -87,6 +87,7 @@ class Device:
         if role == "THERAPIST":
             page.check("#role-therapist")
         page.click("button:has-text('Create account')")
+        page.wait_for_selector("#recovery-codes li")
         codes = page.locator("#recovery-codes li").all_inner_texts()
         page.click("text=I have saved them")
         page.wait_for_selector("main h1")

@@ -1,8 +1,9 @@
-// The account on this device: sync status, sign in again, sign out.
+// The account on this device: sync status, sign in again, keeping it safe, leaving.
 
 import { signOut, unsyncedCount } from "../session-state.js";
 import { bus, status, syncNow } from "../sync.js";
 import { h, replace } from "./dom.js";
+import { deleteForm, securitySections } from "./security.js";
 import { statusText } from "./shell.js";
 import { signInForm } from "./welcome.js";
 import { me } from "../me.js";
@@ -91,10 +92,12 @@ export async function accountView(main) {
     h("div", { class: "row" }, h("button", { type: "button", onclick: () => syncNow() }, "Sync now")),
     storage,
     again,
+    securitySections(account, main),
     h("h2", {}, "Leaving"),
     h("p", {}, "Signing out removes everything from this device. Your account keeps what has synced."),
     h("div", { class: "row" }, signOutButton),
     leaving,
+    deleteForm(account),
   );
   drawStatus();
   const persisted = await navigator.storage?.persisted?.();

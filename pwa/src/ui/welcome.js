@@ -1,19 +1,30 @@
 // Signing in or creating an account. No email; recovery codes instead, shown once.
 
 import { go } from "../router.js";
-import { register, signIn } from "../session-state.js";
-import { h, replace } from "./dom.js";
+import { recover, register, signIn } from "../session-state.js";
+import { h, notice, replace } from "./dom.js";
 import { drawShell } from "./shell.js";
 
-function field(id, label, attributes = {}) {
+// The server's own rule; it also refuses the most common passwords, and says so.
+const PASSWORD_MIN = 8;
+
+export function field(id, label, attributes = {}) {
   return [h("label", { for: id }, label), h("input", { id, name: id, required: true, ...attributes })];
 }
 
-function errorBox() {
+export function newPasswordField(id, label) {
+  return field(id, `${label} (at least ${PASSWORD_MIN} characters)`, {
+    type: "password",
+    autocomplete: "new-password",
+    minlength: PASSWORD_MIN,
+  });
+}
+
+export function errorBox() {
   return h("p", { class: "form-error", role: "alert" });
 }
 
-async function submitting(form, errors, work) {
+export async function submitting(form, errors, work) {
   const button = form.querySelector("button[type=submit]");
   button.disabled = true;
   errors.textContent = "";
@@ -47,6 +58,36 @@ export function signInForm({ username = "", onDone }) {
   return form;
 }
 
+// No email: a recovery code is the way back in, and it sets a new password.
+function recoverForm({ onDone }) {
+  const errors = errorBox();
+  const form = h(
+    "form",
+    { class: "stack", id: "recover" },
+    h("p", {}, "Use one of the recovery codes you saved when you made the account."),
+    field("recover-username", "Username", { autocomplete: "username", autocapitalize: "none" }),
+    field("recover-code", "Recovery code", { autocomplete: "off", autocapitalize: "none", spellcheck: "false" }),
+    newPasswordField("recover-password", "New password"),
+    errors,
+    h("button", { type: "submit", class: "primary" }, "Set the new password and sign in"),
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submitting(form, errors, async () => {
+      await recover({
+        username: form["recover-username"].value.trim(),
+        recoveryCode: form["recover-code"].value.trim(),
+        newPassword: form["recover-password"].value,
+      });
+      await onDone();
+      notice("You are signed in with your new password. That recovery code is used up; you can make new ones in Account.", {
+        id: "recovered",
+      });
+    });
+  });
+  return h("details", { class: "recover" }, h("summary", {}, "Forgot your password?"), form);
+}
+
 function registerForm(main) {
   const errors = errorBox();
   const form = h(
@@ -55,11 +96,7 @@ function registerForm(main) {
     h("h2", { id: "register-heading" }, "Create an account"),
     field("new-username", "Username", { autocomplete: "username", autocapitalize: "none" }),
     field("display-name", "Your name, as others would see it", { autocomplete: "nickname" }),
-    field("new-password", "Password (at least 10 characters)", {
-      type: "password",
-      autocomplete: "new-password",
-      minlength: 10,
-    }),
+    newPasswordField("new-password", "Password"),
     h(
       "fieldset",
       {},
@@ -89,13 +126,17 @@ function registerForm(main) {
         password: form["new-password"].value,
         role: form.role.value,
       });
-      showCodes(main, codes);
+      showCodes(main, codes, async () => {
+        await drawShell();
+        go("/", { replace: true });
+      });
     });
   });
   return form;
 }
 
-function showCodes(main, codes) {
+// Shown once, whether the account is new or the person asked for new codes.
+export function showCodes(main, codes, onDone) {
   const text = `Between recovery codes\nEach works once, to set a new password if you forget yours.\n\n${codes.join("\n")}\n`;
   const file = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
   const copy = h("button", { type: "button" }, "Copy them");
@@ -106,8 +147,7 @@ function showCodes(main, codes) {
   const done = h("button", { type: "button", class: "primary" }, "I have saved them");
   done.addEventListener("click", async () => {
     URL.revokeObjectURL(file);
-    await drawShell();
-    go("/", { replace: true });
+    await onDone();
   });
   replace(
     main,
@@ -130,12 +170,10 @@ function showCodes(main, codes) {
 }
 
 export function welcomeView(main) {
-  const signInArea = signInForm({
-    onDone: async () => {
-      await drawShell();
-      go("/", { replace: true });
-    },
-  });
+  const onDone = async () => {
+    await drawShell();
+    go("/", { replace: true });
+  };
   replace(
     main,
     h("h1", {}, "Between"),
@@ -144,7 +182,8 @@ export function welcomeView(main) {
       {},
       "A quiet place for the time between sessions. What you write here is private, and stays on this device even without a connection.",
     ),
-    signInArea,
+    signInForm({ onDone }),
+    recoverForm({ onDone }),
     registerForm(main),
   );
   return null;

@@ -1,0 +1,196 @@
+"""Keeping the account safe in the PWA: devices, password, recovery codes, deletion."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.e2e.pwa import OUTBOX_COUNT, PASSWORD, Device, signed_in
+
+pytestmark = pytest.mark.browser
+
+NEW_PASSWORD = "another calm password 2"
+
+
+def sign_in_answer(base: str, username: str, password: str) -> dict:
+    query = "mutation($i: SignInInput!) { signIn(input: $i) { id } }"
+    variables = {"i": {"username": username, "password": password}}
+    return httpx.post(f"{base}/graphql", json={"query": query, "variables": variables}).json()
+
+
+def error_code(answer: dict) -> str | None:
+    errors = answer.get("errors") or [{}]
+    return errors[0].get("extensions", {}).get("code")
+
+
+def open_account(device: Device) -> None:
+    device.page.click("#tabs >> text=Account")
+    device.page.wait_for_selector("#devices li")
+
+
+def test_a_device_is_seen_and_signed_out_from_another_and_keeps_its_words(served_sqlite, chromium):
+    phone = Device(chromium, served_sqlite)
+    phone.register("mara")
+    laptop = Device(chromium, served_sqlite)
+    laptop.sign_in("mara")
+
+    open_account(phone)
+    devices = phone.page.locator("#devices li")
+    assert devices.count() == 2
+    assert "This device" in devices.nth(0).inner_text() + devices.nth(1).inner_text()
+    # Only the other device can be signed out from here; this one has "Sign out" below.
+    assert phone.page.locator("#devices button").count() == 1
+
+    # The laptop writes offline, then is signed out from the phone.
+    laptop.offline()
+    laptop.capture("Written on the laptop before it was signed out.")
+    phone.page.click("#devices >> text=Sign out there")
+    phone.page.wait_for_selector("text=is signed out. Anything it had not synced stays on it")
+    assert phone.page.locator("#devices li").count() == 1
+
+    laptop.offline(False)
+    laptop.page.click("#tabs >> text=Account")
+    laptop.page.click("main >> text=Sync now")
+    laptop.page.wait_for_selector("text=This device was signed out on the server")
+    assert laptop.unsynced() == 1
+    laptop.page.click("#tabs >> text=Letters")
+    assert "Written on the laptop before" in laptop.page.inner_text("#letter-list")
+    phone.close()
+    laptop.close()
+
+
+def test_changing_the_password_needs_the_current_one_and_signs_out_other_devices(
+    served_sqlite, chromium
+):
+    phone = Device(chromium, served_sqlite)
+    phone.register("jonah")
+    with signed_in(served_sqlite, "jonah") as other_device:
+        open_account(phone)
+        page = phone.page
+        page.fill("#current-password", "not my password at all")
+        page.fill("#changed-password", NEW_PASSWORD)
+        page.click("text=Change password")
+        page.wait_for_selector("#change-password .form-error:not(:empty)")
+        assert sign_in_answer(served_sqlite, "jonah", PASSWORD).get("errors") is None
+
+        page.fill("#current-password", PASSWORD)
+        page.fill("#changed-password", "iloveyou")
+        page.click("text=Change password")
+        page.wait_for_selector("#change-password .form-error >> text=one of the most common")
+
+        page.fill("#current-password", PASSWORD)
+        page.fill("#changed-password", NEW_PASSWORD)
+        page.click("text=Change password")
+        page.wait_for_selector("#change-password-result >> text=Your password is changed")
+        assert page.input_value("#changed-password") == ""
+
+        assert error_code(sign_in_answer(served_sqlite, "jonah", PASSWORD)) == "INVALID_CREDENTIALS"
+        assert sign_in_answer(served_sqlite, "jonah", NEW_PASSWORD).get("errors") is None
+        mine = other_device.post("/graphql", json={"query": "{ me { id } }"}).json()
+        assert mine["data"]["me"] is None
+        # This device stays signed in and keeps syncing.
+        page.click("#tabs >> text=Letters")
+        phone.capture("Still syncing after the change.")
+        phone.wait_synced()
+    phone.close()
+
+
+def test_new_recovery_codes_replace_the_old_and_one_signs_in_on_a_new_device(
+    served_sqlite, chromium
+):
+    phone = Device(chromium, served_sqlite)
+    first_codes = phone.register("ada")
+    phone.capture("A letter that must be there after recovering.")
+    phone.wait_synced()
+    open_account(phone)
+    page = phone.page
+    page.wait_for_selector("#codes-left >> text=10 unused recovery codes left.")
+    page.fill("#codes-password", PASSWORD)
+    page.click("text=Make new codes")
+    page.wait_for_selector("main h1 >> text=Your recovery codes")
+    new_codes = page.locator("#recovery-codes li").all_inner_texts()
+    assert len(new_codes) == 10 and not set(new_codes) & set(first_codes)
+    page.click("text=I have saved them")
+    page.wait_for_selector("main h1 >> text=Account")
+    phone.close()
+
+    stranger_phone = Device(chromium, served_sqlite)
+    page = stranger_phone.page
+    page.goto("/welcome")
+    page.click("text=Forgot your password?")
+    page.fill("#recover-username", "ada")
+    page.fill("#recover-code", first_codes[0])
+    page.fill("#recover-password", NEW_PASSWORD)
+    page.click("text=Set the new password and sign in")
+    page.wait_for_selector("#recover .form-error:not(:empty)")
+    assert "/welcome" in page.url
+
+    page.fill("#recover-code", new_codes[0])
+    page.click("text=Set the new password and sign in")
+    page.wait_for_selector("#recovered >> text=That recovery code is used up")
+    stranger_phone.wait_synced()
+    page.wait_for_selector("#letter-list >> text=A letter that must be there after recovering.")
+    assert sign_in_answer(served_sqlite, "ada", NEW_PASSWORD).get("errors") is None
+
+    open_account(stranger_phone)
+    page.wait_for_selector("#codes-left >> text=9 unused recovery codes left.")
+    stranger_phone.close()
+
+
+def test_deleting_the_account_needs_the_password_and_a_connection_then_clears_all(served, chromium):
+    phone = Device(chromium, served)
+    phone.register("ivo")
+    phone.capture("Words that go when the account goes.")
+    phone.wait_synced()
+    open_account(phone)
+    page = phone.page
+    page.click("text=Delete my account")
+
+    page.fill("#delete-password", "the wrong password here")
+    page.click("text=Delete my account for good")
+    page.wait_for_selector("#delete-account .form-error:not(:empty)")
+
+    phone.offline()
+    page.fill("#delete-password", PASSWORD)
+    page.click("text=Delete my account for good")
+    page.wait_for_selector("#delete-account .form-error >> text=This needs a connection")
+    phone.offline(False)
+    # Nothing was cleared by either refusal.
+    page.click("#tabs >> text=Letters")
+    assert "Words that go when" in page.inner_text("#letter-list")
+    assert sign_in_answer(served, "ivo", PASSWORD).get("errors") is None
+
+    open_account(phone)
+    page.click("text=Delete my account")
+    page.fill("#delete-password", PASSWORD)
+    page.click("text=Delete my account for good")
+    page.wait_for_url("**/welcome")
+    page.wait_for_selector("#register-heading")
+    assert page.evaluate(OUTBOX_COUNT) <= 0
+    has_letters = """() => new Promise((resolve) => {
+      const open = indexedDB.open("between");
+      open.onsuccess = () => {
+        const db = open.result;
+        if (!db.objectStoreNames.contains("records")) { db.close(); resolve(0); return; }
+        const count = db.transaction("records").objectStore("records").count();
+        count.onsuccess = () => { db.close(); resolve(count.result); };
+      };
+    })"""
+    assert page.evaluate(has_letters) == 0
+    assert error_code(sign_in_answer(served, "ivo", PASSWORD)) == "INVALID_CREDENTIALS"
+    phone.close()
+
+
+@pytest.mark.parametrize("width", [320, 414])
+def test_account_and_recovery_screens_are_accessible(served_sqlite, chromium, width):
+    device = Device(chromium, served_sqlite, width=width)
+    page = device.page
+    page.goto("/welcome")
+    page.click("text=Forgot your password?")
+    device.check_screen(width)
+    device.register(f"lin{width}")
+    open_account(device)
+    page.click("text=Delete my account")
+    page.wait_for_selector("#codes-left:not(:empty)")
+    device.check_screen(width)
+    device.close()
