@@ -10,6 +10,7 @@ export const DEFAULTS = {
   breakWord: "break",
   endingWord: "ending",
   innerChild: true,
+  showStarters: true,
   helpCountry: "",
   helpContacts: [],
 };

@@ -1,5 +1,6 @@
 // The person's own words, used by every screen for its labels: "my T" or "therapist",
-// "holiday" or "break", and whether the inner-child framing is offered.
+// "holiday" or "break", whether the inner-child framing is offered, and whether a
+// letter offers ways to begin.
 
 import { preferences } from "./preferences.js";
 
@@ -19,11 +20,13 @@ export function wordsFrom(prefs) {
     // "your therapist", but "my T" stays as it is: it is already the person's own name.
     yourTherapist: prefs.therapistWord === "my_t" ? "my T" : `your ${therapist}`,
     YourTherapist: prefs.therapistWord === "my_t" ? "My T" : `Your ${therapist}`,
+    myTherapist: prefs.therapistWord === "my_t" ? "my T" : `my ${therapist}`,
     break: separation,
     Break: capital(separation),
     ending,
     Ending: capital(ending),
     innerChild: prefs.innerChild !== false,
+    showStarters: prefs.showStarters !== false,
   };
 }
 

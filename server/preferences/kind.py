@@ -22,6 +22,8 @@ PREFERENCES = Kind(
         "breakWord": Choice(BREAK_WORDS, default="break"),
         "endingWord": Choice(ENDING_WORDS, default="ending"),
         "innerChild": Flag(default=True),
+        # Whether a letter offers "Ways to begin" (disclosure starters).
+        "showStarters": Flag(default=True),
         # An ISO 3166 country code for Help now; empty means "from the device's locale".
         "helpCountry": Text(2),
         "helpContacts": Objects(CONTACT, max_items=20),

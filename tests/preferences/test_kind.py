@@ -16,6 +16,7 @@ def test_defaults_keep_the_plain_words():
         "breakWord": "break",
         "endingWord": "ending",
         "innerChild": True,
+        "showStarters": True,
         "helpCountry": "",
         "helpContacts": [],
     }
@@ -27,6 +28,8 @@ def test_defaults_keep_the_plain_words():
         ("therapistWord", "shrink"),
         ("breakWord", "absence"),
         ("innerChild", "yes"),
+        ("showStarters", "no"),
+        ("showStarters", 0),
         ("helpCountry", "NZL"),
         ("helpContacts", [{"name": "Ana", "email": "a@example.org"}]),
     ],
@@ -61,3 +64,26 @@ async def test_two_devices_that_never_synced_write_one_record(client):
     fields = records[shared]["fields"]
     assert fields["therapistWord"] == "my_t"
     assert fields["helpContacts"][0]["name"] == "Sam"
+
+
+async def test_hiding_the_ways_to_begin_syncs_and_only_true_or_false_fits(client):
+    await register(client)
+    shared = new_id()
+    hidden, worded = (
+        await push(
+            client,
+            "phone-0001",
+            [
+                mutation(1, shared, {"showStarters": False}, kind="preferences"),
+                mutation(2, shared, {"showStarters": "no"}, kind="preferences"),
+            ],
+        )
+    )["results"]
+    assert hidden["status"] == "APPLIED"
+    assert (worded["status"], worded["code"], worded["field"]) == (
+        "REJECTED",
+        "BAD_INPUT",
+        "showStarters",
+    )
+    records, _ = await pull_all(client)
+    assert records[shared]["fields"]["showStarters"] is False

@@ -12,6 +12,7 @@ import {
   trashLetter,
 } from "../letters.js";
 import { go } from "../router.js";
+import { starters } from "../starters.js";
 import { dismissRejected, rejectedEntries } from "../store.js";
 import { bus } from "../sync.js";
 import { autosave } from "./autosave.js";
@@ -77,6 +78,7 @@ export async function letterView(main, id) {
   const conflictArea = h("div", {});
   const rejectedArea = h("div", {});
   const trashArea = h("div", {});
+  const startersArea = h("div", {});
 
   const read = () => ({
     title: title.value,
@@ -240,6 +242,7 @@ export async function letterView(main, id) {
     for (const input of [title, body, recipient, part, tags, state, forSession]) {
       input.disabled = !editable;
     }
+    startersArea.hidden = !editable;
     replace(
       trashArea,
       editable
@@ -260,6 +263,74 @@ export async function letterView(main, id) {
               "Bring it back",
             ),
           ),
+    );
+  }
+
+  // A starter goes in at the cursor, as its own paragraph, and the cursor ends after
+  // it. A selection is never typed over: the cursor moves to its end first. It is
+  // inserted as typing is, so the same input event saves it through the same autosave
+  // (and undo takes it out again).
+  function begin(text) {
+    if (body.disabled) return;
+    const at = body.selectionEnd;
+    const before = body.value.slice(0, at);
+    const after = body.value.slice(at);
+    const lead = !before || before.endsWith("\n\n") ? "" : before.endsWith("\n") ? "\n" : "\n\n";
+    const start = `${lead}${text} `;
+    const trail = !after || after.startsWith("\n") ? "" : "\n\n";
+    body.focus();
+    body.setSelectionRange(at, at);
+    if (!document.execCommand("insertText", false, start + trail)) {
+      body.setRangeText(start + trail, at, at, "end");
+      body.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+    body.setSelectionRange(at + start.length, at + start.length);
+  }
+
+  let drawnStarters = null;
+  function drawStarters(words) {
+    const list = words.showStarters ? starters(words) : [];
+    const key = JSON.stringify(list);
+    if (key === drawnStarters) return;
+    drawnStarters = key;
+    if (!list.length) {
+      replace(startersArea);
+      return;
+    }
+    const hide = h("button", { type: "button", class: "quiet", id: "hide-starters" }, "Hide these");
+    hide.addEventListener("click", async () => {
+      const { setPreferences } = await import("../preferences.js");
+      await setPreferences({ showStarters: false });
+      drawnStarters = "[]";
+      const note = h(
+        "p",
+        { class: "quiet", id: "starters-hidden", tabindex: "-1" },
+        "Hidden on all your devices. You can bring them back in ",
+        h("a", { href: "/settings" }, "Settings"),
+        ".",
+      );
+      replace(startersArea, note);
+      note.focus();
+    });
+    const open = startersArea.querySelector("details")?.open;
+    replace(
+      startersArea,
+      h(
+        "details",
+        { id: "starters", open },
+        h("summary", {}, "Ways to begin"),
+        h(
+          "p",
+          { class: "quiet", id: "starters-hint" },
+          "If a first line is hard to find, tap one to add it where the cursor is. Change it as you like.",
+        ),
+        h(
+          "div",
+          { class: "suggestions", role: "group", "aria-labelledby": "starters-hint" },
+          list.map((text) => h("button", { type: "button", class: "suggestion", onclick: () => begin(text) }, text)),
+        ),
+        hide,
+      ),
     );
   }
 
@@ -306,6 +377,7 @@ export async function letterView(main, id) {
           h("label", { for: "for-session" }, "Bring to my next session"),
         ),
       ),
+      startersArea,
     ),
     h(
       "p",
@@ -319,14 +391,19 @@ export async function letterView(main, id) {
   await drawRejected();
   drawTrash(initial);
   // The person's own words, loaded after the letter is on screen so typing never waits.
-  import("../wording.js").then(async ({ wording }) => {
-    const words = await wording();
+  const ownWords = () => import("../wording.js").then(({ wording }) => wording());
+  ownWords().then((words) => {
     share.textContent = `Share with ${words.yourTherapist}…`;
-    recipient.placeholder = `e.g. ${words.therapist === "my T" ? "my T" : `my ${words.therapist}`}`;
+    recipient.placeholder = `e.g. ${words.myTherapist}`;
     if (!words.innerChild && !initial.part) part.hidden = part.labels[0].hidden = true;
+    drawStarters(words);
   });
 
-  const onRecords = () => refresh();
+  // Another device may have changed the letter, or the person's words.
+  const onRecords = () => {
+    refresh();
+    ownWords().then(drawStarters);
+  };
   bus.addEventListener("records", onRecords);
   return {
     async leave() {

@@ -47,6 +47,7 @@ export async function settingsView(main) {
   const breakWord = selectField("break-word", "Call a break", BREAK_WORDS, prefs.breakWord);
   const endingWord = selectField("ending-word", "Call an ending", ENDING_WORDS, prefs.endingWord);
   const innerChild = checkField("inner-child", "Offer the inner-child framing (parts, “the little one”)", prefs.innerChild);
+  const showStarters = checkField("show-starters", "Offer gentle first lines (“Ways to begin”) when writing a letter", prefs.showStarters);
   const wordsSaved = h("p", { class: "quiet", "aria-live": "polite", id: "words-saved" });
   const wordsForm = h(
     "form",
@@ -55,6 +56,7 @@ export async function settingsView(main) {
     breakWord.element,
     endingWord.element,
     innerChild.element,
+    showStarters.element,
     wordsSaved,
   );
   wordsForm.addEventListener("change", async () => {
@@ -63,6 +65,7 @@ export async function settingsView(main) {
       breakWord: breakWord.input.value,
       endingWord: endingWord.input.value,
       innerChild: innerChild.input.checked,
+      showStarters: showStarters.input.checked,
     });
     wordsSaved.textContent = "Saved. Every screen uses these words now.";
   });
