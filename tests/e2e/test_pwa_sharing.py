@@ -237,7 +237,7 @@ def test_a_held_share_can_be_cancelled_and_never_reaches_the_therapist(chromium,
 
     # A letter marked "never send" cannot be shared, and the screen says why.
     page.goto(f"/letters/{letter_id}")
-    page.click("summary")
+    page.click("summary:has-text('To, from, tags and marks')")
     page.select_option("#state", "never_send")
     client.wait_synced()
     page.click("#to-share")

@@ -368,7 +368,7 @@ def test_wording_applies_across_the_app(chromium, served_sqlite):
     device.capture("A letter")
     page.click("#capture-status a")
     page.wait_for_selector("#body")
-    page.click("summary")
+    page.click("summary:has-text('To, from, tags and marks')")
     page.wait_for_function("() => document.querySelector('#part').hidden")
     assert page.get_attribute("#recipient", "placeholder") == "e.g. my T"
     device.close()
