@@ -104,6 +104,8 @@ export async function begin() {
   }
   // Openings made offline still belong in the client's access log.
   if (account?.role === "THERAPIST") import("./sharing.js").then((sharing) => sharing.watchOpenings());
+  // What this client has shared, so the device can still say so while offline.
+  if (account?.role === "CLIENT") import("./sharing.js").then((sharing) => sharing.refreshShared());
 }
 
 begin().then(() => import("./ui/update.js")).then((update) => update.watchForUpdates());

@@ -63,8 +63,37 @@ export async function linkWith(code) {
 // ---- Shares, for the client ----
 
 export async function myShares(letterId = null) {
-  return (await gql(`query Shares($letterId: ID) { myShares(letterId: $letterId) { ${SHARE} } }`, { letterId }))
-    .myShares;
+  const shares = (
+    await gql(`query Shares($letterId: ID) { myShares(letterId: $letterId) { ${SHARE} } }`, { letterId })
+  ).myShares;
+  await rememberShared(shares, letterId);
+  return shares;
+}
+
+export const isLive = (share) => share.status === "HELD" || share.status === "DELIVERED";
+const SHARED_LETTERS = "sharedLetters";
+
+// Which letters were last seen shared and not taken back, so that the device can
+// still say so when it is offline: { letterId: { therapistName, checkedAt } }.
+async function rememberShared(shares, letterId) {
+  const known = letterId ? await getMeta(SHARED_LETTERS, {}) : {};
+  if (letterId) delete known[letterId];
+  const checkedAt = new Date().toISOString();
+  for (const share of shares.filter(isLive)) {
+    known[share.letterId] = { therapistName: share.therapistName, checkedAt };
+  }
+  await setMeta(SHARED_LETTERS, known);
+}
+
+// As last seen from the server, or null.
+export async function lastKnownShared(letterId) {
+  return (await getMeta(SHARED_LETTERS, {}))[letterId] ?? null;
+}
+
+// Clients: look once at start, so a letter shared from another device is known here
+// before this one goes offline.
+export function refreshShared() {
+  return myShares().catch(() => {});
 }
 
 export async function shareLetter(input) {

@@ -286,3 +286,45 @@ def test_every_sharing_screen_is_accessible_fits_and_has_large_targets(
     therapist.check_screen(width)
     therapist.close()
     client.close()
+
+
+def test_trashing_a_shared_letter_offline_still_says_it_was_shared(chromium, served_sqlite):
+    therapist, client = two_people(chromium, served_sqlite)
+    connect(therapist, client)
+    letter_id = write_letter(client, "Shared, then regretted")
+    share(client, letter_id)
+    private_id = write_letter(client, "Never shared")
+
+    # A second device of the client's learns what was shared when it opens online,
+    # then goes offline before the letter is moved to the trash there.
+    laptop = Device(chromium, served_sqlite)
+    laptop.sign_in("robin")
+    laptop.page.reload()
+    laptop.page.wait_for_function(
+        """() => new Promise((resolve) => {
+          const open = indexedDB.open("between");
+          open.onsuccess = () => {
+            const get = open.result.transaction("meta").objectStore("meta").get("sharedLetters");
+            get.onsuccess = () => { open.result.close(); resolve(Boolean(get.result)); };
+          };
+        })"""
+    )
+    for device in (client, laptop):
+        device.offline()
+        device.page.goto(f"/letters/{letter_id}")
+        device.page.click("text=Move to trash")
+        notice = device.page.locator("#shared-letter-trashed")
+        expect(notice).to_contain_text("was shared with Dana")
+        expect(notice).to_contain_text("Once you are connected, you can cancel or withdraw it")
+
+    # A letter that was never shared, trashed offline, says nothing about sharing.
+    page = client.page
+    page.click("#shared-letter-trashed >> text=Leave it as it is")
+    page.goto(f"/letters/{private_id}")
+    page.click("text=Move to trash")
+    page.wait_for_url(lambda url: url.endswith("/"))
+    page.wait_for_timeout(500)
+    expect(page.locator("#shared-letter-trashed")).to_have_count(0)
+    therapist.close()
+    client.close()
+    laptop.close()

@@ -1,7 +1,16 @@
 // What the client has shared, and where each share is: held (and until when),
 // delivered, withdrawn or cancelled. Deliberately nothing about opening or reading.
 
-import { cancelShare, differsFrom, myShares, resendShare, withdrawShare } from "../sharing.js";
+import { offline } from "../api.js";
+import {
+  cancelShare,
+  differsFrom,
+  isLive,
+  lastKnownShared,
+  myShares,
+  resendShare,
+  withdrawShare,
+} from "../sharing.js";
 import { go } from "../router.js";
 import { wording } from "../wording.js";
 import { dismiss, fullDate, h, notice, replace } from "./dom.js";
@@ -34,7 +43,7 @@ export function shareItem(share, { copy = null, link = false, redraw, message, w
     }
     await redraw();
   };
-  const live = share.status === "HELD" || share.status === "DELIVERED";
+  const live = isLive(share);
   const canUpdate = live && copy && !copy.deleted && copy.state !== "never_send" && differsFrom(share, copy);
   const title = share.title.trim() || "Untitled letter";
   return h(
@@ -95,23 +104,32 @@ export async function sharesView(main) {
 }
 
 // A letter moved to the trash may still be shared: its words were copied when shared.
-// Say so, and offer the way to cancel or withdraw. Offline, nothing can be known.
+// Say so, and offer the way to cancel or withdraw. Offline, say what was last known,
+// and that taking it back waits for a connection.
 export async function offerAfterTrash(letterId) {
+  const id = "shared-letter-trashed";
+  const leave = h("button", { type: "button", class: "quiet", onclick: () => dismiss(id) }, "Leave it as it is");
   let live;
   try {
-    live = (await myShares(letterId)).filter((share) => share.status === "HELD" || share.status === "DELIVERED");
-  } catch {
+    live = (await myShares(letterId)).filter(isLive);
+  } catch (error) {
+    const known = offline(error) && (await lastKnownShared(letterId));
+    if (known) {
+      notice(
+        `When this device last checked, ${fullDate(known.checkedAt)}, this letter was shared with ${known.therapistName}. Moving it to the trash doesn't take back what was shared. Once you are connected, you can cancel or withdraw it in "Letters you have shared", if you'd like to.`,
+        { id, actions: [leave] },
+      );
+    }
     return;
   }
   if (!live.length) return;
-  const id = "shared-letter-trashed";
   notice(
     `This letter was shared with ${live[0].therapistName}. Moving it to the trash doesn't take back what was shared. You can cancel or withdraw it, if you'd like to.`,
     {
       id,
       actions: [
         h("button", { type: "button", onclick: () => (dismiss(id), go(`/letters/${letterId}/share`)) }, "See what was shared"),
-        h("button", { type: "button", class: "quiet", onclick: () => dismiss(id) }, "Leave it as it is"),
+        leave,
       ],
     },
   );
