@@ -1,4 +1,5 @@
-"""Periodic chores while the server runs: releasing held letters, and emptying old trash."""
+"""Periodic chores while the server runs: releasing held letters, emptying old trash,
+and forgetting connect codes that stopped working long ago."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ from collections.abc import Awaitable, Callable
 
 from server.letters.service import purge_expired_trash
 from server.settings import Settings
+from server.sharing.links import CODE_MEMORY_DAYS, forget_old_codes
 from server.sharing.shares import deliver_due
 from server.sync.pokes import Pokes
 
 log = logging.getLogger("between.housekeeping")
-TRASH_FIRST_DELAY_SECONDS = 60
-TRASH_INTERVAL_SECONDS = 3600
+# Chores that can wait: the first round a minute after start, then hourly.
+HOURLY_FIRST_DELAY_SECONDS = 60
+HOURLY_INTERVAL_SECONDS = 3600
 
 
 async def repeat(
@@ -48,7 +51,13 @@ async def keep_house(pokes: Pokes, settings: Settings) -> None:
         repeat(
             lambda: purge_expired_trash(pokes),
             "Deleted letters that were in the trash for 30 days",
-            first_delay=TRASH_FIRST_DELAY_SECONDS,
-            interval=TRASH_INTERVAL_SECONDS,
+            first_delay=HOURLY_FIRST_DELAY_SECONDS,
+            interval=HOURLY_INTERVAL_SECONDS,
+        ),
+        repeat(
+            forget_old_codes,
+            f"Forgot connect codes that stopped working over {CODE_MEMORY_DAYS} days ago",
+            first_delay=HOURLY_FIRST_DELAY_SECONDS,
+            interval=HOURLY_INTERVAL_SECONDS,
         ),
     )

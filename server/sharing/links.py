@@ -5,6 +5,8 @@ once, stored only as a SHA-256 hash, valid for BETWEEN_CONNECT_CODE_HOURS and fo
 client. Asking again replaces it. Every attempt to use a code counts against the
 guess budgets per account, per address and per both, so guessing one is hopeless.
 Either side can end a link; that cancels what is held and withdraws what was delivered.
+A code that stopped working is kept for CODE_MEMORY_DAYS, so that someone typing it
+hears why ("used", "expired") rather than "wrong"; then its hash is deleted.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ CODE_LENGTH = 10
 CODE_GROUP = 5
 MAX_CODE_INPUT = 64
 GUESS_SCOPE = "connect-code"
+CODE_MEMORY_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,15 @@ async def new_connect_code(therapist: Account, lifetime: timedelta) -> NewCode:
             expires_at=expires_at,
         )
     return NewCode(code, expires_at)
+
+
+async def forget_old_codes(days: int = CODE_MEMORY_DAYS) -> int:
+    """Delete codes that were used, replaced or expired more than `days` ago."""
+    cutoff = clock.now() - timedelta(days=days)
+    return await ConnectCode.filter(
+        Q(state=CodeState.ACTIVE, expires_at__lt=cutoff)
+        | Q(state__in=[CodeState.USED, CodeState.REPLACED], ended_at__lt=cutoff)
+    ).delete()
 
 
 async def current_code_expiry(therapist: Account) -> datetime | None:

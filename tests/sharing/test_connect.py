@@ -67,6 +67,33 @@ async def test_a_code_expires_after_a_day(robin, dana, fake_clock):
     assert (await dana.ok(CODE_EXPIRES))["connectCodeExpiresAt"] is None
 
 
+async def test_codes_that_stopped_working_are_forgotten_after_a_month(robin, dana, fake_clock):
+    replaced = await new_code(dana)
+    used = await new_code(dana)
+    assert (await robin.ok(LINK, {"code": used}))["linkWithTherapist"]
+    fake_clock.advance(days=2)
+    expired = await new_code(dana)  # never used: it expires a day later
+
+    # For a month, each code still says why it no longer works.
+    fake_clock.advance(days=links.CODE_MEMORY_DAYS - 2)
+    assert await links.forget_old_codes() == 0
+    assert await robin.refused(LOOK_UP, {"code": replaced}) == "CONNECT_CODE_USED"
+    assert await robin.refused(LOOK_UP, {"code": used}) == "CONNECT_CODE_USED"
+
+    fake_clock.advance(minutes=1)
+    assert await links.forget_old_codes() == 2
+    for code in (replaced, used):
+        assert await robin.refused(LOOK_UP, {"code": code}) == "CONNECT_CODE_INVALID"
+    assert await robin.refused(LOOK_UP, {"code": expired}) == "CONNECT_CODE_EXPIRED"
+
+    fake_clock.advance(days=3)
+    assert await links.forget_old_codes() == 1
+    assert await robin.refused(LOOK_UP, {"code": expired}) == "CONNECT_CODE_INVALID"
+    # The link made with a forgotten code stays.
+    assert len((await robin.ok(LINKS))["sharingLinks"]) == 1
+    assert await links.forget_old_codes() == 0
+
+
 async def test_a_wrong_code_is_refused(robin, dana):
     await new_code(dana)
     for code in ["00000-00000", "not a code", "", "x" * 5000, "ab12c-ab12c-a"]:
