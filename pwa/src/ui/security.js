@@ -1,13 +1,23 @@
 // Keeping the account safe: where it is signed in, the password, the recovery codes,
 // and deleting it. Each of these asks the server, so each says so calmly when offline.
 
-import { gql } from "../api.js";
+import { gql, offline } from "../api.js";
 import { go } from "../router.js";
 import { deleteAccount } from "../session-state.js";
 import { h, replace, when } from "./dom.js";
 import { errorBox, field, newPasswordField, showCodes, submitting } from "./welcome.js";
 
 const NEEDS_CONNECTION = "This needs a connection. Nothing here has changed.";
+
+// Offline, say plainly that nothing happened, rather than the general offline line.
+async function askServer(work) {
+  try {
+    return await work();
+  } catch (error) {
+    if (offline(error)) error.message = NEEDS_CONNECTION;
+    throw error;
+  }
+}
 
 function sessionsList() {
   const list = h("ul", { class: "devices", id: "devices", "aria-live": "polite" });
@@ -23,7 +33,7 @@ function sessionsList() {
         h(
           "li",
           {},
-          h("p", {}, error.code === "OFFLINE" ? "Connect to see where you are signed in." : error.message),
+          h("p", {}, offline(error) ? "Connect to see where you are signed in." : error.message),
           h("button", { type: "button", onclick: load }, "Try again"),
         ),
       );
@@ -65,7 +75,7 @@ function sessionsList() {
       said.textContent = `${session.deviceLabel} is signed out. Anything it had not synced stays on it until you sign in there again.`;
     } catch (error) {
       button.disabled = false;
-      said.textContent = error.code === "OFFLINE" ? NEEDS_CONNECTION : error.message;
+      said.textContent = offline(error) ? NEEDS_CONNECTION : error.message;
       return;
     }
     await load();
@@ -97,14 +107,9 @@ function serverForm({ id, heading, fields, submit, work, done }) {
     event.preventDefault();
     result.textContent = "";
     submitting(form, errors, async () => {
-      try {
-        const answer = await work(form);
-        form.reset();
-        result.textContent = done(answer) ?? "";
-      } catch (error) {
-        if (error.code === "OFFLINE") error.message = NEEDS_CONNECTION;
-        throw error;
-      }
+      const answer = await askServer(() => work(form));
+      form.reset();
+      result.textContent = done(answer) ?? "";
     });
   });
   return form;
@@ -178,12 +183,7 @@ export function deleteForm(account) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     submitting(form, errors, async () => {
-      try {
-        await deleteAccount(form["delete-password"].value);
-      } catch (error) {
-        if (error.code === "OFFLINE") error.message = NEEDS_CONNECTION;
-        throw error;
-      }
+      await askServer(() => deleteAccount(form["delete-password"].value));
       location.assign("/welcome");
     });
   });
