@@ -104,8 +104,11 @@ export async function begin() {
   }
   // Openings made offline still belong in the client's access log.
   if (account?.role === "THERAPIST") import("./sharing.js").then((sharing) => sharing.watchOpenings());
-  // What this client has shared, so the device can still say so while offline.
-  if (account?.role === "CLIENT") import("./sharing.js").then((sharing) => sharing.refreshShared());
+  // What this client has shared, so the device can still say so while offline. It can
+  // wait: a few seconds on, when the list is long on screen and the first sync is done.
+  if (account?.role === "CLIENT" && navigator.onLine) {
+    setTimeout(() => import("./sharing.js").then((sharing) => sharing.refreshShared()), 3000);
+  }
 }
 
 begin().then(() => import("./ui/update.js")).then((update) => update.watchForUpdates());

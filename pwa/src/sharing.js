@@ -63,10 +63,11 @@ export async function linkWith(code) {
 // ---- Shares, for the client ----
 
 export async function myShares(letterId = null) {
+  const asked = new Date().toISOString();
   const shares = (
     await gql(`query Shares($letterId: ID) { myShares(letterId: $letterId) { ${SHARE} } }`, { letterId })
   ).myShares;
-  await rememberShared(shares, letterId);
+  await rememberShared(shares, letterId, asked);
   return shares;
 }
 
@@ -74,13 +75,16 @@ export const isLive = (share) => share.status === "HELD" || share.status === "DE
 const SHARED_LETTERS = "sharedLetters";
 
 // Which letters were last seen shared and not taken back, so that the device can
-// still say so when it is offline: { letterId: { therapistName, checkedAt } }.
-async function rememberShared(shares, letterId) {
-  const known = letterId ? await getMeta(SHARED_LETTERS, {}) : {};
+// still say so when it is offline: { letterId: { therapistName, checkedAt } }. A whole
+// list replaces what was known, except a newer answer about one letter.
+async function rememberShared(shares, letterId, asked) {
+  const before = await getMeta(SHARED_LETTERS, {});
+  const known = letterId
+    ? before
+    : Object.fromEntries(Object.entries(before).filter(([, seen]) => seen.checkedAt > asked));
   if (letterId) delete known[letterId];
-  const checkedAt = new Date().toISOString();
   for (const share of shares.filter(isLive)) {
-    known[share.letterId] = { therapistName: share.therapistName, checkedAt };
+    known[share.letterId] = { therapistName: share.therapistName, checkedAt: asked };
   }
   await setMeta(SHARED_LETTERS, known);
 }

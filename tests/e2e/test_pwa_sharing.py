@@ -3,6 +3,8 @@ and the therapist's calm, offline-readable view."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from playwright.sync_api import expect
 
@@ -41,6 +43,19 @@ NO_OPENINGS_WAITING = """() => new Promise((resolve) => {
     get.onsuccess = () => {
       resolve((get.result?.value ?? []).length === 0);
       open.result.close();
+    };
+  };
+})"""
+
+
+# Whether this device has noted which letters are shared (for saying so offline).
+KNOWS_SHARED = """() => new Promise((resolve) => {
+  const open = indexedDB.open("between");
+  open.onsuccess = () => {
+    const get = open.result.transaction("meta").objectStore("meta").get("sharedLetters");
+    get.onsuccess = () => {
+      open.result.close();
+      resolve(Object.keys(get.result?.value ?? {}).length > 0);
     };
   };
 })"""
@@ -300,15 +315,10 @@ def test_trashing_a_shared_letter_offline_still_says_it_was_shared(chromium, ser
     laptop = Device(chromium, served_sqlite)
     laptop.sign_in("robin")
     laptop.page.reload()
-    laptop.page.wait_for_function(
-        """() => new Promise((resolve) => {
-          const open = indexedDB.open("between");
-          open.onsuccess = () => {
-            const get = open.result.transaction("meta").objectStore("meta").get("sharedLetters");
-            get.onsuccess = () => { open.result.close(); resolve(Boolean(get.result)); };
-          };
-        })"""
-    )
+    deadline = time.monotonic() + 15
+    while not laptop.page.evaluate(KNOWS_SHARED):
+        assert time.monotonic() < deadline, "the laptop never looked at what was shared"
+        laptop.page.wait_for_timeout(200)
     for device in (client, laptop):
         device.offline()
         device.page.goto(f"/letters/{letter_id}")
