@@ -25,6 +25,7 @@ route(/^\/trash$/, later("./ui/trash.js", "trashView"));
 route(/^\/session$/, later("./ui/session.js", "sessionView"));
 route(/^\/account$/, later("./ui/account.js", "accountView"));
 route(/^\/welcome$/, later("./ui/welcome.js", "welcomeView"));
+route(/^\/codes$/, later("./ui/welcome.js", "codesView"));
 route(/^\/help$/, later("./ui/help.js", "helpView"));
 route(/^\/help\/people$/, later("./ui/help.js", "peopleView"));
 route(/^\/toolkit$/, later("./ui/toolkit.js", "toolkitView"));

@@ -31,6 +31,7 @@ async function begin(account) {
   startSyncing();
   listen();
   await syncNow();
+  if (account.role === "CLIENT") import("./sharing.js").then((sharing) => sharing.refreshShared());
 }
 
 export async function register({ username, password, displayName, role }) {

@@ -67,26 +67,39 @@ export async function myShares(letterId = null) {
   const shares = (
     await gql(`query Shares($letterId: ID) { myShares(letterId: $letterId) { ${SHARE} } }`, { letterId })
   ).myShares;
-  await rememberShared(shares, letterId, asked);
+  await rememberShared({ shares, letterId, asked, whole: true });
   return shares;
 }
 
 export const isLive = (share) => share.status === "HELD" || share.status === "DELIVERED";
 const SHARED_LETTERS = "sharedLetters";
+let remembering = Promise.resolve();
 
 // Which letters were last seen shared and not taken back, so that the device can
-// still say so when it is offline: { letterId: { therapistName, checkedAt } }. A whole
-// list replaces what was known, except a newer answer about one letter.
-async function rememberShared(shares, letterId, asked) {
-  const before = await getMeta(SHARED_LETTERS, {});
-  const known = letterId
-    ? before
-    : Object.fromEntries(Object.entries(before).filter(([, seen]) => seen.checkedAt > asked));
-  if (letterId) delete known[letterId];
-  for (const share of shares.filter(isLive)) {
-    known[share.letterId] = { therapistName: share.therapistName, checkedAt: asked };
-  }
-  await setMeta(SHARED_LETTERS, known);
+// still say so when it is offline: { letterId: { therapistName, checkedAt } }.
+// `whole`: the answer lists every share (of one letter, or of all), so what it does
+// not list is no longer shared. An older answer never replaces a newer one, and
+// updates run one after another so that none is lost.
+function rememberShared({ shares, letterId = null, asked, whole }) {
+  remembering = remembering.then(async () => {
+    const before = await getMeta(SHARED_LETTERS, {});
+    const newer = ([id, seen]) => seen.checkedAt > asked || (letterId && id !== letterId) || !whole;
+    const known = Object.fromEntries(Object.entries(before).filter(newer));
+    for (const share of shares.filter(isLive)) {
+      if (!(known[share.letterId]?.checkedAt > asked)) {
+        known[share.letterId] = { therapistName: share.therapistName, checkedAt: asked };
+      }
+    }
+    await setMeta(SHARED_LETTERS, known);
+  });
+  return remembering.catch(() => {});
+}
+
+// A share just made or changed: live ones are noted at once, without waiting for a
+// list that may not come.
+async function noted(share) {
+  await rememberShared({ shares: [share], asked: new Date().toISOString(), whole: false });
+  return share;
 }
 
 // As last seen from the server, or null.
@@ -94,20 +107,20 @@ export async function lastKnownShared(letterId) {
   return (await getMeta(SHARED_LETTERS, {}))[letterId] ?? null;
 }
 
-// Clients: look once at start, so a letter shared from another device is known here
-// before this one goes offline.
+// Clients: look when the app opens or signs in, so a letter shared from another device
+// is known here before this one goes offline.
 export function refreshShared() {
   return myShares().catch(() => {});
 }
 
 export async function shareLetter(input) {
-  return (await gql(`mutation Share($input: ShareLetterInput!) { shareLetter(input: $input) { ${SHARE} } }`, { input }))
-    .shareLetter;
+  const query = `mutation Share($input: ShareLetterInput!) { shareLetter(input: $input) { ${SHARE} } }`;
+  return noted((await gql(query, { input })).shareLetter);
 }
 
 async function shareAction(name, id, extra = "", variables = {}) {
   const query = `mutation Act($id: ID!${extra ? ", $note: String" : ""}) { ${name}(id: $id${extra}) { ${SHARE} } }`;
-  return (await gql(query, { id, ...variables }))[name];
+  return noted((await gql(query, { id, ...variables }))[name]);
 }
 
 export const cancelShare = (id) => shareAction("cancelShare", id);

@@ -166,24 +166,26 @@ class Device:
 
 
 @contextlib.contextmanager
-def signed_in(base: str, username: str):
+def signed_in(base: str, username: str, password: str = PASSWORD):
     """An HTTP client signed in as `username`, to look at the server directly."""
     with httpx.Client(base_url=base) as client:
         answer = client.post(
             "/graphql",
             json={
                 "query": "mutation($i: SignInInput!) { signIn(input: $i) { id } }",
-                "variables": {"i": {"username": username, "password": PASSWORD}},
+                "variables": {"i": {"username": username, "password": password}},
             },
         ).json()
         assert "errors" not in answer, answer
         yield client
 
 
-def server_records(base: str, username: str, deleted: bool = False) -> dict[str, dict]:
+def server_records(
+    base: str, username: str, deleted: bool = False, password: str = PASSWORD
+) -> dict[str, dict]:
     """The account's records as the server has them, through the public API; deleted
     ones only when asked for."""
-    with signed_in(base, username) as client:
+    with signed_in(base, username, password) as client:
         records: dict[str, dict] = {}
         cursor = None
         while True:
@@ -205,10 +207,10 @@ def server_records(base: str, username: str, deleted: bool = False) -> dict[str,
                 return records
 
 
-def server_letters(base: str, username: str) -> dict[str, dict]:
+def server_letters(base: str, username: str, password: str = PASSWORD) -> dict[str, dict]:
     """The account's letters as the server has them, through the public API."""
     return {
         key: record
-        for key, record in server_records(base, username, deleted=True).items()
+        for key, record in server_records(base, username, deleted=True, password=password).items()
         if record["kind"] == "letter"
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.e2e.pwa import OUTBOX_COUNT, PASSWORD, Device, signed_in
+from tests.e2e.pwa import PASSWORD, Device, server_letters, signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +30,7 @@ def open_account(device: Device) -> None:
 
 def test_a_device_is_seen_and_signed_out_from_another_and_keeps_its_words(served_sqlite, chromium):
     phone = Device(chromium, served_sqlite)
-    phone.register("mara")
+    codes = phone.register("mara")
     laptop = Device(chromium, served_sqlite)
     laptop.sign_in("mara")
 
@@ -47,6 +47,8 @@ def test_a_device_is_seen_and_signed_out_from_another_and_keeps_its_words(served
     phone.page.click("#devices >> text=Sign out there")
     phone.page.wait_for_selector("text=is signed out. Anything it had not synced stays on it")
     assert phone.page.locator("#devices li").count() == 1
+    # The pressed button is gone; focus is on what was said, not lost to the page.
+    assert phone.page.evaluate("document.activeElement.id") == "devices-said"
 
     laptop.offline(False)
     laptop.page.click("#tabs >> text=Account")
@@ -55,6 +57,19 @@ def test_a_device_is_seen_and_signed_out_from_another_and_keeps_its_words(served
     assert laptop.unsynced() == 1
     laptop.page.click("#tabs >> text=Letters")
     assert "Written on the laptop before" in laptop.page.inner_text("#letter-list")
+
+    # Whoever is at the laptop has forgotten the password: a recovery code, right there,
+    # signs it in again and its words reach the account.
+    laptop.page.click("#tabs >> text=Account")
+    laptop.page.click("text=Forgot your password?")
+    assert laptop.page.input_value("#recover-username") == "mara"
+    laptop.page.fill("#recover-code", codes[0])
+    laptop.page.fill("#recover-password", NEW_PASSWORD)
+    laptop.page.click("text=Set the new password and sign in")
+    laptop.wait_synced()
+    letters = server_letters(served_sqlite, "mara", NEW_PASSWORD)
+    bodies = [record["fields"]["body"] for record in letters.values()]
+    assert "Written on the laptop before it was signed out." in bodies
     phone.close()
     laptop.close()
 
@@ -110,8 +125,17 @@ def test_new_recovery_codes_replace_the_old_and_one_signs_in_on_a_new_device(
     page.wait_for_selector("main h1 >> text=Your recovery codes")
     new_codes = page.locator("#recovery-codes li").all_inner_texts()
     assert len(new_codes) == 10 and not set(new_codes) & set(first_codes)
+    # Hidden in a hurry before they were saved: they are still there afterwards.
+    page.click("#quick-hide")
+    page.click("#cover-open")
+    page.wait_for_selector("main h1 >> text=Your recovery codes")
+    assert page.locator("#recovery-codes li").all_inner_texts() == new_codes
     page.click("text=I have saved them")
     page.wait_for_selector("main h1 >> text=Account")
+    # Shown once: going back to them shows no codes.
+    page.goto("/codes")
+    page.wait_for_selector("main >> text=Recovery codes are shown only once")
+    assert page.locator("#recovery-codes").count() == 0
     phone.close()
 
     stranger_phone = Device(chromium, served_sqlite)
@@ -153,8 +177,15 @@ def test_deleting_the_account_needs_the_password_and_a_connection_then_clears_al
     phone.offline()
     page.fill("#delete-password", PASSWORD)
     page.click("text=Delete my account for good")
-    page.wait_for_selector("#delete-account .form-error >> text=This needs a connection")
+    page.wait_for_selector("#delete-account .form-error >> text=may not have gone through")
+    # Unsynced words are not in the account's export: the form says so.
+    page.click("#tabs >> text=Letters")
+    phone.capture("Written offline, just before.")
+    open_account(phone)
+    page.click("text=Delete my account")
+    page.wait_for_selector("#delete-unsynced >> text=1 change on this device has not reached")
     phone.offline(False)
+    phone.wait_synced()
     # Nothing was cleared by either refusal.
     page.click("#tabs >> text=Letters")
     assert "Words that go when" in page.inner_text("#letter-list")
@@ -166,7 +197,6 @@ def test_deleting_the_account_needs_the_password_and_a_connection_then_clears_al
     page.click("text=Delete my account for good")
     page.wait_for_url("**/welcome")
     page.wait_for_selector("#register-heading")
-    assert page.evaluate(OUTBOX_COUNT) <= 0
     has_letters = """() => new Promise((resolve) => {
       const open = indexedDB.open("between");
       open.onsuccess = () => {

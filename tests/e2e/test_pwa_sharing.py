@@ -310,11 +310,10 @@ def test_trashing_a_shared_letter_offline_still_says_it_was_shared(chromium, ser
     share(client, letter_id)
     private_id = write_letter(client, "Never shared")
 
-    # A second device of the client's learns what was shared when it opens online,
-    # then goes offline before the letter is moved to the trash there.
+    # A second device of the client's learns what was shared when it signs in, then
+    # goes offline before the letter is moved to the trash there.
     laptop = Device(chromium, served_sqlite)
     laptop.sign_in("robin")
-    laptop.page.reload()
     deadline = time.monotonic() + 15
     while not laptop.page.evaluate(KNOWS_SHARED):
         assert time.monotonic() < deadline, "the laptop never looked at what was shared"

@@ -111,6 +111,10 @@ def test_a_starter_in_the_middle_keeps_the_words_around_it(chromium, served_sqli
     page.keyboard.press("Control+Z")
     assert page.evaluate(BODY) == "First thing.\nLast thing."
     wait_saved(device, "First thing.\nLast thing.")
+    # Just before a line break, it is still a paragraph of its own.
+    page.evaluate("() => document.querySelector('#body').setSelectionRange(12, 12)")
+    page.click(f"#starters button:has-text({ASHAMED!r})")
+    assert page.evaluate(BODY) == f"First thing.\n\n{ASHAMED} \n\nLast thing."
     device.close()
 
 
@@ -177,6 +181,24 @@ def test_hiding_the_starters_holds_on_every_device_until_settings_brings_them_ba
     assert ASHAMED in open_starters(phone)
     open_editor(laptop, letter)
     assert ASHAMED in open_starters(laptop)
+
+    # A Settings screen left open on the laptop changes another word: only that word
+    # is written, so the phone's "Hide these" made meanwhile holds.
+    laptop.page.goto("/settings")
+    assert laptop.page.is_checked("#show-starters")
+    page.click("#hide-starters")
+    page.wait_for_selector("#starters-hidden")
+    phone.wait_synced()
+    laptop.page.select_option("#break-word", "holiday")
+    laptop.page.wait_for_selector("#words-saved:has-text('Saved')")
+    laptop.wait_synced()
+    phone.sync_now()
+    open_editor(phone, letter)
+    page.wait_for_timeout(300)
+    assert page.locator("#starters").count() == 0
+    page.goto("/settings")
+    assert page.input_value("#break-word") == "holiday"
+    assert not page.is_checked("#show-starters")
     phone.close()
     laptop.close()
 

@@ -5,7 +5,7 @@ import { bus, status, syncNow } from "../sync.js";
 import { h, replace } from "./dom.js";
 import { deleteForm, securitySections } from "./security.js";
 import { statusText } from "./shell.js";
-import { signInForm } from "./welcome.js";
+import { recoverForm, signInForm } from "./welcome.js";
 import { me } from "../me.js";
 
 export async function accountView(main) {
@@ -27,6 +27,8 @@ export async function accountView(main) {
               "This device was signed out on the server. Your letters are still here. Sign in again to keep syncing.",
             ),
             signInForm({ username: account.username, onDone: () => syncNow() }),
+            // The password may have been changed because it was forgotten.
+            recoverForm({ username: account.username, onDone: () => syncNow() }),
           ]
         : null,
     );
@@ -92,7 +94,7 @@ export async function accountView(main) {
     h("div", { class: "row" }, h("button", { type: "button", onclick: () => syncNow() }, "Sync now")),
     storage,
     again,
-    securitySections(account, main),
+    securitySections(),
     h("h2", {}, "Leaving"),
     h("p", {}, "Signing out removes everything from this device. Your account keeps what has synced."),
     h("div", { class: "row" }, signOutButton),

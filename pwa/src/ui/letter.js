@@ -277,7 +277,7 @@ export async function letterView(main, id) {
     const after = body.value.slice(at);
     const lead = !before || before.endsWith("\n\n") ? "" : before.endsWith("\n") ? "\n" : "\n\n";
     const start = `${lead}${text} `;
-    const trail = !after || after.startsWith("\n") ? "" : "\n\n";
+    const trail = !after || after.startsWith("\n\n") ? "" : after.startsWith("\n") ? "\n" : "\n\n";
     body.focus();
     body.setSelectionRange(at, at);
     if (!document.execCommand("insertText", false, start + trail)) {

@@ -3,13 +3,14 @@
 
 import { gql, offline } from "../api.js";
 import { go } from "../router.js";
-import { deleteAccount } from "../session-state.js";
+import { deleteAccount, unsyncedCount } from "../session-state.js";
 import { h, replace, when } from "./dom.js";
-import { errorBox, field, newPasswordField, showCodes, submitting } from "./welcome.js";
+import { errorBox, field, newPasswordField, offerCodes, submitting } from "./welcome.js";
 
-const NEEDS_CONNECTION = "This needs a connection. Nothing here has changed.";
+// An answer that never came may still have been acted on: say only what is known.
+const NEEDS_CONNECTION = "The server could not be reached, so this may not have gone through. Try again once you are connected.";
 
-// Offline, say plainly that nothing happened, rather than the general offline line.
+// Offline, say what to do, rather than the general offline line.
 async function askServer(work) {
   try {
     return await work();
@@ -20,8 +21,9 @@ async function askServer(work) {
 }
 
 function sessionsList() {
-  const list = h("ul", { class: "devices", id: "devices", "aria-live": "polite" });
-  const said = h("p", { class: "quiet", role: "status" });
+  const list = h("ul", { class: "devices", id: "devices" });
+  // Where focus goes once the pressed button has left the list.
+  const said = h("p", { class: "quiet", role: "status", id: "devices-said", tabindex: "-1" });
 
   async function load() {
     let sessions;
@@ -71,14 +73,15 @@ function sessionsList() {
   async function revoke(button, session) {
     button.disabled = true;
     try {
-      await gql("mutation Revoke($id: ID!) { revokeSession(id: $id) }", { id: session.id });
+      await askServer(() => gql("mutation Revoke($id: ID!) { revokeSession(id: $id) }", { id: session.id }));
       said.textContent = `${session.deviceLabel} is signed out. Anything it had not synced stays on it until you sign in there again.`;
     } catch (error) {
       button.disabled = false;
-      said.textContent = offline(error) ? NEEDS_CONNECTION : error.message;
+      said.textContent = error.message;
       return;
     }
     await load();
+    said.focus();
   }
 
   load();
@@ -133,7 +136,7 @@ function passwordForm() {
   });
 }
 
-function recoveryForm(main) {
+function recoveryForm() {
   const left = h("p", { id: "codes-left" });
   gql("{ recoveryCodesLeft }").then(
     (data) => {
@@ -156,13 +159,24 @@ function recoveryForm(main) {
         password: form["codes-password"].value,
       }),
     done: (data) => {
-      showCodes(main, data.regenerateRecoveryCodes, () => go("/account", { replace: true }));
+      offerCodes(data.regenerateRecoveryCodes, () => go("/account", { replace: true }));
     },
   });
 }
 
 export function deleteForm(account) {
   const errors = errorBox();
+  // Changes that never reached the account are not in its export: say so, and where
+  // a copy made on this device is.
+  const unsynced = h("p", { id: "delete-unsynced" });
+  unsyncedCount().then((count) => {
+    if (!count) return;
+    replace(
+      unsynced,
+      `${count} ${count === 1 ? "change on this device has" : "changes on this device have"} not reached your account, so the export does not have ${count === 1 ? "it" : "them"}. `,
+      account.role === "CLIENT" ? ["The letters document in ", h("a", { href: "/settings" }, "Settings"), " is made on this device and has them."] : null,
+    );
+  });
   const form = h(
     "form",
     { class: "stack", id: "delete-account" },
@@ -176,6 +190,7 @@ export function deleteForm(account) {
     account.role === "CLIENT"
       ? h("p", {}, "To keep a copy, ", h("a", { href: "/settings" }, "export your data"), " first.")
       : null,
+    unsynced,
     field("delete-password", "Your password, to confirm", { type: "password", autocomplete: "current-password" }),
     errors,
     h("button", { type: "submit", class: "danger" }, "Delete my account for good"),
@@ -190,6 +205,6 @@ export function deleteForm(account) {
   return h("details", { class: "leaving" }, h("summary", {}, "Delete my account"), form);
 }
 
-export function securitySections(account, main) {
-  return [...sessionsList(), passwordForm(), recoveryForm(main)];
+export function securitySections() {
+  return [...sessionsList(), passwordForm(), recoveryForm()];
 }

@@ -59,14 +59,14 @@ export async function settingsView(main) {
     showStarters.element,
     wordsSaved,
   );
-  wordsForm.addEventListener("change", async () => {
-    await setPreferences({
-      therapistWord: therapist.input.value,
-      breakWord: breakWord.input.value,
-      endingWord: endingWord.input.value,
-      innerChild: innerChild.input.checked,
-      showStarters: showStarters.input.checked,
-    });
+  // Only the choice just made is written: a screen left open must not put back what
+  // another device changed since.
+  const fields = { therapistWord: therapist, breakWord, endingWord, innerChild, showStarters };
+  wordsForm.addEventListener("change", async (event) => {
+    const input = event.target;
+    const name = Object.keys(fields).find((key) => fields[key].input === input);
+    if (!name) return;
+    await setPreferences({ [name]: input.type === "checkbox" ? input.checked : input.value });
     wordsSaved.textContent = "Saved. Every screen uses these words now.";
   });
 

@@ -59,13 +59,13 @@ export function signInForm({ username = "", onDone }) {
 }
 
 // No email: a recovery code is the way back in, and it sets a new password.
-function recoverForm({ onDone }) {
+export function recoverForm({ username = "", onDone }) {
   const errors = errorBox();
   const form = h(
     "form",
     { class: "stack", id: "recover" },
     h("p", {}, "Use one of the recovery codes you saved when you made the account."),
-    field("recover-username", "Username", { autocomplete: "username", autocapitalize: "none" }),
+    field("recover-username", "Username", { autocomplete: "username", autocapitalize: "none", value: username }),
     field("recover-code", "Recovery code", { autocomplete: "off", autocapitalize: "none", spellcheck: "false" }),
     newPasswordField("recover-password", "New password"),
     errors,
@@ -88,7 +88,7 @@ function recoverForm({ onDone }) {
   return h("details", { class: "recover" }, h("summary", {}, "Forgot your password?"), form);
 }
 
-function registerForm(main) {
+function registerForm({ onDone }) {
   const errors = errorBox();
   const form = h(
     "form",
@@ -126,17 +126,40 @@ function registerForm(main) {
         password: form["new-password"].value,
         role: form.role.value,
       });
-      showCodes(main, codes, async () => {
-        await drawShell();
-        go("/", { replace: true });
-      });
+      await offerCodes(codes, onDone);
     });
   });
   return form;
 }
 
-// Shown once, whether the account is new or the person asked for new codes.
-export function showCodes(main, codes, onDone) {
+// Codes not yet confirmed as saved. They stay in memory, never on disk, so that a
+// lock, a quick hide or any redraw shows them again instead of losing them.
+let unsaved = null;
+
+export function offerCodes(codes, then) {
+  unsaved = { codes, then };
+  return go("/codes");
+}
+
+export function codesView(main) {
+  if (unsaved) {
+    const file = showCodes(main, unsaved.codes, async () => {
+      const { then } = unsaved;
+      unsaved = null;
+      await then();
+    });
+    return { leave: () => URL.revokeObjectURL(file) };
+  }
+  replace(
+    main,
+    h("h1", {}, "Recovery codes"),
+    h("p", {}, "Recovery codes are shown only once. You can make new ones on the Account screen."),
+    h("a", { href: "/account", class: "button" }, "Account"),
+  );
+  return null;
+}
+
+function showCodes(main, codes, onDone) {
   const text = `Between recovery codes\nEach works once, to set a new password if you forget yours.\n\n${codes.join("\n")}\n`;
   const file = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
   const copy = h("button", { type: "button" }, "Copy them");
@@ -145,13 +168,10 @@ export function showCodes(main, codes, onDone) {
     copy.textContent = "Copied";
   });
   const done = h("button", { type: "button", class: "primary" }, "I have saved them");
-  done.addEventListener("click", async () => {
-    URL.revokeObjectURL(file);
-    await onDone();
-  });
+  done.addEventListener("click", onDone);
   replace(
     main,
-    h("h1", {}, "Your recovery codes"),
+    h("h1", { tabindex: "-1" }, "Your recovery codes"),
     h(
       "p",
       {},
@@ -167,6 +187,7 @@ export function showCodes(main, codes, onDone) {
     h("div", { class: "row" }, done),
   );
   main.querySelector("h1").focus();
+  return file;
 }
 
 export function welcomeView(main) {
@@ -184,7 +205,7 @@ export function welcomeView(main) {
     ),
     signInForm({ onDone }),
     recoverForm({ onDone }),
-    registerForm(main),
+    registerForm({ onDone }),
   );
   return null;
 }
