@@ -223,4 +223,9 @@ def test_account_and_recovery_screens_are_accessible(served_sqlite, chromium, wi
     page.click("text=Delete my account")
     page.wait_for_selector("#codes-left:not(:empty)")
     device.check_screen(width)
+    page.fill("#codes-password", PASSWORD)
+    page.click("text=Make new codes")
+    page.wait_for_selector("#recovery-codes li")
+    assert page.evaluate("document.activeElement.tagName") == "H1"
+    device.check_screen(width)
     device.close()
