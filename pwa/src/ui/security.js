@@ -174,7 +174,7 @@ export function deleteForm(account) {
     replace(
       unsynced,
       `${count} ${count === 1 ? "change on this device has" : "changes on this device have"} not reached your account, so the export does not have ${count === 1 ? "it" : "them"}. `,
-      account.role === "CLIENT" ? ["The letters document in ", h("a", { href: "/settings" }, "Settings"), " is made on this device and has them."] : null,
+      account.role === "CLIENT" ? ["The letters document in ", h("a", { href: "/settings" }, "Settings"), " is made on this device, so it has every letter here."] : null,
     );
   });
   const form = h(
