@@ -81,10 +81,11 @@ let remembering = Promise.resolve();
 // not list is no longer shared. An older answer never replaces a newer one, and
 // updates run one after another so that none is lost.
 function rememberShared({ shares, letterId = null, asked, whole }) {
-  remembering = remembering.then(async () => {
+  // What this answer speaks for and is newer than: it replaces that.
+  const replaces = (id, seen) => whole && (!letterId || id === letterId) && seen.checkedAt <= asked;
+  const step = remembering.then(async () => {
     const before = await getMeta(SHARED_LETTERS, {});
-    const newer = ([id, seen]) => seen.checkedAt > asked || (letterId && id !== letterId) || !whole;
-    const known = Object.fromEntries(Object.entries(before).filter(newer));
+    const known = Object.fromEntries(Object.entries(before).filter(([id, seen]) => !replaces(id, seen)));
     for (const share of shares.filter(isLive)) {
       if (!(known[share.letterId]?.checkedAt > asked)) {
         known[share.letterId] = { therapistName: share.therapistName, checkedAt: asked };
@@ -92,7 +93,9 @@ function rememberShared({ shares, letterId = null, asked, whole }) {
     }
     await setMeta(SHARED_LETTERS, known);
   });
-  return remembering.catch(() => {});
+  // A failed write (the device being cleared, say) must not stop the ones after it.
+  remembering = step.catch(() => {});
+  return remembering;
 }
 
 // A share just made or changed: live ones are noted at once, without waiting for a

@@ -22,6 +22,17 @@ OUTBOX_COUNT = """() => new Promise((resolve) => {
   open.onerror = () => resolve(-1);
 })"""
 
+# How many records this device holds, read straight from IndexedDB (0 once cleared).
+RECORD_COUNT = """() => new Promise((resolve) => {
+  const open = indexedDB.open("between");
+  open.onsuccess = () => {
+    const db = open.result;
+    if (!db.objectStoreNames.contains("records")) { db.close(); resolve(0); return; }
+    const count = db.transaction("records").objectStore("records").count();
+    count.onsuccess = () => { db.close(); resolve(count.result); };
+  };
+})"""
+
 # Every visible control must be a 44 px target; a checkbox counts with its label row.
 SMALL_TARGETS = """() => {
   const small = [];

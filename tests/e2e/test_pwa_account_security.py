@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.e2e.pwa import PASSWORD, Device, server_letters, signed_in
+from tests.e2e.pwa import PASSWORD, RECORD_COUNT, Device, server_letters, signed_in
 
 pytestmark = pytest.mark.browser
 
@@ -197,16 +197,7 @@ def test_deleting_the_account_needs_the_password_and_a_connection_then_clears_al
     page.click("text=Delete my account for good")
     page.wait_for_url("**/welcome")
     page.wait_for_selector("#register-heading")
-    has_letters = """() => new Promise((resolve) => {
-      const open = indexedDB.open("between");
-      open.onsuccess = () => {
-        const db = open.result;
-        if (!db.objectStoreNames.contains("records")) { db.close(); resolve(0); return; }
-        const count = db.transaction("records").objectStore("records").count();
-        count.onsuccess = () => { db.close(); resolve(count.result); };
-      };
-    })"""
-    assert page.evaluate(has_letters) == 0
+    assert page.evaluate(RECORD_COUNT) == 0
     assert error_code(sign_in_answer(served, "ivo", PASSWORD)) == "INVALID_CREDENTIALS"
     phone.close()
 

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.e2e.pwa import PASSWORD, Device, server_letters
+from tests.e2e.pwa import PASSWORD, RECORD_COUNT, Device, server_letters
 
 pytestmark = pytest.mark.browser
 
@@ -147,17 +147,6 @@ def test_a_refused_change_stays_visible(chromium, served_sqlite):
     device.page.wait_for_selector("#body")
     assert device.page.input_value("#body") == too_long
     device.close()
-
-
-RECORD_COUNT = """() => new Promise((resolve) => {
-  const open = indexedDB.open("between");
-  open.onsuccess = () => {
-    const db = open.result;
-    if (!db.objectStoreNames.contains("records")) { db.close(); resolve(0); return; }
-    const count = db.transaction("records").objectStore("records").count();
-    count.onsuccess = () => { db.close(); resolve(count.result); };
-  };
-})"""
 
 
 def test_signing_out_warns_about_unsynced_words_then_clears_the_device(chromium, served_sqlite):
