@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from server.accept import asks_for
 from server.errors import ErrorCode
 from server.settings import Settings
 
@@ -133,7 +134,12 @@ class SecurityHeaders:
             return
         path = scope["path"]
         # The development-only GraphiQL page needs inline script; nothing else does.
-        ide_page = not self.production and path == "/graphql" and scope["method"] == "GET"
+        ide_page = (
+            not self.production
+            and path == "/graphql"
+            and scope["method"] == "GET"
+            and asks_for(Headers(scope=scope).get("accept"), "text/html")
+        )
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -12,6 +12,9 @@ from starlette.responses import FileResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
+from server.errors import ErrorCode
+from server.middleware import error_body
+
 SERVICE_WORKER = "sw.js"
 
 
@@ -63,6 +66,18 @@ class AppFiles(StaticFiles):
         try:
             return await super().get_response(path, scope)
         except HTTPException as error:
+            if error.status_code == 405:
+                return method_not_allowed(error)
             if error.status_code != 404 or "." in Path(path).name:
                 raise
             return FileResponse(Path(self.directory) / "index.html")
+
+
+def method_not_allowed(error: HTTPException) -> Response:
+    """A write to a file of the app (often /graphql/ for /graphql), in the error shape."""
+    return Response(
+        error_body(ErrorCode.BAD_REQUEST, "Only GET reaches the app here; GraphQL is at /graphql."),
+        status_code=405,
+        headers=error.headers,
+        media_type="application/json",
+    )

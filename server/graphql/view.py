@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from cross_web import HTTPException
-from starlette.requests import HTTPConnection, Request
+from starlette.requests import HTTPConnection
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
 from server.auth.service import Accounts
 from server.auth.sessions import find_session
-from server.errors import ErrorCode
 from server.graphql.context import Context
+from server.graphql.over_http import GraphQLOverHTTP
 from server.graphql.schema import build_schema
-from server.middleware import error_body
 from server.settings import Settings
 from server.sync.pokes import Pokes
 
@@ -30,6 +28,9 @@ class GraphQLEndpoint(GraphQL):
         self.settings = settings
         self.accounts = accounts
         self.pokes = pokes
+        self.http = GraphQLOverHTTP(
+            self.schema, self.get_context, None if settings.production else self.graphql_ide_html
+        )
 
     async def get_context(self, request: HTTPConnection, response: Response) -> Context:
         token = request.cookies.get(self.settings.cookie_name)
@@ -46,14 +47,5 @@ class GraphQLEndpoint(GraphQL):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
-        try:
-            response = await self.run(Request(scope, receive))
-        except HTTPException as error:
-            # Refusals (batching, GET queries, bad JSON) in the same shape as every other error.
-            code = ErrorCode.NOT_FOUND if error.status_code == 404 else ErrorCode.BAD_REQUEST
-            response = Response(
-                error_body(code, error.reason),
-                status_code=error.status_code,
-                media_type="application/json",
-            )
-        await response(scope, receive, send)
+        # Media types, status codes and coded refusals: see over_http.
+        await self.http(scope, receive, send)
