@@ -9,6 +9,7 @@ spec: 400 and no `data` when the request failed before any field ran.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,6 +37,9 @@ ALLOW = "GET, HEAD, POST"
 HTTP_OPERATIONS = frozenset({OperationType.QUERY, OperationType.MUTATION})
 # Documents longer than this are parsed again each time rather than kept in memory.
 CACHED_DOCUMENT_LENGTH = 20_000
+
+# A \uD800-\uDFFF escape: half of a surrogate pair, fine only as one of a pair.
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
 
 ContextFactory = Callable[[Request, Response], Awaitable[Any]]
 
@@ -74,15 +78,31 @@ def media_type_for(accept: str | None) -> str:
     return JSON
 
 
+def _has_lone_surrogates(text: str, data: object) -> bool:
+    """Whether the JSON escaped half a surrogate pair into a string: valid JSON, but
+    not text that can be stored or sent on."""
+    if not SURROGATE_ESCAPE.search(text):
+        return False
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def read_params(body: bytes) -> Params:
     """The request's parameters, or a Refusal saying what is wrong with the body."""
     try:
-        data = json.loads(body.decode("utf-8"))
+        text = body.decode("utf-8")
+        data = json.loads(text)
+        lone_surrogates = _has_lone_surrogates(text, data)
     except RecursionError:
         raise Refusal(ErrorCode.BAD_REQUEST, "The request body is nested too deeply.") from None
     except ValueError:
         # Not UTF-8, not JSON, or a number too long to read.
         raise Refusal(ErrorCode.BAD_REQUEST, "The request body is not valid JSON.") from None
+    if lone_surrogates:
+        raise Refusal(ErrorCode.BAD_REQUEST, "The request body has text that is not Unicode.")
     if isinstance(data, list):
         raise Refusal(ErrorCode.BAD_REQUEST, "Send one operation at a time: batches are refused.")
     if not isinstance(data, dict):

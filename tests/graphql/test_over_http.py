@@ -6,13 +6,15 @@ JSON POSTs only, every refusal in the documented error shape.
 
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
 from asgi_lifespan import LifespanManager
 
-from tests.conftest import build_app, make_client, production
+from tests.conftest import build_app, make_client, production, row_counts
 from tests.graphql_client import ME, error_code, register
+from tests.sync_client import PUSH, new_id
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 PREFERS_GRAPHQL_RESPONSE = f"{GRAPHQL_RESPONSE}, application/json;q=0.9"
@@ -242,6 +244,8 @@ def _deep(levels: int) -> bytes:
         b'{"query": "{ __typename }"}\xff',
         b'{"query": "{ __typename }", "variables": {"n": ' + b"9" * 5000 + b"}}",
         b"",
+        b'{"query": "{ __typename }", "variables": {"body": "half a pair \\ud83d"}}',
+        b'{"query": "{ __typename }", "variables": {"body": "\\udc00 the other half"}}',
     ],
     ids=[
         "nested-100000",
@@ -255,6 +259,8 @@ def _deep(levels: int) -> bytes:
         "stray-byte",
         "huge-number",
         "empty",
+        "lone-high-surrogate",
+        "lone-low-surrogate",
     ],
 )
 async def test_bodies_that_are_not_one_json_object_are_bad_requests(client, content, caplog):
@@ -302,3 +308,23 @@ async def test_a_subscription_over_http_is_refused_with_a_pointer_to_the_websock
     )
     coded(named, 400, "BAD_REQUEST")
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_half_a_surrogate_pair_is_refused_and_nothing_is_stored(client):
+    await register(client)
+    before = await row_counts()
+
+    def push_body(text_escape: str) -> bytes:
+        variables = (
+            '{"device": "phone-0001", "mutations": [{"mutationId": 1, "kind": "letter", '
+            f'"op": "upsert", "recordId": "{new_id()}", "fields": {{"body": "{text_escape}"}}}}]}}'
+        )
+        return f'{{"query": {json.dumps(PUSH)}, "variables": {variables}}}'.encode()
+
+    headers = {"content-type": "application/json"}
+    refused = await client.post("/graphql", content=push_body("a \\ud83d b"), headers=headers)
+    coded(refused, 400, "BAD_REQUEST")
+    assert await row_counts() == before
+    # A whole pair is one character, and is kept.
+    kept = await client.post("/graphql", content=push_body("a \\ud83d\\ude00 b"), headers=headers)
+    assert kept.json()["data"]["push"]["results"][0]["status"] == "APPLIED", kept.text
