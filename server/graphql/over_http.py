@@ -118,7 +118,7 @@ def read_params(body: bytes) -> Params:
             raise Refusal(ErrorCode.BAD_REQUEST, f"`{name}` must be {what} or null.")
     extensions = data.get("extensions")
     query = data.get("query")
-    if query is None:
+    if not query:
         if extensions is not None and "persistedQuery" in extensions:
             # Apollo's persisted-query link sends the full query again on this code.
             raise Refusal(
@@ -166,7 +166,8 @@ def check_operation(params: Params) -> None:
         )
     chosen = [kind for named, kind in operations if name is None or named == name]
     if not chosen:
-        raise Refusal(ErrorCode.BAD_REQUEST, "The document has no operation of that name.")
+        missing = "no operation" if name is None else "no operation of that name"
+        raise Refusal(ErrorCode.BAD_REQUEST, f"The document has {missing} to run.")
     if chosen[0] is OperationType.SUBSCRIPTION:
         raise Refusal(
             ErrorCode.BAD_REQUEST,

@@ -195,7 +195,11 @@ async def test_a_hash_only_persisted_query_is_answered_not_supported(client):
 
 
 async def test_a_body_with_no_query_at_all_is_a_bad_request(client):
-    coded(await post(client, {"variables": {}}), 400, "BAD_REQUEST")
+    for body in ({"variables": {}}, {"query": ""}, {"query": None}):
+        response = await post(client, body)
+        assert "no `query`" in coded(response, 400, "BAD_REQUEST")["errors"][0]["message"]
+    fragments_only = await post(client, {"query": "fragment F on Query { __typename }"})
+    coded(fragments_only, 400, "BAD_REQUEST")
 
 
 # GraphiQL ----------------------------------------------------------------------------
