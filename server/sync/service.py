@@ -204,6 +204,12 @@ async def _prepare(account_id, device_id, incoming: Incoming, stamp: Stamp) -> C
         record_id = uuid.UUID(incoming.record_id)
     except ValueError:
         raise Rejected(ErrorCode.BAD_INPUT, "That is not a valid record id.", "recordId") from None
+    if kind.owned_id is not None and record_id != kind.owned_id(account_id):
+        raise Rejected(
+            ErrorCode.BAD_INPUT,
+            f"A {kind.name} record's id comes from its own account.",
+            "recordId",
+        )
     base = incoming.base_version
     if base is not None and (base < 0 or base > stamp.committed):
         raise Rejected(
