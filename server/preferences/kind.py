@@ -21,7 +21,6 @@ BREAK_WORDS = ("break", "vacation", "holiday")
 ENDING_WORDS = ("ending", "termination")
 
 
-
 def preferences_id(account_id: uuid.UUID) -> uuid.UUID:
     """The same id as the PWA's `idFor` (pwa/src/preferences.js): SHA-256 of a fixed
     prefix and the account id, cut to 16 bytes and marked as a version 8 UUID."""
