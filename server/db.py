@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from alembic import command
@@ -21,7 +22,7 @@ MODEL_MODULES = [
 
 def tortoise_config(database_url: str) -> dict:
     return {
-        "connections": {"default": database_url},
+        "connections": {"default": _with_secure_delete(database_url)},
         "apps": {"between": {"models": MODEL_MODULES, "default_connection": "default"}},
         "use_tz": True,
         "timezone": "UTC",
@@ -36,6 +37,15 @@ def forget_cached_sql() -> None:
 
 def is_sqlite(database_url: str) -> bool:
     return database_url.startswith("sqlite://")
+
+
+def _with_secure_delete(database_url: str) -> str:
+    """On SQLite, deleted letters are overwritten with zeros instead of lingering in free
+    pages of the file. Tortoise applies query options as PRAGMAs on every connection."""
+    if not is_sqlite(database_url) or "secure_delete" in database_url:
+        return database_url
+    separator = "&" if "?" in database_url else "?"
+    return f"{database_url}{separator}secure_delete=ON"
 
 
 def sqlalchemy_url(database_url: str) -> str:
@@ -68,5 +78,14 @@ def migrate(database_url: str, revision: str = "head") -> None:
     """Bring the database schema to `revision`; the only way the schema is created."""
     path = sqlite_path(database_url)
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _create_private(path)
     command.upgrade(alembic_config(database_url), revision)
+
+
+def _create_private(path: Path) -> None:
+    """A new SQLite database is readable by its owner only (0600, in a 0700 folder it
+    creates); SQLite gives its -wal and -shm files the database file's permissions."""
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))

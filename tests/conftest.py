@@ -74,9 +74,11 @@ async def _recreate_database(url: str, name: str, drop_only: bool = False) -> No
 
 
 @contextmanager
-def scratch_postgres(name: str = "between_scratch"):
-    """A new, empty PostgreSQL database beside the test one, dropped afterwards."""
+def scratch_postgres(name: str | None = None):
+    """A new, empty PostgreSQL database beside the test one, dropped afterwards. Its
+    name follows the test database's, so suites on separate test databases never meet."""
     url = require_postgres()
+    name = name or urlsplit(url).path.lstrip("/") + "_scratch"
     asyncio.run(_recreate_database(url, name))
     try:
         yield urlunsplit(urlsplit(url)._replace(path=f"/{name}"))

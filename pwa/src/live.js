@@ -6,6 +6,7 @@ import { status, syncNow } from "./sync.js";
 
 const RETRY_FIRST_MS = 2_000;
 const RETRY_MAX_MS = 5 * 60_000;
+const SESSION_ENDED = 4401;
 
 let socket = null;
 let retryDelay = RETRY_FIRST_MS;
@@ -37,9 +38,12 @@ function connect() {
       if (typeof version === "number" && version > (await getMeta("serverVersion", 0))) syncNow();
     }
   });
-  ws.addEventListener("close", () => {
+  ws.addEventListener("close", (event) => {
     if (socket === ws) socket = null;
     if (stopped) return;
+    // The session ended (signed out here or elsewhere): a sync finds out for sure and
+    // shows it, and then no socket is opened again until the person signs in.
+    if (event.code === SESSION_ENDED) syncNow();
     retryTimer = setTimeout(connect, retryDelay * (0.75 + Math.random() / 2));
     retryDelay = Math.min(retryDelay * 2, RETRY_MAX_MS);
   });

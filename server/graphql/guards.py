@@ -89,9 +89,9 @@ class ErrorPolicy(SchemaExtension):
         yield
         result = self.execution_context.result
         if result is not None and getattr(result, "errors", None):
-            result.errors = [self._coded(error) for error in result.errors]
+            result.errors = [self.coded(error) for error in result.errors]
 
-    def _coded(self, error: GraphQLError) -> GraphQLError:
+    def coded(self, error: GraphQLError) -> GraphQLError:
         if error.extensions and "code" in error.extensions:
             return error
         code = _code_for(error)

@@ -2,21 +2,34 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from server.auth.service import Accounts
 from server.auth.sessions import find_session
 from server.graphql.context import Context
 from server.graphql.over_http import GraphQLOverHTTP
 from server.graphql.schema import build_schema
+from server.graphql.websocket import (
+    MAX_SUBSCRIPTIONS_PER_SOCKET,
+    OpenSockets,
+    SessionBoundHandler,
+    SizedWebSocketAdapter,
+)
 from server.settings import Settings
 from server.sync.pokes import Pokes
 
 
 class GraphQLEndpoint(GraphQL):
+    # Subscriptions only, on sessions that are still live: see server/graphql/websocket.py.
+    websocket_adapter_class = SizedWebSocketAdapter
+    graphql_transport_ws_handler_class = SessionBoundHandler
+
     def __init__(self, settings: Settings, accounts: Accounts, pokes: Pokes) -> None:
         super().__init__(
             build_schema(settings.production),
@@ -24,6 +37,10 @@ class GraphQLEndpoint(GraphQL):
             allow_queries_via_get=False,
             multipart_uploads_enabled=False,
             allowed_origins=settings.allowed_origins,
+            # The older subscriptions-transport-ws protocol also runs queries and mutations.
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            connection_init_wait_timeout=timedelta(seconds=10),
+            max_subscriptions_per_connection=MAX_SUBSCRIPTIONS_PER_SOCKET,
         )
         self.settings = settings
         self.accounts = accounts
@@ -31,6 +48,8 @@ class GraphQLEndpoint(GraphQL):
         self.http = GraphQLOverHTTP(
             self.schema, self.get_context, None if settings.production else self.graphql_ide_html
         )
+        self.sockets = OpenSockets()
+        pokes.on_sessions_ended(self.sockets.sessions_ended)
 
     async def get_context(self, request: HTTPConnection, response: Response) -> Context:
         token = request.cookies.get(self.settings.cookie_name)

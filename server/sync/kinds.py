@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -33,6 +34,9 @@ class Kind:
     # new record of this kind (or bring a deleted one back) at all.
     generic_operations: frozenset[str] = frozenset({"upsert", "delete"})
     devices_create: bool = True
+    # For a kind with one record per account whose id comes from the account id: that
+    # id. Anyone who knows an account id can work it out, so no other id is accepted.
+    owned_id: Callable[[uuid.UUID], uuid.UUID] | None = None
 
     def allows(self, op: str) -> bool:
         return op in self.generic_operations or op in self.extra_operations

@@ -1,4 +1,5 @@
-"""Live pokes: "account A is now at version V", with no data in them.
+"""Live pokes: "account A is now at version V", with no data in them; and notices
+that sessions ended, so that every process closes those sessions' sockets.
 
 On PostgreSQL a poke is a NOTIFY sent inside the write transaction, so it goes out
 only if the write commits, and every server process LISTENing hears it. On SQLite
@@ -10,15 +11,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import uuid
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterable
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+from tortoise import connections
 
 from server.db import is_sqlite
 
 CHANNEL = "between_changes"
+SESSIONS_CHANNEL = "between_sessions_ended"
+# A NOTIFY payload holds under 8000 bytes: this many ids (36 characters and a comma) fit.
+SESSIONS_PER_NOTICE = 200
+
+# Told which sessions ended; None when some notices may have been missed.
+SessionsEnded = Callable[[list[uuid.UUID] | None], None]
 log = logging.getLogger("between.pokes")
 
 
@@ -31,6 +40,7 @@ class Pokes:
         self._listener: asyncpg.Connection | None = None
         self._reconnect: asyncio.Task | None = None
         self._closing = False
+        self._session_listeners: list[SessionsEnded] = []
 
     async def start(self) -> None:
         if self.shared:
@@ -39,6 +49,7 @@ class Pokes:
     async def _listen(self) -> None:
         connection = await asyncpg.connect(self._dsn)
         await connection.add_listener(CHANNEL, self._heard)
+        await connection.add_listener(SESSIONS_CHANNEL, self._heard_sessions)
         connection.add_termination_listener(self._lost)
         self._listener = connection
 
@@ -60,6 +71,7 @@ class Pokes:
                 # poke to everyone here catches them up.
                 for account_id in list(self._subscribers):
                     self._deliver(account_id, -1)
+                self._tell_sessions_ended(None)
                 return
 
     async def stop(self) -> None:
@@ -93,6 +105,37 @@ class Pokes:
             if queue.full():
                 queue.get_nowait()
             queue.put_nowait(version)
+
+    def on_sessions_ended(self, listener: SessionsEnded) -> None:
+        self._session_listeners.append(listener)
+
+    async def sessions_ended(self, session_ids: Iterable[uuid.UUID]) -> None:
+        """Tell every server process that these sessions ended. Call after the commit."""
+        ids = list(session_ids)
+        if not ids:
+            return
+        if not self.shared:
+            self._tell_sessions_ended(ids)
+            return
+        # This process hears its own NOTIFY too, so it learns the news the same way.
+        database = connections.get("default")
+        for start in range(0, len(ids), SESSIONS_PER_NOTICE):
+            chunk = ",".join(str(i) for i in ids[start : start + SESSIONS_PER_NOTICE])
+            await database.execute_query("SELECT pg_notify($1, $2)", [SESSIONS_CHANNEL, chunk])
+
+    def _heard_sessions(self, _connection, _pid, _channel, payload: str) -> None:
+        ids = []
+        for part in payload.split(","):
+            with contextlib.suppress(ValueError):
+                ids.append(uuid.UUID(part))
+        self._tell_sessions_ended(ids)
+
+    def _tell_sessions_ended(self, ids: list[uuid.UUID] | None) -> None:
+        for listener in self._session_listeners:
+            try:
+                listener(ids)
+            except Exception:
+                log.exception("A listener for ended sessions failed")
 
     async def subscribe(self, account_id: str) -> AsyncIterator[int]:
         queue: asyncio.Queue[int] = asyncio.Queue(maxsize=1)

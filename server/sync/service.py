@@ -11,6 +11,7 @@ never blocks the rest.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import uuid
 from dataclasses import dataclass
@@ -40,6 +41,11 @@ from server.sync.registry import KINDS, hooks_for
 MAX_MUTATIONS = 500
 MAX_PULL = 1000
 DEFAULT_PULL = 200
+# A page also stops once its records hold this much, so that a pull of long letters is
+# many modest answers, not one huge one held in the server's memory.
+PULL_BYTES = 2 * 1024 * 1024
+# Records are read this many at a time while a page fills up.
+PULL_CHUNK = 50
 DEVICE_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 CURSOR = re.compile(r"v(\d{1,18})")
 
@@ -94,15 +100,9 @@ async def pull(
             "This device is ahead of the server; it needs a fresh sync.",
             field="cursor",
         )
-    records = []
+    records, has_more = [], False
     if after < counter:
-        records = (
-            await SyncRecord.filter(owner_id=account_id, version__gt=after)
-            .order_by("version")
-            .limit(limit + 1)
-        )
-    has_more = len(records) > limit
-    records = records[:limit]
+        records, has_more = await _records_after(account_id, after, limit)
     last_mutation_id = None
     if device_id is not None:
         last_mutation_id = (
@@ -117,6 +117,32 @@ async def pull(
         last_mutation_id=last_mutation_id,
         server_version=counter,
     )
+
+
+async def _records_after(
+    account_id: uuid.UUID, after: int, limit: int
+) -> tuple[list[SyncRecord], bool]:
+    """Up to `limit` records changed after `after`, oldest change first, within
+    PULL_BYTES (but always at least one, however long); and whether more remain."""
+    page: list[SyncRecord] = []
+    size = 0
+    while True:
+        wanted = min(PULL_CHUNK, limit - len(page))
+        after_last = page[-1].version if page else after
+        chunk = (
+            await SyncRecord.filter(owner_id=account_id, version__gt=after_last)
+            .order_by("version")
+            .limit(wanted + 1)
+        )
+        for record in chunk[:wanted]:
+            size += len(json.dumps(record.data, ensure_ascii=False))
+            if page and size > PULL_BYTES:
+                return page, True
+            page.append(record)
+        if len(chunk) <= wanted:
+            return page, False
+        if len(page) == limit:
+            return page, True
 
 
 @dataclass(frozen=True)
@@ -204,6 +230,12 @@ async def _prepare(account_id, device_id, incoming: Incoming, stamp: Stamp) -> C
         record_id = uuid.UUID(incoming.record_id)
     except ValueError:
         raise Rejected(ErrorCode.BAD_INPUT, "That is not a valid record id.", "recordId") from None
+    if kind.owned_id is not None and record_id != kind.owned_id(account_id):
+        raise Rejected(
+            ErrorCode.BAD_INPUT,
+            f"A {kind.name} record's id comes from its own account.",
+            "recordId",
+        )
     base = incoming.base_version
     if base is not None and (base < 0 or base > stamp.committed):
         raise Rejected(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from server.sync import service
 from tests.graphql_client import gql, register
 from tests.sync_client import (
     mutation,
@@ -299,3 +300,33 @@ async def test_a_device_whose_change_was_not_taken_pulls_the_record_again(robin)
     assert set(again) == {letter, box}
     assert not again[letter]["deleted"]
     assert again[box]["fields"]["name"] == "b"
+
+
+async def test_a_page_of_long_letters_stops_at_its_byte_budget(robin, monkeypatch):
+    monkeypatch.setattr(service, "PULL_BYTES", 50_000)
+    monkeypatch.setattr(service, "PULL_CHUNK", 3)
+    letters = {new_id(): f"{i} " + "word " * 4_000 for i in range(8)}
+    await push(
+        robin,
+        PHONE,
+        [mutation(i, lid, {"body": body}) for i, (lid, body) in enumerate(letters.items(), 1)],
+    )
+    first = await pull_page(robin, limit=100)
+    # 20 kB letters: two fit in 50 kB, and the third goes to the next page.
+    assert len(first["records"]) == 2 and first["hasMore"]
+    records, _ = await pull_all(robin, limit=100)
+    assert {i: r["fields"]["body"] for i, r in records.items()} == letters
+
+
+async def test_one_letter_longer_than_the_budget_still_comes_through(robin, monkeypatch):
+    monkeypatch.setattr(service, "PULL_BYTES", 1_000)
+    long_one, short_one = new_id(), new_id()
+    await push(
+        robin,
+        PHONE,
+        [mutation(1, long_one, {"body": "a" * 5_000}), mutation(2, short_one, {"body": "b"})],
+    )
+    first = await pull_page(robin, limit=100)
+    assert [r["id"] for r in first["records"]] == [long_one] and first["hasMore"]
+    second = await pull_page(robin, cursor=first["cursor"], limit=100)
+    assert [r["id"] for r in second["records"]] == [short_one] and not second["hasMore"]
