@@ -18,12 +18,16 @@ from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
 from server.errors import ErrorCode
+from server.graphql.fragments import expand
 
 log = logging.getLogger("between.graphql")
 
 MAX_DEPTH = 10
 MAX_ALIASES = 15
 MAX_TOKENS = 2000
+# Selections once every fragment spread is written out. Written out by hand, a document
+# within the token limit could not hold more, so only fragments can reach it.
+MAX_EXPANDED_SELECTIONS = MAX_TOKENS
 
 # Mutations that check a password or a recovery code: one per request, so a single
 # request cannot carry a batch of guesses under aliases.
@@ -125,6 +129,51 @@ class DocumentCache(ParserCache):
         yield
 
 
+class FragmentExpansionLimit(SchemaExtension):
+    """Refuse a document whose fragment spreads would expand past the limit, or that
+    spreads a fragment it lacks or one within itself, before any rule follows spreads:
+    those walk every expanded path, and the depth limiter does so as it is built."""
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.graphql_document is not None and not context.pre_execution_errors:
+            refusal = _expansion_refusal(context.graphql_document)
+            if refusal is not None:
+                context.pre_execution_errors = [refusal]
+        yield
+
+
+def _expansion_refusal(document) -> GraphQLError | None:
+    expansion = expand(document, cap=MAX_EXPANDED_SELECTIONS + 1)
+    if expansion.unknown is not None:
+        return GraphQLError(
+            f"Unknown fragment '{expansion.unknown}'.",
+            extensions={"code": ErrorCode.BAD_REQUEST.value},
+        )
+    if expansion.cycle is not None:
+        return GraphQLError(
+            f"Cannot spread fragment '{expansion.cycle}' within itself.",
+            extensions={"code": ErrorCode.BAD_REQUEST.value},
+        )
+    if expansion.selections > MAX_EXPANDED_SELECTIONS:
+        return GraphQLError(
+            f"Fragments expand to more than {MAX_EXPANDED_SELECTIONS} selections.",
+            extensions={"code": ErrorCode.QUERY_TOO_COMPLEX.value},
+        )
+    return None
+
+
+class CheckedValidationCache(ValidationCache):
+    """Strawberry's validation cache, except that a document an earlier extension
+    refused is not validated at all (the cache itself validates unconditionally)."""
+
+    def on_validate(self) -> Iterator[None]:
+        if self.execution_context.pre_execution_errors:
+            yield
+            return
+        yield from super().on_validate()
+
+
 # Built once, so that every request checks with the very same rules and the
 # validation cache can recognise a document it has already checked.
 VALIDATION_RULES = [
@@ -141,7 +190,11 @@ def extensions(production: bool) -> list:
         lambda: ErrorPolicy(mask_unexpected=production),
         # The app sends the same few documents again and again; parse and check each once.
         lambda: DocumentCache(maxsize=256),
-        lambda: ValidationCache(maxsize=256),
+        # Before the validation cache: that is where validation runs.
+        FragmentExpansionLimit,
+        # After the document cache, which hands back the very same document for the
+        # same text, so a lookup here is mostly an identity check.
+        lambda: CheckedValidationCache(maxsize=256),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: AddValidationRules(VALIDATION_RULES),
     ]
