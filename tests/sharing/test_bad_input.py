@@ -6,7 +6,19 @@ from datetime import timedelta
 
 from tests.conftest import row_counts
 from tests.graphql_client import gql
-from tests.sharing.people import CANCEL, OPEN, RESEND, SHARE, UNLINK, WITHDRAW, connect, sign_up
+from tests.sharing.people import (
+    CANCEL,
+    LINK,
+    LOOK_UP,
+    OPEN,
+    REPORT_OPENING,
+    RESEND,
+    SHARE,
+    UNLINK,
+    WITHDRAW,
+    connect,
+    sign_up,
+)
 from tests.sync_client import new_id
 
 LONG_NOTE = "x" * 2001
@@ -37,6 +49,10 @@ BAD_DELIVERIES = [  # delivery, extra input, code, field
     ("NEXT_SESSION", {}, "NO_NEXT_SESSION", "delivery"),
     ("NOW", {"note": LONG_NOTE}, "TOO_LARGE", "note"),
     ("NOW", {"note": "nul\x00"}, "BAD_INPUT", "note"),
+    ("NOW", {"note": "a bell\x07 and an escape\x1b"}, "BAD_INPUT", "note"),
+    ("AT_TIME", {"deliverAt": "2030-01-01T10:00\x00+01:00"}, "BAD_INPUT", "deliverAt"),
+    ("TOMORROW_MORNING", {"timeZone": "Europe/Dublin\x00"}, "BAD_INPUT", "timeZone"),
+    ("NOW", {"id": "\x00"}, "BAD_INPUT", "id"),
     ("NOW", {"id": "not-a-uuid"}, "BAD_INPUT", "id"),
     ("NOW", {"letterVersion": 99}, "LETTER_CHANGED", "letterVersion"),
 ]
@@ -59,6 +75,21 @@ async def test_a_time_that_is_exactly_now_is_in_the_past(robin, dana, link, fake
     now = fake_clock.moment.isoformat()
     variables = share_input(letter, link, "AT_TIME", deliverAt=now)
     assert await refused_with(robin, SHARE, variables) == ("DELIVERY_IN_PAST", "deliverAt")
+
+
+async def test_control_characters_in_codes_and_ids(robin, dana, link):
+    for query, variables, field in [
+        (LOOK_UP, {"code": "ABCD\x00EFGH"}, "code"),
+        (LINK, {"code": "\x00"}, "code"),
+        (RESEND, {"id": new_id(), "note": "\x85"}, "note"),
+        (UNLINK, {"id": f"{link}\x00"}, "linkId"),
+    ]:
+        assert await refused_with(robin, query, variables) == ("BAD_INPUT", field), query
+    await robin.ok(SHARE, share_input(await robin.write("t", "words"), link))
+    [snapshot_id] = await dana.snapshots()
+    for query in (OPEN, REPORT_OPENING):
+        variables = {"id": snapshot_id, "openedAt": "2026-05-01T21:30\x00+00:00"}
+        assert await refused_with(dana, query, variables) == ("BAD_INPUT", "openedAt"), query
 
 
 async def test_bad_letters(app, robin, dana, link):
