@@ -4,8 +4,11 @@ sees them; in a push, only the mutation that carries one is rejected."""
 from __future__ import annotations
 
 import pytest
+from graphql import GraphQLList
 
-from server.graphql.guards import CONTROL_CHARACTER
+from server.errors import AppError
+from server.graphql.guards import CONTROL_CHARACTER, refuse_control_characters
+from server.graphql.schema import build_schema
 from tests.conftest import row_counts
 from tests.graphql_client import PASSWORD, gql, new_account, register
 from tests.sync_client import mutation, new_id, pull_in_order, push, push_raw
@@ -107,3 +110,24 @@ def test_the_refused_characters():
     refused = {chr(n) for n in range(0x200) if CONTROL_CHARACTER.search(chr(n))}
     expected = {chr(n) for n in [*range(0x20), *range(0x7F, 0xA0)]} - {"\t", "\n", "\r"}
     assert refused == expected
+
+
+def test_json_values_are_searched_through_keys_lists_and_objects():
+    schema = build_schema()._schema
+    json_type = schema.get_type("JSON")
+    mutation_input = schema.get_type("SyncMutationInput")
+    clean = {"title": "a\tb\nc", "items": [{"text": "fine", "n": 1}, None, True]}
+    refuse_control_characters(clean, json_type, "fields")
+    for hidden in (
+        {"items": [{"text": "bad\x00"}]},
+        {"items": [{"bad\x1b": "text"}]},
+        ["ok", ["deeper", ["\x85"]]],
+    ):
+        with pytest.raises(AppError) as refusal:
+            refuse_control_characters(hidden, json_type, "fields")
+        assert refusal.value.field == "fields"
+    # Through an input object, the innermost input field is named.
+    pushed = {"mutationId": 1, "kind": "letter", "op": "upsert", "recordId": "r\x00"}
+    with pytest.raises(AppError) as refusal:
+        refuse_control_characters([pushed], GraphQLList(mutation_input), "mutations")
+    assert refusal.value.field == "recordId"
