@@ -201,11 +201,12 @@ class ControlCharacterGuard(SchemaExtension):
     def resolve(self, _next, root, info, *args, **kwargs):
         if kwargs:
             parent = info.parent_type
-            field = parent.fields[info.field_name]
+            # Introspection's own fields (`__type`) are not among the type's fields.
+            field = parent.fields.get(info.field_name)
             for name, value in kwargs.items():
                 if (parent.name, info.field_name, name) in _JUDGED_PER_ITEM:
                     continue
-                argument = field.args.get(name)
+                argument = field.args.get(name) if field else None
                 refuse_control_characters(value, argument.type if argument else None, name)
         return _next(root, info, *args, **kwargs)
 

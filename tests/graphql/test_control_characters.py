@@ -131,3 +131,11 @@ def test_json_values_are_searched_through_keys_lists_and_objects():
     with pytest.raises(AppError) as refusal:
         refuse_control_characters([pushed], GraphQLList(mutation_input), "mutations")
     assert refusal.value.field == "recordId"
+
+
+async def test_introspection_arguments_are_checked_too(client):
+    # Development only: production has no introspection at all.
+    found = await gql(client, '{ __type(name: "Query") { name } }')
+    assert found == {"data": {"__type": {"name": "Query"}}}
+    refused = await gql(client, '{ __type(name: "Qu\\u0001ery") { name } }')
+    assert refused["errors"][0]["extensions"] == {"code": "BAD_INPUT", "field": "name"}
