@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 
-from graphql import GraphQLError, ValidationRule
+from graphql import (
+    GraphQLError,
+    GraphQLInputObjectType,
+    GraphQLInputType,
+    GraphQLList,
+    ValidationRule,
+    get_nullable_type,
+)
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -17,13 +25,17 @@ from strawberry.extensions import (
 from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
-from server.errors import ErrorCode
+from server.errors import ErrorCode, bad_input
+from server.graphql.fragments import expand
 
 log = logging.getLogger("between.graphql")
 
 MAX_DEPTH = 10
 MAX_ALIASES = 15
 MAX_TOKENS = 2000
+# Selections once every fragment spread is written out. Written out by hand, a document
+# within the token limit could not hold more, so only fragments can reach it.
+MAX_EXPANDED_SELECTIONS = MAX_TOKENS
 
 # Mutations that check a password or a recovery code: one per request, so a single
 # request cannot carry a batch of guesses under aliases.
@@ -125,6 +137,109 @@ class DocumentCache(ParserCache):
         yield
 
 
+class FragmentExpansionLimit(SchemaExtension):
+    """Refuse a document whose fragment spreads would expand past the limit, or that
+    spreads a fragment it lacks or one within itself, before any rule follows spreads:
+    those walk every expanded path, and the depth limiter does so as it is built."""
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.graphql_document is not None and not context.pre_execution_errors:
+            refusal = _expansion_refusal(context.graphql_document)
+            if refusal is not None:
+                context.pre_execution_errors = [refusal]
+        yield
+
+
+def _expansion_refusal(document) -> GraphQLError | None:
+    expansion = expand(document, cap=MAX_EXPANDED_SELECTIONS + 1)
+    if expansion.unknown is not None:
+        return GraphQLError(
+            f"Unknown fragment '{expansion.unknown}'.",
+            extensions={"code": ErrorCode.BAD_REQUEST.value},
+        )
+    if expansion.cycle is not None:
+        return GraphQLError(
+            f"Cannot spread fragment '{expansion.cycle}' within itself.",
+            extensions={"code": ErrorCode.BAD_REQUEST.value},
+        )
+    if expansion.selections > MAX_EXPANDED_SELECTIONS:
+        return GraphQLError(
+            f"Fragments expand to more than {MAX_EXPANDED_SELECTIONS} selections.",
+            extensions={"code": ErrorCode.QUERY_TOO_COMPLEX.value},
+        )
+    return None
+
+
+class CheckedValidationCache(ValidationCache):
+    """Strawberry's validation cache, except that a document an earlier extension
+    refused is not validated at all (the cache itself validates unconditionally)."""
+
+    def on_validate(self) -> Iterator[None]:
+        if self.execution_context.pre_execution_errors:
+            yield
+            return
+        yield from super().on_validate()
+
+
+# C0 and C1 control characters and DEL, but not tab, line feed or carriage return: letters
+# have lines and tabs. PostgreSQL cannot store U+0000 at all; the others are invisible
+# and have no place in a name, a label or a note.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+# Arguments whose items are judged one by one further in. A push answers each of its
+# mutations: refusing the whole request for one bad mutation would leave the device
+# sending the same batch for ever, so the sync service rejects that mutation alone
+# (and its field rules refuse U+0000, the one character the database cannot keep).
+_JUDGED_PER_ITEM = frozenset({("Mutation", "push", "mutations")})
+
+
+class ControlCharacterGuard(SchemaExtension):
+    """Refuse control characters in every string argument, through input objects,
+    lists and JSON, before a resolver (and so the database) sees them."""
+
+    def resolve(self, _next, root, info, *args, **kwargs):
+        if kwargs:
+            parent = info.parent_type
+            # Introspection's own fields (`__type`) are not among the type's fields.
+            field = parent.fields.get(info.field_name)
+            for name, value in kwargs.items():
+                if (parent.name, info.field_name, name) in _JUDGED_PER_ITEM:
+                    continue
+                argument = field.args.get(name) if field else None
+                refuse_control_characters(value, argument.type if argument else None, name)
+        return _next(root, info, *args, **kwargs)
+
+
+def refuse_control_characters(value: object, type_: GraphQLInputType | None, name: str) -> None:
+    """Raise BAD_INPUT naming the innermost input field (or argument) that holds a
+    control character. `type_` is None inside a JSON value, whose keys count too."""
+    pending = [(value, type_, name)]
+    while pending:
+        value, type_, name = pending.pop()
+        if value is None:
+            continue
+        if isinstance(value, str):
+            if CONTROL_CHARACTER.search(value):
+                raise bad_input(
+                    name, "This has an invisible control character in it. Please remove it."
+                )
+            continue
+        type_ = None if type_ is None else get_nullable_type(type_)
+        if isinstance(type_, GraphQLInputObjectType) and isinstance(value, dict):
+            for field_name, field in type_.fields.items():
+                key = field.out_name or field_name
+                if key in value:
+                    pending.append((value[key], field.type, field_name))
+        elif isinstance(value, list):
+            item_type = type_.of_type if isinstance(type_, GraphQLList) else None
+            pending.extend((item, item_type, name) for item in value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                pending.append((key, None, name))
+                pending.append((item, None, name))
+
+
 # Built once, so that every request checks with the very same rules and the
 # validation cache can recognise a document it has already checked.
 VALIDATION_RULES = [
@@ -141,9 +256,14 @@ def extensions(production: bool) -> list:
         lambda: ErrorPolicy(mask_unexpected=production),
         # The app sends the same few documents again and again; parse and check each once.
         lambda: DocumentCache(maxsize=256),
-        lambda: ValidationCache(maxsize=256),
+        # Before the validation cache: that is where validation runs.
+        FragmentExpansionLimit,
+        # After the document cache, which hands back the very same document for the
+        # same text, so a lookup here is mostly an identity check.
+        lambda: CheckedValidationCache(maxsize=256),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: AddValidationRules(VALIDATION_RULES),
+        ControlCharacterGuard,
     ]
     if production:
         chosen.append(DisableIntrospection)

@@ -15,6 +15,7 @@ from strawberry.types import Info
 from server.auth.models import Account
 from server.graphql.context import Context
 from server.sharing import links, models, shares
+from server.sharing.openings import opening_reports
 from server.sync.models import SyncRecord
 
 Delivery = strawberry.enum(
@@ -270,5 +271,7 @@ class Mutation:
     async def report_opening(
         self, info: Info[Context, None], id: strawberry.ID, opened_at: str
     ) -> bool:
-        await shares.report_opening(info.context.require_account(), str(id), opened_at)
+        ctx = info.context
+        reports = opening_reports(ctx.request, ctx.settings.rate_limit_storage)
+        await shares.report_opening(ctx.require_account(), str(id), opened_at, reports)
         return True

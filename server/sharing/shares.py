@@ -23,6 +23,7 @@ from server.letters.kind import LETTER
 from server.sharing import access_log
 from server.sharing.feed import put_snapshot, remove_snapshot
 from server.sharing.models import Delivery, LetterShare, ShareStatus, SharingLink
+from server.sharing.openings import OpeningReports, check_device_time
 from server.sharing.when import checked, delivery_time
 from server.sync.changes import Counters, counted_writes
 from server.sync.fields import Moment, Text
@@ -260,25 +261,34 @@ async def open_shared_letter(
         ).select_for_update()
         if not found:
             raise not_found("letter")
+        moment = clock.now()
+        if device_time is not None:
+            await check_device_time(found[0], datetime.fromisoformat(device_time), moment)
         record = await SyncRecord.get(id=key)
-        await access_log.append_opened(connection, found[0], clock.now(), device_time)
+        await access_log.append_opened(connection, found[0], moment, device_time)
     return record
 
 
-async def report_opening(therapist: Account, snapshot_id: str, opened_at: str) -> None:
+async def report_opening(
+    therapist: Account, snapshot_id: str, opened_at: str, reports: OpeningReports
+) -> None:
     """An opening a device made offline, reported when it is back online. The client may
     have withdrawn the letter meanwhile: the device held the words until its next pull,
-    so any share ever delivered to this therapist is logged. No words are returned."""
+    so any share ever delivered to this therapist is logged. No words are returned.
+    Counted against the therapist's budget before anything is looked up."""
     require_role(therapist, Role.THERAPIST)
     key = parse_id(snapshot_id)
     device_time = checked(Moment(), opened_at, "openedAt")
+    await reports.count(therapist.id)
     async with in_transaction() as connection:
         found = await LetterShare.filter(
             snapshot_id=key, therapist_id=therapist.id, delivered_at__isnull=False
         ).select_for_update()
         if not found:
             raise not_found("letter")
-        await access_log.append_opened(connection, found[0], clock.now(), device_time)
+        moment = clock.now()
+        await check_device_time(found[0], datetime.fromisoformat(device_time), moment)
+        await access_log.append_opened(connection, found[0], moment, device_time)
 
 
 async def deliver_due(pokes: Pokes, moment: datetime | None = None) -> list[uuid.UUID]:

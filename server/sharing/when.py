@@ -27,6 +27,15 @@ def checked(rule: Rule, value: object, field: str) -> object:
         raise AppError(problem.code, str(problem), field=field) from None
 
 
+def in_utc(moment: datetime) -> datetime | None:
+    """An aware `moment` in UTC, or None when that falls past either end of the calendar:
+    9999-12-31T23:59-23:59 is a fine local time, but no datetime holds it in UTC."""
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        return None
+
+
 def tomorrow_morning(moment: datetime, zone_name: str) -> datetime:
     """The next 08:00 after a night's sleep, in `zone_name`: at 02:00 that is in six hours,
     at 21:00 the next day. Returned in UTC."""
@@ -44,7 +53,11 @@ def chosen_time(text: object, moment: datetime) -> datetime:
         raise AppError(ErrorCode.BAD_INPUT, str(problem), field="deliverAt") from None
     if chosen.tzinfo is None:
         raise AppError(ErrorCode.BAD_INPUT, expected, field="deliverAt")
-    chosen = chosen.astimezone(UTC)
+    chosen = in_utc(chosen)
+    if chosen is None:
+        raise AppError(
+            ErrorCode.BAD_INPUT, "Choose a time within the next year.", field="deliverAt"
+        )
     if chosen <= moment:
         raise AppError(
             ErrorCode.DELIVERY_IN_PAST, "That time has already passed.", field="deliverAt"
@@ -57,7 +70,8 @@ def chosen_time(text: object, moment: datetime) -> datetime:
 
 
 async def next_session(client_id: uuid.UUID, moment: datetime) -> datetime:
-    """The soonest upcoming "first session after" of the client's plans, in UTC."""
+    """The soonest upcoming "first session after" of the client's plans, in UTC. Like a
+    chosen time it must lie within the next year: a plan may say any year at all."""
     plans = await SyncRecord.filter(owner_id=client_id, kind=PLAN.name, deleted=False)
     upcoming = []
     for plan in plans:
@@ -65,13 +79,13 @@ async def next_session(client_id: uuid.UUID, moment: datetime) -> datetime:
         if not local:
             continue
         zone = ZoneInfo(plan.data.get("timeZone") or "UTC")
-        start = datetime.fromisoformat(local).replace(tzinfo=zone).astimezone(UTC)
-        if start > moment:
+        start = in_utc(datetime.fromisoformat(local).replace(tzinfo=zone))
+        if start is not None and moment < start <= moment + FURTHEST:
             upcoming.append(start)
     if not upcoming:
         raise AppError(
             ErrorCode.NO_NEXT_SESSION,
-            "None of your plans has a next session coming up.",
+            "None of your plans has a next session in the coming year.",
             field="delivery",
         )
     return min(upcoming)

@@ -233,3 +233,69 @@ async def test_development_shows_unexpected_error_messages_with_a_code(client, m
     await register(client)
     result = await gql(client, 'mutation { signIn(input: {username: "a", password: "b"}) { id } }')
     assert error_code(result) == "INTERNAL"
+
+
+def doubling_chain(levels: int) -> str:
+    """Each fragment spreads the next twice: a few bytes a level, twice the work a level."""
+    parts = [f"fragment F{i} on Query {{ ...F{i + 1} ...F{i + 1} }}" for i in range(1, levels)]
+    parts.append(f"fragment F{levels} on Query {{ me {{ id }} }}")
+    return "query Chain { ...F1 }\n" + "\n".join(parts)
+
+
+class DepthWalks:
+    """Counts the depth limiter's steps, and stops it long before an exponential walk
+    could finish, so that a test of unbounded work fails instead of hanging."""
+
+    def __init__(self, monkeypatch, budget: int = 10_000) -> None:
+        from strawberry.extensions import query_depth_limiter
+
+        self.steps = 0
+        self.budget = budget
+        original = query_depth_limiter.determine_depth
+
+        def counted(*args, **kwargs):
+            self.steps += 1
+            if self.steps > self.budget:
+                raise RuntimeError("the depth limiter walked without bound")
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(query_depth_limiter, "determine_depth", counted)
+
+
+async def test_fragments_that_expand_exponentially_are_refused_before_any_walk(client, monkeypatch):
+    walks = DepthWalks(monkeypatch)
+    for levels in (11, 30, 190):
+        result = await gql(client, doubling_chain(levels))
+        assert error_code(result) == "QUERY_TOO_COMPLEX", (levels, result)
+    assert walks.steps == 0
+    # A short chain is checked as usual (and the counter does count).
+    assert "errors" not in await gql(client, doubling_chain(4).replace("Chain", "Short"))
+    assert 0 < walks.steps < 100
+
+
+async def test_fragment_cycles_and_unknown_fragments_are_refused_before_any_walk(
+    client, monkeypatch
+):
+    walks = DepthWalks(monkeypatch)
+    # Every fragment spreads every other: the limiters would follow each simple path.
+    names = [f"C{i}" for i in range(25)]
+    spreads = " ".join(f"...{name}" for name in names)
+    tangle = "query { ...C0 } " + " ".join(
+        f"fragment {name} on Query {{ me {{ id }} {spreads} }}" for name in names
+    )
+    assert error_code(await gql(client, tangle)) == "BAD_REQUEST"
+    assert error_code(await gql(client, "query { ...Missing }")) == "BAD_REQUEST"
+    assert walks.steps == 0
+
+
+async def test_fragments_within_the_limit_still_work(client):
+    await register(client)
+    query = """
+    query Twice { me { ...Who } again: me { ...Who } }
+    fragment Who on Account { id ...Name }
+    fragment Name on Account { username displayName }
+    """
+    result = await gql(client, query)
+    assert "errors" not in result, result
+    assert result["data"]["me"] == {**result["data"]["again"]}
+    assert result["data"]["me"]["username"] == "robin"

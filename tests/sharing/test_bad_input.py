@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from tests.conftest import row_counts
 from tests.graphql_client import gql
-from tests.sharing.people import CANCEL, OPEN, RESEND, SHARE, UNLINK, WITHDRAW, connect, sign_up
+from tests.sharing.people import (
+    CANCEL,
+    LINK,
+    LOOK_UP,
+    OPEN,
+    REPORT_OPENING,
+    RESEND,
+    SHARE,
+    UNLINK,
+    WITHDRAW,
+    connect,
+    sign_up,
+)
 from tests.sync_client import new_id
 
 LONG_NOTE = "x" * 2001
@@ -32,11 +44,20 @@ BAD_DELIVERIES = [  # delivery, extra input, code, field
     ("AT_TIME", {"deliverAt": "x" * 500}, "BAD_INPUT", "deliverAt"),
     ("AT_TIME", {}, "BAD_INPUT", "deliverAt"),
     ("AT_TIME", {"deliverAt": "+400 days"}, "BAD_INPUT", "deliverAt"),
+    # Times that exist as text but not on the clock: past datetime's ends once in UTC.
+    ("AT_TIME", {"deliverAt": "9999-12-31T23:59:59-23:59"}, "BAD_INPUT", "deliverAt"),
+    ("AT_TIME", {"deliverAt": "0001-01-01T00:00:00+23:59"}, "BAD_INPUT", "deliverAt"),
+    ("AT_TIME", {"deliverAt": "9999-12-31T23:59:59+00:00"}, "BAD_INPUT", "deliverAt"),
+    ("AT_TIME", {"deliverAt": "0001-01-01T00:00:00+00:00"}, "DELIVERY_IN_PAST", "deliverAt"),
     ("TOMORROW_MORNING", {}, "BAD_INPUT", "timeZone"),
     ("TOMORROW_MORNING", {"timeZone": "Mars/Olympus"}, "BAD_INPUT", "timeZone"),
     ("NEXT_SESSION", {}, "NO_NEXT_SESSION", "delivery"),
     ("NOW", {"note": LONG_NOTE}, "TOO_LARGE", "note"),
     ("NOW", {"note": "nul\x00"}, "BAD_INPUT", "note"),
+    ("NOW", {"note": "a bell\x07 and an escape\x1b"}, "BAD_INPUT", "note"),
+    ("AT_TIME", {"deliverAt": "2030-01-01T10:00\x00+01:00"}, "BAD_INPUT", "deliverAt"),
+    ("TOMORROW_MORNING", {"timeZone": "Europe/Dublin\x00"}, "BAD_INPUT", "timeZone"),
+    ("NOW", {"id": "\x00"}, "BAD_INPUT", "id"),
     ("NOW", {"id": "not-a-uuid"}, "BAD_INPUT", "id"),
     ("NOW", {"letterVersion": 99}, "LETTER_CHANGED", "letterVersion"),
 ]
@@ -54,11 +75,48 @@ async def test_bad_delivery_and_note(robin, dana, link, fake_clock):
         assert await refused_with(robin, SHARE, variables) == (code, field), (delivery, extra)
 
 
+async def test_a_plan_session_at_the_end_of_time_is_not_the_next_session(
+    robin, dana, link, fake_clock
+):
+    fake_clock.moment = datetime(2026, 7, 20, 12, 0, tzinfo=UTC)
+    letter = await robin.write("t", "words")
+    ends = [
+        # Valid local times in their zones that lie past the calendar's ends in UTC.
+        {"timeZone": "Pacific/Pago_Pago", "firstSessionAfter": "9999-12-31T23:00"},
+        {"timeZone": "Pacific/Kiritimati", "firstSessionAfter": "0001-01-01T00:00"},
+        # Further off than a chosen time may be.
+        {"timeZone": "UTC", "firstSessionAfter": "2027-07-22T12:00"},
+    ]
+    pushed = await robin.push([(new_id(), {"kind": "break", **p}, {"kind": "plan"}) for p in ends])
+    assert {result["status"] for result in pushed} == {"APPLIED"}, pushed
+    variables = share_input(letter, link, "NEXT_SESSION")
+    assert await refused_with(robin, SHARE, variables) == ("NO_NEXT_SESSION", "delivery")
+    soon = {"kind": "break", "timeZone": "UTC", "firstSessionAfter": "2026-08-04T10:00"}
+    await robin.push([(new_id(), soon, {"kind": "plan"})])
+    held = (await robin.ok(SHARE, variables))["shareLetter"]
+    assert held["deliverAt"] == "2026-08-04T10:00:00+00:00"
+
+
 async def test_a_time_that_is_exactly_now_is_in_the_past(robin, dana, link, fake_clock):
     letter = await robin.write("t", "words")
     now = fake_clock.moment.isoformat()
     variables = share_input(letter, link, "AT_TIME", deliverAt=now)
     assert await refused_with(robin, SHARE, variables) == ("DELIVERY_IN_PAST", "deliverAt")
+
+
+async def test_control_characters_in_codes_and_ids(robin, dana, link):
+    for query, variables, field in [
+        (LOOK_UP, {"code": "ABCD\x00EFGH"}, "code"),
+        (LINK, {"code": "\x00"}, "code"),
+        (RESEND, {"id": new_id(), "note": "\x85"}, "note"),
+        (UNLINK, {"id": f"{link}\x00"}, "linkId"),
+    ]:
+        assert await refused_with(robin, query, variables) == ("BAD_INPUT", field), query
+    await robin.ok(SHARE, share_input(await robin.write("t", "words"), link))
+    [snapshot_id] = await dana.snapshots()
+    for query in (OPEN, REPORT_OPENING):
+        variables = {"id": snapshot_id, "openedAt": "2026-05-01T21:30\x00+00:00"}
+        assert await refused_with(dana, query, variables) == ("BAD_INPUT", "openedAt"), query
 
 
 async def test_bad_letters(app, robin, dana, link):

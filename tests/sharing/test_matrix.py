@@ -42,7 +42,11 @@ from tests.sync_client import PULL, PUSH, REVISIONS
 WORDS = "the words only Robin and Dana should ever see"
 ACTORS = ("owner", "linked", "unlinked", "other", "anonymous")
 _worlds = itertools.count()
-OPENED_AT = "2026-03-01T23:40:00+00:00"
+
+
+def opened_at() -> str:
+    """A device's time for an opening: one the server can believe, so just now."""
+    return clock.now().isoformat()
 
 
 @dataclass
@@ -262,11 +266,11 @@ OPERATIONS: dict[str, tuple[Call, tuple]] = {
         (FORBIDDEN, NOT_FOUND, NOT_FOUND, FORBIDDEN, UNAUTH),
     ),
     "reportOpening": (
-        asking(REPORT_OPENING, lambda w: {"id": w.snapshot, "openedAt": OPENED_AT}),
+        asking(REPORT_OPENING, lambda w: {"id": w.snapshot, "openedAt": opened_at()}),
         (FORBIDDEN, ok, NOT_FOUND, FORBIDDEN, UNAUTH),
     ),
     "reportOpening, withdrawn by unlinking": (
-        asking(REPORT_OPENING, lambda w: {"id": w.old_snapshot, "openedAt": OPENED_AT}),
+        asking(REPORT_OPENING, lambda w: {"id": w.old_snapshot, "openedAt": opened_at()}),
         (FORBIDDEN, NOT_FOUND, ok, FORBIDDEN, UNAUTH),
     ),
     "pull": (

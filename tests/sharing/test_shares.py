@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from server import clock
 from server.auth.models import Account
 from server.sharing.shares import deliver_due
 from tests.sharing.people import (
@@ -301,7 +302,8 @@ async def test_the_client_never_sees_whether_a_letter_was_opened(app, robin, dan
     [snapshot_id] = await dana.snapshots()
     before = (await robin.ok(MY_SHARES))["myShares"]
     await dana.ok(OPEN, {"id": snapshot_id})
-    await dana.ok(OPEN, {"id": snapshot_id, "openedAt": "2026-05-01T21:30:00+01:00"})
+    device_time = clock.now().astimezone(timezone(timedelta(hours=1))).isoformat()
+    await dana.ok(OPEN, {"id": snapshot_id, "openedAt": device_time})
     assert (await robin.ok(MY_SHARES))["myShares"] == before
     robin_pull = await robin.pull()
     assert all(r["kind"] != "shared_letter" for r in robin_pull)
@@ -313,7 +315,7 @@ async def test_the_client_never_sees_whether_a_letter_was_opened(app, robin, dan
         (1, shared["id"], "opened"),
         (2, shared["id"], "opened"),
     ]
-    assert log[1]["deviceOpenedAt"] == "2026-05-01T21:30:00+01:00"
+    assert log[1]["deviceOpenedAt"] == device_time
     assert [s["id"] for s in export["shares"]] == [shared["id"]]
     alex = await sign_up(app, "alex")
     assert (await alex.ok("{ exportMyData }"))["exportMyData"]["accessLog"] == []
@@ -324,7 +326,7 @@ async def test_an_opening_made_offline_is_logged_even_after_a_withdrawal(robin, 
     [snapshot_id] = await dana.snapshots()
     await robin.ok(WITHDRAW, {"id": shared["id"]})
     # Dana's device read it offline before its next pull, and reports that now.
-    when = "2026-05-01T23:10:00+01:00"
+    when = clock.now().astimezone(timezone(timedelta(hours=1))).isoformat()
     assert (await dana.ok(REPORT_OPENING, {"id": snapshot_id, "openedAt": when}))["reportOpening"]
     log = (await robin.ok("{ exportMyData }"))["exportMyData"]["accessLog"]
     assert [(e["shareId"], e["deviceOpenedAt"]) for e in log] == [(shared["id"], when)]

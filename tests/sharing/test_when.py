@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from server.sharing.when import tomorrow_morning
+from server.errors import AppError, ErrorCode
+from server.sharing.when import FURTHEST, chosen_time, tomorrow_morning
 
 ZONES = ["Europe/Dublin", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "UTC"]
 
@@ -47,3 +48,26 @@ def test_tomorrow_morning_is_always_eight_oclock_after_a_nights_sleep(moment, zo
     local = got.astimezone(ZoneInfo(zone))
     assert (local.hour, local.minute) == (8, 0)
     assert timedelta(hours=2) <= got - moment <= timedelta(hours=28)
+
+
+@given(
+    local=st.one_of(
+        st.sampled_from([datetime.min, datetime.max.replace(microsecond=0)]),
+        st.datetimes(),
+    ),
+    minutes=st.integers(-(24 * 60 - 1), 24 * 60 - 1),
+    moment=st.datetimes(
+        min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
+    ),
+)
+def test_any_chosen_time_is_an_answer_or_a_typed_refusal(local, minutes, moment):
+    sign = "-" if minutes < 0 else "+"
+    hours, mins = divmod(abs(minutes), 60)
+    text = f"{local.isoformat()}{sign}{hours:02d}:{mins:02d}"
+    try:
+        chosen = chosen_time(text, moment)
+    except AppError as refusal:
+        assert refusal.code in {ErrorCode.BAD_INPUT, ErrorCode.DELIVERY_IN_PAST}
+        assert refusal.field == "deliverAt"
+    else:
+        assert chosen.tzinfo == UTC and moment < chosen <= moment + FURTHEST
