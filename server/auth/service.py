@@ -140,14 +140,13 @@ async def sign_in(
     accounts: Accounts, *, username: str, password: str, device_label: str, ip: str
 ) -> SignedIn:
     key = normalize_username(username)[:128]
-    await accounts.throttle.check(SIGN_IN, key, ip)
+    await accounts.throttle.attempt(SIGN_IN, key, ip)
     account = None
     if len(password) <= MAX_PASSWORD_LENGTH:
         account = await Account.get_or_none(username=key)
     # Verify even when there is no account, so both failures take the same time.
     ok = await accounts.hasher.verify(account.password_hash if account else None, password)
     if not ok or account is None:
-        await accounts.throttle.failed(SIGN_IN, key, ip)
         raise _invalid_credentials()
     accounts.throttle.succeeded(SIGN_IN, key, ip)
     if accounts.hasher.needs_rehash(account.password_hash):
@@ -160,11 +159,10 @@ async def sign_in(
 async def confirm_password(accounts: Accounts, account: Account, password: str, ip: str) -> None:
     """Check the signed-in user's password before a sensitive change; throttled like sign-in."""
     key = str(account.id)
-    await accounts.throttle.check(CONFIRM, key, ip)
+    await accounts.throttle.attempt(CONFIRM, key, ip)
     if len(password) > MAX_PASSWORD_LENGTH or not await accounts.hasher.verify(
         account.password_hash, password
     ):
-        await accounts.throttle.failed(CONFIRM, key, ip)
         raise AppError(
             ErrorCode.INVALID_CREDENTIALS, "That password is not right.", field="password"
         )
@@ -232,7 +230,7 @@ async def recover_account(
     """Use one recovery code to set a new password; every old session is signed out."""
     check_new_password(new_password, field="newPassword")
     key = normalize_username(username)[:128]
-    await accounts.throttle.check(RECOVER, key, ip)
+    await accounts.throttle.attempt(RECOVER, key, ip)
     normalized = recovery.normalize_code(code[:MAX_CODE_INPUT])
     account = await Account.get_or_none(username=key)
     stored = None
@@ -242,7 +240,6 @@ async def recover_account(
         )
     ok = await accounts.hasher.verify(stored.code_hash if stored else None, normalized or code)
     if not ok or stored is None or account is None:
-        await accounts.throttle.failed(RECOVER, key, ip)
         raise _invalid_credentials("recovery code")
     password_hash = await accounts.hasher.hash(new_password)
     async with in_transaction():

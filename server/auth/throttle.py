@@ -1,7 +1,8 @@
 """Rate limits on password guesses, built on the `limits` library.
 
-Only failures are counted (except by `attempt`, which counts every try). Three budgets
-apply to each guess:
+Every try is counted before it is checked, right or wrong: requests that arrive
+together would otherwise all pass a check made before any of them failed. Three
+budgets apply to each guess:
 
 - per IP address, across all accounts, which stops one source spraying many accounts;
 - per account and IP address, which stops one source guessing one account;
@@ -51,28 +52,15 @@ class GuessThrottle:
         if trusted_at is None or time.time() - trusted_at > self.limits.trusted_seconds:
             yield self.limits.per_account, (scope, "account", account_key)
 
-    async def check(self, scope: str, account_key: str, ip: str) -> None:
-        """Raise RATE_LIMITED when any budget for this guess is spent."""
-        await self._refuse_past(self._limiter.test, scope, account_key, ip)
-
     async def attempt(self, scope: str, account_key: str, ip: str) -> None:
-        """Count one guess against every budget before checking it, refusing past any of
-        them. For guesses too cheap to throttle only on failure: many can arrive at once,
-        and a check made before counting would let all of them through."""
-        await self._refuse_past(self._limiter.hit, scope, account_key, ip)
-
-    async def _refuse_past(self, probe, scope: str, account_key: str, ip: str) -> None:
+        """Count one guess against every budget, refusing it past any of them."""
         waits = []
         for item, keys in self._budgets(scope, account_key, ip):
-            if not await probe(item, *keys):
+            if not await self._limiter.hit(item, *keys):
                 stats = await self._limiter.get_window_stats(item, *keys)
                 waits.append(stats.reset_time - time.time())
         if waits:
             raise rate_limited("Too many attempts. Please wait a little and try again.", max(waits))
-
-    async def failed(self, scope: str, account_key: str, ip: str) -> None:
-        for item, keys in self._budgets(scope, account_key, ip):
-            await self._limiter.hit(item, *keys)
 
     def succeeded(self, scope: str, account_key: str, ip: str) -> None:
         self._trusted[(scope, account_key, ip)] = time.time()
