@@ -22,6 +22,8 @@ from server.errors import AppError, ErrorCode
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1024
+# Names shorter than this are ignored, or a name like "Jo" would refuse half of all passwords.
+MIN_NAME_IN_PASSWORD = 3
 
 
 @cache
@@ -31,7 +33,13 @@ def common_passwords() -> frozenset[str]:
     return frozenset(gzip.decompress(data).decode().split())
 
 
-def password_problem(password: str) -> str | None:
+def _comparable(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def password_problem(
+    password: str, *, username: str | None = None, display_name: str | None = None
+) -> str | None:
     """Why a new password is not acceptable, or None. No composition rules."""
     length = len(password)
     if length < MIN_PASSWORD_LENGTH:
@@ -40,11 +48,24 @@ def password_problem(password: str) -> str | None:
         return f"Use at most {MAX_PASSWORD_LENGTH} characters."
     if unicodedata.normalize("NFKC", password).strip().lower() in common_passwords():
         return "That password is one of the most common ones. Please choose another."
+    # The username is public to anyone who links with the person, and a name is the
+    # first thing someone guessing would try. Spaces are ignored on both sides.
+    guessable = _comparable(password)
+    for name in (username, display_name):
+        name = _comparable(name or "")
+        if len(name) >= MIN_NAME_IN_PASSWORD and name in guessable:
+            return "Please choose a password that does not contain your username or name."
     return None
 
 
-def check_new_password(password: str, field: str = "password") -> None:
-    problem = password_problem(password)
+def check_new_password(
+    password: str,
+    field: str = "password",
+    *,
+    username: str | None = None,
+    display_name: str | None = None,
+) -> None:
+    problem = password_problem(password, username=username, display_name=display_name)
     if problem:
         raise AppError(ErrorCode.WEAK_PASSWORD, problem, field=field)
 

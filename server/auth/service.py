@@ -112,7 +112,7 @@ async def register(
 ) -> Registered:
     username = valid_username(username)
     display_name = valid_display_name(display_name)
-    check_new_password(password)
+    check_new_password(password, username=username, display_name=display_name)
     await accounts.throttle.registration(ip)
     if await Account.exists(username=username):
         raise AppError(ErrorCode.USERNAME_TAKEN, "That username is taken.", field="username")
@@ -172,9 +172,11 @@ async def change_password(
     accounts: Accounts, session: Session, *, current: str, new: str, ip: str
 ) -> None:
     """Set a new password and sign out every other session."""
-    check_new_password(new, field="newPassword")
-    await confirm_password(accounts, session.account, current, ip)
     account = session.account
+    check_new_password(
+        new, field="newPassword", username=account.username, display_name=account.display_name
+    )
+    await confirm_password(accounts, account, current, ip)
     account.password_hash = await accounts.hasher.hash(new)
     async with in_transaction():
         await account.save(update_fields=["password_hash", "updated_at"])
@@ -228,8 +230,10 @@ async def recover_account(
     ip: str,
 ) -> SignedIn:
     """Use one recovery code to set a new password; every old session is signed out."""
-    check_new_password(new_password, field="newPassword")
     key = normalize_username(username)[:128]
+    # The display name is checked only once the code is right, so that a refusal
+    # cannot tell a stranger anything about the account's name.
+    check_new_password(new_password, field="newPassword", username=key)
     await accounts.throttle.attempt(RECOVER, key, ip)
     normalized = recovery.normalize_code(code[:MAX_CODE_INPUT])
     account = await Account.get_or_none(username=key)
@@ -241,6 +245,9 @@ async def recover_account(
     ok = await accounts.hasher.verify(stored.code_hash if stored else None, normalized or code)
     if not ok or stored is None or account is None:
         raise _invalid_credentials("recovery code")
+    check_new_password(
+        new_password, field="newPassword", username=key, display_name=account.display_name
+    )
     password_hash = await accounts.hasher.hash(new_password)
     async with in_transaction():
         # The used_at filter makes the code single-use even when two requests race.

@@ -137,3 +137,25 @@ async def test_hasher_verifies_and_refuses_when_the_queue_is_full():
         assert len(errors) == 1 and errors[0].code is ErrorCode.BUSY
     finally:
         hasher.close()
+
+
+@pytest.mark.parametrize(
+    ("password", "username", "display_name"),
+    [
+        ("robin.k.", "robin.k", "Someone"),
+        ("ROBIN.K is me", "robin.k", "Someone"),
+        ("my name is robin k", "someone", "Robin K"),
+        ("i am \uff32\uff2f\uff22\uff29\uff2e\uff2b really", "someone", "Robin K"),  # full-width
+        ("iamrobinkreally", "someone", "Robin  K"),
+    ],
+)
+def test_a_password_holding_the_username_or_name_is_refused(password, username, display_name):
+    problem = password_problem(password, username=username, display_name=display_name)
+    assert problem and "name" in problem
+
+
+@given(st.text(min_size=MIN_PASSWORD_LENGTH, max_size=60), st.text(max_size=2))
+def test_very_short_names_do_not_refuse_passwords(password, name):
+    if password_problem(password) is not None:
+        return
+    assert password_problem(password, username=name, display_name=name) is None
