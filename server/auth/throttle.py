@@ -11,6 +11,9 @@ budgets apply to each guess:
   from elsewhere cannot lock the real user out; the others recover when the moving
   window passes (minutes, not hours).
 
+Apart from guesses, every password hash an address asks for is counted, because
+even right passwords cost the server an argon2 hash each.
+
 Counts live in the storage named by BETWEEN_RATE_LIMIT_STORAGE: in process memory
 by default, or in Redis (`async+redis://…`) when several server processes share the
 work.
@@ -34,6 +37,10 @@ class GuessLimits(NamedTuple):
     per_account_and_ip: RateLimitItem = parse("8/5 minutes")
     per_account: RateLimitItem = parse("30/10 minutes")
     registrations_per_ip: RateLimitItem = parse("20/hour")
+    # Every argon2 hash an address asks for, right password or wrong: a sign-in costs
+    # 1, new recovery codes 11 (the password and ten codes). Registrations (11 each)
+    # are held by their own budget above.
+    hashes_per_ip: RateLimitItem = parse("200/10 minutes")
     # How long a successful sign-in keeps an address exempt from the account budget.
     trusted_seconds: int = 30 * 24 * 3600
 
@@ -72,6 +79,16 @@ class GuessThrottle:
             stats = await self._limiter.get_window_stats(item, "register", ip)
             raise rate_limited(
                 "Too many new accounts from here. Please try again later.",
+                stats.reset_time - time.time(),
+            )
+
+    async def hashing(self, ip: str, cost: int = 1) -> None:
+        """Count `cost` password hashes for this address, refusing past its budget."""
+        item = self.limits.hashes_per_ip
+        if not await self._limiter.hit(item, "hash", ip, cost=cost):
+            stats = await self._limiter.get_window_stats(item, "hash", ip)
+            raise rate_limited(
+                "Too many attempts from here. Please wait a little and try again.",
                 stats.reset_time - time.time(),
             )
 

@@ -329,3 +329,17 @@ async def test_passwords_holding_the_username_or_name_are_refused_everywhere(cli
     # The code was not used up by the refusals.
     good = {"username": "robin", "recoveryCode": codes[0], "newPassword": "another calm river"}
     assert "errors" not in await gql(other_client, RECOVER, {"input": good})
+
+
+async def test_changing_the_password_gives_this_device_a_new_session(client):
+    await register(client)
+    old_token = client.cookies["between_session"]
+    variables = {"input": {"currentPassword": PASSWORD, "newPassword": "the second password"}}
+    body = {"query": CHANGE_PASSWORD, "variables": variables}
+    response = await client.post("/graphql", json=body)
+    assert response.json()["data"]["changePassword"] is True
+    new_token = response.cookies["between_session"]
+    assert new_token != old_token
+    assert (await gql(client, ME))["data"]["me"]["username"] == "robin"
+    client.cookies.set("between_session", old_token)
+    assert (await gql(client, ME))["data"]["me"] is None

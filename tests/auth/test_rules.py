@@ -124,14 +124,16 @@ def test_device_names(label, agent, expected):
 async def test_hasher_verifies_and_refuses_when_the_queue_is_full():
     hasher = Hasher(1, 0, PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     try:
-        stored = await hasher.hash("a gentle password")
-        assert await hasher.verify(stored, "a gentle password")
-        assert not await hasher.verify(stored, "another password")
-        assert not await hasher.verify(None, "not a real password")
-        assert not await hasher.verify("garbage", "anything")
+        stored = await hasher.hash("a gentle password", source="here")
+        assert await hasher.verify(stored, "a gentle password", source="here")
+        assert not await hasher.verify(stored, "another password", source="here")
+        assert not await hasher.verify(None, "not a real password", source="here")
+        assert not await hasher.verify("garbage", "anything", source="here")
         # One worker and no queue: a second hash while one runs is refused, not queued.
         results = await asyncio.gather(
-            hasher.hash("first"), hasher.hash("second"), return_exceptions=True
+            hasher.hash("first", source="a"),
+            hasher.hash("second", source="b"),
+            return_exceptions=True,
         )
         errors = [r for r in results if isinstance(r, AppError)]
         assert len(errors) == 1 and errors[0].code is ErrorCode.BUSY

@@ -9,7 +9,15 @@ from limits import parse
 
 from server.auth.throttle import GuessLimits, GuessThrottle
 from server.errors import AppError, ErrorCode
+from server.settings import Settings
 from tests.graphql_client import PASSWORD, error_code, gql, register, sign_in
+
+
+@pytest.fixture
+def settings(database_url) -> Settings:
+    # Room in the hashing pool for every guess one address may make at once (an eighth
+    # of the places each), so that only the guess limits decide here.
+    return Settings(database_url=database_url, password_hash_queue=62)
 
 
 async def test_repeated_failures_are_rate_limited_through_the_api(client, other_client):
