@@ -6,9 +6,23 @@ import argparse
 import sys
 from pathlib import Path
 
-from server.settings import PROJECT_ROOT, load_settings
+from server.settings import PROJECT_ROOT, Settings, load_settings
 
 SCHEMA_FILE = PROJECT_ROOT / "schema" / "schema.graphql"
+
+
+def uvicorn_options(settings: Settings) -> dict:
+    """How `serve` runs uvicorn. The client address, which every per-address rate limit
+    counts by, is taken from X-Forwarded-For only when the peer is a trusted proxy;
+    anyone else could write any address there."""
+    return dict(
+        host=settings.host,
+        port=settings.port,
+        proxy_headers=bool(settings.forwarded_allow_ips),
+        forwarded_allow_ips=list(settings.forwarded_allow_ips),
+        server_header=False,
+        log_level="info",
+    )
 
 
 def serve(args: argparse.Namespace) -> None:
@@ -20,14 +34,7 @@ def serve(args: argparse.Namespace) -> None:
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     settings = load_settings(**overrides)
     migrate(settings.database_url)
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        proxy_headers=True,
-        server_header=False,
-        log_level="info",
-    )
+    uvicorn.run(create_app(settings), **uvicorn_options(settings))
 
 
 def migrate_only(args: argparse.Namespace) -> None:

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,8 @@ class Settings:
     database_url: str = "sqlite://./data/between.sqlite3"
     host: str = "127.0.0.1"
     port: int = 8000
+    # Peers whose X-Forwarded-For and X-Forwarded-Proto are believed: the reverse proxy.
+    forwarded_allow_ips: tuple[str, ...] = ("127.0.0.1", "::1")
     production: bool = False
     pwa_dir: Path = PROJECT_ROOT / "pwa"
     allowed_origins: tuple[str, ...] = ()
@@ -40,6 +43,7 @@ ENVIRONMENT = {
     "DATABASE_URL": "database_url",
     "BETWEEN_HOST": "host",
     "BETWEEN_PORT": "port",
+    "BETWEEN_FORWARDED_ALLOW_IPS": "forwarded_allow_ips",
     "BETWEEN_ENV": "production",
     "BETWEEN_PWA_DIR": "pwa_dir",
     "BETWEEN_ALLOWED_ORIGINS": "allowed_origins",
@@ -58,6 +62,20 @@ def _origins(value: str) -> tuple[str, ...]:
     return tuple(part.strip().rstrip("/") for part in value.split(",") if part.strip())
 
 
+def _proxies(value: str) -> tuple[str, ...]:
+    proxies = tuple(part.strip() for part in value.split(",") if part.strip())
+    for proxy in proxies:
+        if proxy == "*":
+            continue
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise ValueError(
+                f"BETWEEN_FORWARDED_ALLOW_IPS: {proxy!r} is not an IP address or network"
+            ) from None
+    return proxies
+
+
 def _environment(value: str) -> bool:
     value = value.strip().lower()
     if value not in ("production", "development"):
@@ -71,6 +89,7 @@ def load_settings(env_file: str | Path | None = ".env", **overrides) -> Settings
     defaults = Settings()
     casts = {
         "port": int,
+        "forwarded_allow_ips": _proxies,
         "production": _environment,
         "pwa_dir": Path,
         "allowed_origins": _origins,

@@ -2,7 +2,8 @@
 
 Hashing is deliberately slow, so it runs in a small dedicated thread pool: that
 caps how many hashes run at once, and a long queue is refused with BUSY rather
-than letting sign-in storms starve the server.
+than letting sign-in storms starve the server. Each address gets only a share of
+the queue, so one address's storm cannot make BUSY everyone's answer.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from server.errors import AppError, ErrorCode
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1024
+# Names shorter than this are ignored, or a name like "Jo" would refuse half of all passwords.
+MIN_NAME_IN_PASSWORD = 3
 
 
 @cache
@@ -31,7 +34,13 @@ def common_passwords() -> frozenset[str]:
     return frozenset(gzip.decompress(data).decode().split())
 
 
-def password_problem(password: str) -> str | None:
+def _comparable(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def password_problem(
+    password: str, *, username: str | None = None, display_name: str | None = None
+) -> str | None:
     """Why a new password is not acceptable, or None. No composition rules."""
     length = len(password)
     if length < MIN_PASSWORD_LENGTH:
@@ -40,44 +49,77 @@ def password_problem(password: str) -> str | None:
         return f"Use at most {MAX_PASSWORD_LENGTH} characters."
     if unicodedata.normalize("NFKC", password).strip().lower() in common_passwords():
         return "That password is one of the most common ones. Please choose another."
+    # The username is public to anyone who links with the person, and a name is the
+    # first thing someone guessing would try. Spaces are ignored on both sides.
+    guessable = _comparable(password)
+    for name in (username, display_name):
+        name = _comparable(name or "")
+        if len(name) >= MIN_NAME_IN_PASSWORD and name in guessable:
+            return "Please choose a password that does not contain your username or name."
     return None
 
 
-def check_new_password(password: str, field: str = "password") -> None:
-    problem = password_problem(password)
+def check_new_password(
+    password: str,
+    field: str = "password",
+    *,
+    username: str | None = None,
+    display_name: str | None = None,
+) -> None:
+    problem = password_problem(password, username=username, display_name=display_name)
     if problem:
         raise AppError(ErrorCode.WEAK_PASSWORD, problem, field=field)
 
 
 class Hasher:
-    """argon2id with argon2-cffi's defaults, behind a bounded worker pool."""
+    """argon2id with argon2-cffi's defaults, behind a bounded worker pool.
+
+    Every hash names its source (the client address). One source may hold at most
+    an eighth of the places (running or waiting), so a flood from one address,
+    even of right passwords, cannot leave everyone else with BUSY.
+    """
+
+    SHARE = 8
 
     def __init__(self, workers: int, queue_limit: int, argon2: PasswordHasher) -> None:
         self._argon2 = argon2
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="argon2")
         self._limit = workers + queue_limit
+        self._per_source = max(1, self._limit // self.SHARE)
         self._pending = 0
+        self._by_source: dict[str, int] = {}
         self._lock = threading.Lock()
         # A real hash to verify against when the account does not exist, so that an
         # unknown username costs the same time as a wrong password.
         self._dummy = self._argon2.hash("not a real password")
 
-    async def _run(self, fn, *args):
+    @property
+    def in_flight(self) -> int:
+        """Hashes running or waiting now."""
+        return self._pending
+
+    async def _run(self, source: str, fn, *args):
         with self._lock:
-            if self._pending >= self._limit:
+            held = self._by_source.get(source, 0)
+            if self._pending >= self._limit or held >= self._per_source:
                 raise AppError(ErrorCode.BUSY, "The server is busy. Please try again shortly.")
             self._pending += 1
+            self._by_source[source] = held + 1
         try:
             return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
         finally:
             with self._lock:
                 self._pending -= 1
+                if self._by_source[source] == 1:
+                    del self._by_source[source]
+                else:
+                    self._by_source[source] -= 1
 
-    async def hash(self, secret: str) -> str:
-        return await self._run(self._argon2.hash, secret)
+    async def hash(self, secret: str, *, source: str) -> str:
+        return await self._run(source, self._argon2.hash, secret)
 
-    async def verify(self, stored_hash: str | None, secret: str) -> bool:
-        return await self._run(self._verify, stored_hash, secret)
+    async def verify(self, stored_hash: str | None, secret: str, *, source: str) -> bool:
+        return await self._run(source, self._verify, stored_hash, secret)
 
     def _verify(self, stored_hash: str | None, secret: str) -> bool:
         try:

@@ -9,7 +9,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from server.auth import models, service
-from server.auth.sessions import describe_device, end_session
+from server.auth.sessions import describe_device
 from server.export import export_everything
 from server.graphql.context import Context
 
@@ -103,7 +103,7 @@ def _device(ctx: Context, label: str | None) -> str:
 async def _replace_session(ctx: Context, signed_in: service.SignedIn) -> Account:
     """Signing in on a device that already had a session ends the old one (rotation)."""
     if ctx.session is not None:
-        await end_session(ctx.session)
+        await service.sign_out(ctx.accounts, ctx.session)
     ctx.set_session_cookie(signed_in.token)
     return Account.from_model(signed_in.account)
 
@@ -163,27 +163,31 @@ class Mutation:
     @strawberry.mutation(description="End this device's session on the server.")
     async def sign_out(self, info: Info[Context, None]) -> bool:
         ctx = info.context
-        await end_session(ctx.require_session())
+        await service.sign_out(ctx.accounts, ctx.require_session())
         ctx.clear_session_cookie()
         return True
 
-    @strawberry.mutation(description="Set a new password; every other session is signed out.")
+    @strawberry.mutation(
+        description="Set a new password. Every other session is signed out, and this "
+        "device goes on with a new session (a new cookie)."
+    )
     async def change_password(self, info: Info[Context, None], input: ChangePasswordInput) -> bool:
         ctx = info.context
-        await service.change_password(
+        renewed = await service.change_password(
             ctx.accounts,
             ctx.require_session(),
             current=input.current_password,
             new=input.new_password,
             ip=ctx.ip,
         )
+        ctx.set_session_cookie(renewed.token)
         return True
 
     @strawberry.mutation(description="Sign out one of your devices.")
     async def revoke_session(self, info: Info[Context, None], id: strawberry.ID) -> bool:
         ctx = info.context
         session = ctx.require_session()
-        revoked = await service.revoke_session(session.account, str(id))
+        revoked = await service.revoke_session(ctx.accounts, session.account, str(id))
         if revoked.id == session.id:
             ctx.clear_session_cookie()
         return True

@@ -14,12 +14,22 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from server.auth import recovery
 from server.auth.models import Account, RecoveryCode, Role, Session
 from server.auth.passwords import MAX_PASSWORD_LENGTH, Hasher, check_new_password
-from server.auth.sessions import Expiry, end_session, now, start_session
+from server.auth.sessions import (
+    MAX_SESSIONS,
+    Ending,
+    Expiry,
+    SessionsEnded,
+    now,
+    start_session,
+)
+from server.auth.sessions import end_sessions as _end_sessions
+from server.auth.sessions import ending_sessions as _ending_sessions
 from server.auth.throttle import GuessThrottle
 from server.errors import AppError, ErrorCode, bad_input, not_found
 
@@ -39,11 +49,18 @@ class Accounts:
     # What other domains must do before an account is deleted, such as taking a client's
     # shared letters back out of their therapists' feeds (other accounts' records).
     leaving: list[Callable[[Account], Awaitable[None]]] = field(default_factory=list)
+    # Told the ids of sessions that ended, after the deletion commits, on every path
+    # (sign-out, revocation, password change, recovery, deletion, expiry, the cap), so
+    # that their open websockets can be closed.
+    sessions_ended: list[SessionsEnded] = field(default_factory=list)
+    # The most sessions an account keeps; see `start_session`.
+    max_sessions: int = MAX_SESSIONS
 
 
 @dataclass(frozen=True)
 class SignedIn:
     account: Account
+    session: Session
     token: str
 
 
@@ -78,14 +95,34 @@ def valid_display_name(text: str) -> str:
     return name
 
 
+def ending_sessions(accounts: Accounts):
+    """A transaction that may end sessions, reported to `sessions_ended` once committed."""
+    return _ending_sessions(accounts.sessions_ended)
+
+
+async def end_sessions(accounts: Accounts, sessions: QuerySet[Session]) -> None:
+    await _end_sessions(accounts.sessions_ended, sessions)
+
+
+async def _start_session(
+    accounts: Accounts, ending: Ending, account: Account, device_label: str
+) -> tuple[Session, str]:
+    return await start_session(
+        ending, account, device_label, accounts.expiry, cap=accounts.max_sessions
+    )
+
+
 def _invalid_credentials(what: str = "password") -> AppError:
     return AppError(
         ErrorCode.INVALID_CREDENTIALS, f"That username and {what} don't match an account."
     )
 
 
-async def _new_recovery_codes(accounts: Accounts, account: Account) -> tuple[list, list[str]]:
-    """Fresh codes and their unsaved rows; hashing happens before any transaction opens."""
+async def _new_recovery_codes(
+    accounts: Accounts, account: Account, ip: str
+) -> tuple[list, list[str]]:
+    """Fresh codes and their unsaved rows; hashing happens before any transaction opens.
+    The caller has counted the hashes."""
     codes = recovery.generate_codes()
     rows = []
     for code in codes:
@@ -94,7 +131,7 @@ async def _new_recovery_codes(accounts: Accounts, account: Account) -> tuple[lis
             RecoveryCode(
                 account_id=account.id,
                 lookup=recovery.lookup_of(normalized),
-                code_hash=await accounts.hasher.hash(normalized),
+                code_hash=await accounts.hasher.hash(normalized, source=ip),
             )
         )
     return rows, codes
@@ -112,59 +149,65 @@ async def register(
 ) -> Registered:
     username = valid_username(username)
     display_name = valid_display_name(display_name)
-    check_new_password(password)
+    check_new_password(password, username=username, display_name=display_name)
     await accounts.throttle.registration(ip)
     if await Account.exists(username=username):
         raise AppError(ErrorCode.USERNAME_TAKEN, "That username is taken.", field="username")
+    # Not counted against the address's hashing budget too: at 20 an hour, registrations
+    # are held below it by their own.
     account = Account(
         username=username,
         display_name=display_name,
         role=role,
-        password_hash=await accounts.hasher.hash(password),
+        password_hash=await accounts.hasher.hash(password, source=ip),
     )
-    rows, codes = await _new_recovery_codes(accounts, account)
+    rows, codes = await _new_recovery_codes(accounts, account, ip)
     try:
-        async with in_transaction():
+        async with ending_sessions(accounts) as ending:
             await account.save()
             await RecoveryCode.bulk_create(rows)
-            token = await start_session(account, device_label, accounts.expiry)
+            session, token = await _start_session(accounts, ending, account, device_label)
     except IntegrityError as error:
         # Two registrations raced for the same name; the unique index decided.
         raise AppError(
             ErrorCode.USERNAME_TAKEN, "That username is taken.", field="username"
         ) from error
-    return Registered(account=account, token=token, recovery_codes=codes)
+    return Registered(account=account, session=session, token=token, recovery_codes=codes)
 
 
 async def sign_in(
     accounts: Accounts, *, username: str, password: str, device_label: str, ip: str
 ) -> SignedIn:
     key = normalize_username(username)[:128]
-    await accounts.throttle.check(SIGN_IN, key, ip)
+    await accounts.throttle.attempt(SIGN_IN, key, ip)
+    await accounts.throttle.hashing(ip)
     account = None
     if len(password) <= MAX_PASSWORD_LENGTH:
         account = await Account.get_or_none(username=key)
     # Verify even when there is no account, so both failures take the same time.
-    ok = await accounts.hasher.verify(account.password_hash if account else None, password)
+    ok = await accounts.hasher.verify(
+        account.password_hash if account else None, password, source=ip
+    )
     if not ok or account is None:
-        await accounts.throttle.failed(SIGN_IN, key, ip)
         raise _invalid_credentials()
     accounts.throttle.succeeded(SIGN_IN, key, ip)
     if accounts.hasher.needs_rehash(account.password_hash):
-        account.password_hash = await accounts.hasher.hash(password)
+        # Rare (only when the parameters change), so not counted against the address.
+        account.password_hash = await accounts.hasher.hash(password, source=ip)
         await account.save(update_fields=["password_hash", "updated_at"])
-    token = await start_session(account, device_label, accounts.expiry)
-    return SignedIn(account=account, token=token)
+    async with ending_sessions(accounts) as ending:
+        session, token = await _start_session(accounts, ending, account, device_label)
+    return SignedIn(account=account, session=session, token=token)
 
 
 async def confirm_password(accounts: Accounts, account: Account, password: str, ip: str) -> None:
     """Check the signed-in user's password before a sensitive change; throttled like sign-in."""
     key = str(account.id)
-    await accounts.throttle.check(CONFIRM, key, ip)
+    await accounts.throttle.attempt(CONFIRM, key, ip)
+    await accounts.throttle.hashing(ip)
     if len(password) > MAX_PASSWORD_LENGTH or not await accounts.hasher.verify(
-        account.password_hash, password
+        account.password_hash, password, source=ip
     ):
-        await accounts.throttle.failed(CONFIRM, key, ip)
         raise AppError(
             ErrorCode.INVALID_CREDENTIALS, "That password is not right.", field="password"
         )
@@ -172,15 +215,21 @@ async def confirm_password(accounts: Accounts, account: Account, password: str, 
 
 async def change_password(
     accounts: Accounts, session: Session, *, current: str, new: str, ip: str
-) -> None:
-    """Set a new password and sign out every other session."""
-    check_new_password(new, field="newPassword")
-    await confirm_password(accounts, session.account, current, ip)
+) -> SignedIn:
+    """Set a new password and sign out every session, this device's too: it goes on
+    with a new session, so its old token (perhaps the one that leaked) stops working."""
     account = session.account
-    account.password_hash = await accounts.hasher.hash(new)
-    async with in_transaction():
+    check_new_password(
+        new, field="newPassword", username=account.username, display_name=account.display_name
+    )
+    await confirm_password(accounts, account, current, ip)
+    await accounts.throttle.hashing(ip)
+    account.password_hash = await accounts.hasher.hash(new, source=ip)
+    async with ending_sessions(accounts) as ending:
         await account.save(update_fields=["password_hash", "updated_at"])
-        await Session.filter(account_id=account.id).exclude(id=session.id).delete()
+        await ending.end(Session.filter(account_id=account.id))
+        renewed, token = await _start_session(accounts, ending, account, session.device_label)
+    return SignedIn(account=account, session=renewed, token=token)
 
 
 async def list_sessions(account: Account, expiry: Expiry) -> list[Session]:
@@ -196,12 +245,16 @@ def parse_id(value: str, field: str = "id") -> uuid.UUID:
         raise bad_input(field, "That is not a valid id.") from None
 
 
-async def revoke_session(account: Account, session_id: str) -> Session:
+async def sign_out(accounts: Accounts, session: Session) -> None:
+    await end_sessions(accounts, Session.filter(id=session.id))
+
+
+async def revoke_session(accounts: Accounts, account: Account, session_id: str) -> Session:
     """Sign out one of the user's own sessions; another account's looks just like a missing one."""
     target = await Session.get_or_none(id=parse_id(session_id), account_id=account.id)
     if target is None:
         raise not_found("session")
-    await end_session(target)
+    await end_sessions(accounts, Session.filter(id=target.id))
     return target
 
 
@@ -209,7 +262,8 @@ async def regenerate_recovery_codes(
     accounts: Accounts, account: Account, *, password: str, ip: str
 ) -> list[str]:
     await confirm_password(accounts, account, password, ip)
-    rows, codes = await _new_recovery_codes(accounts, account)
+    await accounts.throttle.hashing(ip, recovery.CODE_COUNT)
+    rows, codes = await _new_recovery_codes(accounts, account, ip)
     async with in_transaction():
         await RecoveryCode.filter(account_id=account.id).delete()
         await RecoveryCode.bulk_create(rows)
@@ -230,9 +284,12 @@ async def recover_account(
     ip: str,
 ) -> SignedIn:
     """Use one recovery code to set a new password; every old session is signed out."""
-    check_new_password(new_password, field="newPassword")
     key = normalize_username(username)[:128]
-    await accounts.throttle.check(RECOVER, key, ip)
+    # The display name is checked only once the code is right, so that a refusal
+    # cannot tell a stranger anything about the account's name.
+    check_new_password(new_password, field="newPassword", username=key)
+    await accounts.throttle.attempt(RECOVER, key, ip)
+    await accounts.throttle.hashing(ip)
     normalized = recovery.normalize_code(code[:MAX_CODE_INPUT])
     account = await Account.get_or_none(username=key)
     stored = None
@@ -240,22 +297,27 @@ async def recover_account(
         stored = await RecoveryCode.get_or_none(
             account_id=account.id, lookup=recovery.lookup_of(normalized), used_at=None
         )
-    ok = await accounts.hasher.verify(stored.code_hash if stored else None, normalized or code)
+    ok = await accounts.hasher.verify(
+        stored.code_hash if stored else None, normalized or code, source=ip
+    )
     if not ok or stored is None or account is None:
-        await accounts.throttle.failed(RECOVER, key, ip)
         raise _invalid_credentials("recovery code")
-    password_hash = await accounts.hasher.hash(new_password)
-    async with in_transaction():
+    check_new_password(
+        new_password, field="newPassword", username=key, display_name=account.display_name
+    )
+    await accounts.throttle.hashing(ip)
+    password_hash = await accounts.hasher.hash(new_password, source=ip)
+    async with ending_sessions(accounts) as ending:
         # The used_at filter makes the code single-use even when two requests race.
         claimed = await RecoveryCode.filter(id=stored.id, used_at=None).update(used_at=now())
         if not claimed:
             raise _invalid_credentials("recovery code")
         account.password_hash = password_hash
         await account.save(update_fields=["password_hash", "updated_at"])
-        await Session.filter(account_id=account.id).delete()
-        token = await start_session(account, device_label, accounts.expiry)
+        await ending.end(Session.filter(account_id=account.id))
+        session, token = await _start_session(accounts, ending, account, device_label)
     accounts.throttle.succeeded(RECOVER, key, ip)
-    return SignedIn(account=account, token=token)
+    return SignedIn(account=account, session=session, token=token)
 
 
 async def delete_account(accounts: Accounts, account: Account, *, password: str, ip: str) -> None:
@@ -263,4 +325,8 @@ async def delete_account(accounts: Accounts, account: Account, *, password: str,
     await confirm_password(accounts, account, password, ip)
     for before in accounts.leaving:
         await before(account)
-    await Account.filter(id=account.id).delete()
+    async with ending_sessions(accounts) as ending:
+        # The lock keeps a sign-in from adding a session between listing and deleting.
+        await Account.filter(id=account.id).select_for_update().values_list("id", flat=True)
+        await ending.end(Session.filter(account_id=account.id))
+        await Account.filter(id=account.id).delete()

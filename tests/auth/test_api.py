@@ -9,6 +9,7 @@ from tests.graphql_client import (
     PASSWORD,
     error_code,
     gql,
+    new_account,
     register,
     register_response,
     sign_in,
@@ -300,3 +301,45 @@ async def test_replaying_a_password_change_is_refused(client):
     before = await row_counts()
     assert error_code(await gql(client, CHANGE_PASSWORD, variables)) == "INVALID_CREDENTIALS"
     assert await row_counts() == before
+
+
+async def test_passwords_holding_the_username_or_name_are_refused_everywhere(client, other_client):
+    named = await gql(
+        client,
+        "mutation R($input: RegisterInput!) { register(input: $input) { account { id } } }",
+        {"input": new_account(username="robin", password="Robin is my password")},
+    )
+    assert error_code(named) == "WEAK_PASSWORD"
+    assert named["errors"][0]["extensions"]["field"] == "password"
+    codes = (await register(client, username="robin", display_name="Sam Field"))["recoveryCodes"]
+    before = await row_counts()
+    for new in ("xx-ROBIN-xx", "samfield forever"):
+        change = await gql(
+            client, CHANGE_PASSWORD, {"input": {"currentPassword": PASSWORD, "newPassword": new}}
+        )
+        assert error_code(change) == "WEAK_PASSWORD", new
+        recover = await gql(
+            other_client,
+            RECOVER,
+            {"input": {"username": "robin", "recoveryCode": codes[0], "newPassword": new}},
+        )
+        assert error_code(recover) == "WEAK_PASSWORD", new
+        assert recover["errors"][0]["extensions"]["field"] == "newPassword"
+    assert await row_counts() == before
+    # The code was not used up by the refusals.
+    good = {"username": "robin", "recoveryCode": codes[0], "newPassword": "another calm river"}
+    assert "errors" not in await gql(other_client, RECOVER, {"input": good})
+
+
+async def test_changing_the_password_gives_this_device_a_new_session(client):
+    await register(client)
+    old_token = client.cookies["between_session"]
+    variables = {"input": {"currentPassword": PASSWORD, "newPassword": "the second password"}}
+    body = {"query": CHANGE_PASSWORD, "variables": variables}
+    response = await client.post("/graphql", json=body)
+    assert response.json()["data"]["changePassword"] is True
+    new_token = response.cookies["between_session"]
+    assert new_token != old_token
+    assert (await gql(client, ME))["data"]["me"]["username"] == "robin"
+    client.cookies.set("between_session", old_token)
+    assert (await gql(client, ME))["data"]["me"] is None

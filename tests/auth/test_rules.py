@@ -124,16 +124,40 @@ def test_device_names(label, agent, expected):
 async def test_hasher_verifies_and_refuses_when_the_queue_is_full():
     hasher = Hasher(1, 0, PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     try:
-        stored = await hasher.hash("a gentle password")
-        assert await hasher.verify(stored, "a gentle password")
-        assert not await hasher.verify(stored, "another password")
-        assert not await hasher.verify(None, "not a real password")
-        assert not await hasher.verify("garbage", "anything")
+        stored = await hasher.hash("a gentle password", source="here")
+        assert await hasher.verify(stored, "a gentle password", source="here")
+        assert not await hasher.verify(stored, "another password", source="here")
+        assert not await hasher.verify(None, "not a real password", source="here")
+        assert not await hasher.verify("garbage", "anything", source="here")
         # One worker and no queue: a second hash while one runs is refused, not queued.
         results = await asyncio.gather(
-            hasher.hash("first"), hasher.hash("second"), return_exceptions=True
+            hasher.hash("first", source="a"),
+            hasher.hash("second", source="b"),
+            return_exceptions=True,
         )
         errors = [r for r in results if isinstance(r, AppError)]
         assert len(errors) == 1 and errors[0].code is ErrorCode.BUSY
     finally:
         hasher.close()
+
+
+@pytest.mark.parametrize(
+    ("password", "username", "display_name"),
+    [
+        ("robin.k.", "robin.k", "Someone"),
+        ("ROBIN.K is me", "robin.k", "Someone"),
+        ("my name is robin k", "someone", "Robin K"),
+        ("i am \uff32\uff2f\uff22\uff29\uff2e\uff2b really", "someone", "Robin K"),  # full-width
+        ("iamrobinkreally", "someone", "Robin  K"),
+    ],
+)
+def test_a_password_holding_the_username_or_name_is_refused(password, username, display_name):
+    problem = password_problem(password, username=username, display_name=display_name)
+    assert problem and "name" in problem
+
+
+@given(st.text(min_size=MIN_PASSWORD_LENGTH, max_size=60), st.text(max_size=2))
+def test_very_short_names_do_not_refuse_passwords(password, name):
+    if password_problem(password) is not None:
+        return
+    assert password_problem(password, username=name, display_name=name) is None

@@ -9,7 +9,15 @@ from limits import parse
 
 from server.auth.throttle import GuessLimits, GuessThrottle
 from server.errors import AppError, ErrorCode
+from server.settings import Settings
 from tests.graphql_client import PASSWORD, error_code, gql, register, sign_in
+
+
+@pytest.fixture
+def settings(database_url) -> Settings:
+    # Room in the hashing pool for every guess one address may make at once (an eighth
+    # of the places each), so that only the guess limits decide here.
+    return Settings(database_url=database_url, password_hash_queue=62)
 
 
 async def test_repeated_failures_are_rate_limited_through_the_api(client, other_client):
@@ -58,8 +66,9 @@ def short_limits() -> GuessLimits:
 
 
 async def refused(throttle: GuessThrottle, account: str, ip: str, scope: str = "sign-in") -> bool:
+    """Whether one more try is refused (the try itself counts)."""
     try:
-        await throttle.check(scope, account, ip)
+        await throttle.attempt(scope, account, ip)
     except AppError as error:
         assert error.code is ErrorCode.RATE_LIMITED
         return True
@@ -69,7 +78,7 @@ async def refused(throttle: GuessThrottle, account: str, ip: str, scope: str = "
 async def test_a_lockout_ends_when_the_window_passes():
     throttle = GuessThrottle(limits=short_limits())
     for _ in range(3):
-        await throttle.failed("sign-in", "robin", "192.0.2.1")
+        assert not await refused(throttle, "robin", "192.0.2.1")
     assert await refused(throttle, "robin", "192.0.2.1")
     await asyncio.sleep(2.2)
     assert not await refused(throttle, "robin", "192.0.2.1")
@@ -79,7 +88,7 @@ async def test_a_flood_from_elsewhere_does_not_lock_out_a_known_address():
     throttle = GuessThrottle(limits=short_limits())
     throttle.succeeded("sign-in", "robin", "198.51.100.7")
     for n in range(10):
-        await throttle.failed("sign-in", "robin", f"203.0.113.{n}")
+        await refused(throttle, "robin", f"203.0.113.{n}")
     # A new address is held back by the account-wide budget...
     assert await refused(throttle, "robin", "203.0.113.200")
     # ...but the address the person signed in from before still gets through.
@@ -91,7 +100,7 @@ async def test_one_address_spraying_many_accounts_is_limited():
         limits=GuessLimits(per_ip=parse("5/minute"), per_account_and_ip=parse("5/minute"))
     )
     for n in range(5):
-        await throttle.failed("sign-in", f"user{n}", "192.0.2.9")
+        assert not await refused(throttle, f"user{n}", "192.0.2.9")
     assert await refused(throttle, "someone-else", "192.0.2.9")
     assert not await refused(throttle, "someone-else", "192.0.2.10")
 
@@ -100,8 +109,54 @@ async def test_one_address_spraying_many_accounts_is_limited():
 async def test_scopes_are_counted_apart(scope):
     throttle = GuessThrottle(limits=short_limits())
     for _ in range(3):
-        await throttle.failed(scope, "robin", "192.0.2.1")
+        assert not await refused(throttle, "robin", "192.0.2.1", scope)
     others = {"sign-in", "recover", "confirm-password"} - {scope}
     assert await refused(throttle, "robin", "192.0.2.1", scope)
     for other in others:
         assert not await refused(throttle, "robin", "192.0.2.1", other)
+
+
+async def test_concurrent_wrong_passwords_are_each_counted_before_checking(client, other_client):
+    await register(client)
+    budget = GuessLimits().per_account_and_ip.amount
+    results = await asyncio.gather(
+        *(sign_in(other_client, "robin", f"wrong password {n}") for n in range(budget + 12))
+    )
+    codes = sorted(error_code(r) for r in results)
+    assert codes == ["INVALID_CREDENTIALS"] * budget + ["RATE_LIMITED"] * 12
+
+
+async def test_concurrent_recovery_guesses_are_each_counted_before_checking(client, other_client):
+    await register(client)
+    budget = GuessLimits().per_account_and_ip.amount
+    query = "mutation($i: RecoverAccountInput!) { recoverAccount(input: $i) { id } }"
+    guess = {
+        "i": {
+            "username": "robin",
+            "recoveryCode": "0000-0000-0000-0000",
+            "newPassword": "a long new password",
+        }
+    }
+    results = await asyncio.gather(*(gql(other_client, query, guess) for _ in range(budget + 6)))
+    codes = sorted(error_code(r) for r in results)
+    assert codes == ["INVALID_CREDENTIALS"] * budget + ["RATE_LIMITED"] * 6
+
+
+async def test_concurrent_confirm_password_guesses_are_each_counted_before_checking(client):
+    await register(client)
+    budget = GuessLimits().per_account_and_ip.amount
+    query = "mutation($p: String!) { regenerateRecoveryCodes(password: $p) }"
+    results = await asyncio.gather(
+        *(gql(client, query, {"p": f"not my password {n}"}) for n in range(budget + 6))
+    )
+    codes = sorted(error_code(r) for r in results)
+    assert codes == ["INVALID_CREDENTIALS"] * budget + ["RATE_LIMITED"] * 6
+
+
+async def test_a_right_password_counts_as_a_try_too(client, other_client):
+    await register(client)
+    budget = GuessLimits().per_account_and_ip.amount
+    for _ in range(budget):
+        assert "errors" not in await sign_in(other_client, "robin")
+    # Counting every try, right or wrong, is what makes concurrent guesses countable.
+    assert error_code(await sign_in(other_client, "robin")) == "RATE_LIMITED"
