@@ -48,6 +48,8 @@ def create_app(
             absolute=timedelta(days=settings.session_absolute_days),
         ),
         leaving=[partial(account_leaving, pokes=pokes)],
+        # Every process closes the websockets of sessions that ended.
+        sessions_ended=[pokes.sessions_ended],
     )
 
     @asynccontextmanager

@@ -10,6 +10,7 @@ from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
+from server.auth.models import Session
 from server.auth.service import Accounts
 from server.auth.sessions import find_session
 from server.graphql.context import Context
@@ -52,14 +53,22 @@ class GraphQLEndpoint(GraphQL):
         pokes.on_sessions_ended(self.sockets.sessions_ended)
 
     async def get_context(self, request: HTTPConnection, response: Response) -> Context:
-        token = request.cookies.get(self.settings.cookie_name)
         return Context(
             request=request,
             response=response if isinstance(response, Response) else None,
             settings=self.settings,
             accounts=self.accounts,
             pokes=self.pokes,
-            session=await find_session(token, self.accounts.expiry),
+            session=await self.live_session(request),
+        )
+
+    async def live_session(self, request: HTTPConnection) -> Session | None:
+        """The request's session if it is still live; one found expired is ended and
+        reported, so its websockets close too."""
+        return await find_session(
+            request.cookies.get(self.settings.cookie_name),
+            self.accounts.expiry,
+            sessions_ended=self.accounts.sessions_ended,
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

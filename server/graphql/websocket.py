@@ -26,7 +26,6 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
 
-from server.auth.sessions import find_session
 from server.clock import now
 from server.errors import ErrorCode
 from server.graphql.context import Context
@@ -186,9 +185,7 @@ class SessionBoundHandler(BaseGraphQLTransportWSHandler):
         await super()._handle_pre_execution_error(operation, result)
 
     async def _session_is_live(self) -> bool:
-        view = self.view
-        token = self.context.request.cookies.get(view.settings.cookie_name)
-        session = await find_session(token, view.accounts.expiry)
+        session = await self.view.live_session(self.context.request)
         if session is None or session.id != self.session_id:
             return False
         self.context.session = session
