@@ -111,6 +111,32 @@ def test_a_merge_out_of_time_is_a_conflict_that_keeps_the_server_text():
     assert late.body == server
 
 
+def test_a_deadline_passing_midway_ends_the_merge_at_its_next_step(monkeypatch):
+    """With a clock that moves one second each time it is read, the merge (which reads
+    it hundreds of times when it has time) stops at the first reading past its deadline."""
+    readings = []
+
+    class Clock:
+        time = staticmethod(time.time)
+
+        @staticmethod
+        def monotonic() -> float:
+            readings.append(None)
+            return float(len(readings))
+
+    base, _rewritten, client = worst_case()
+    server = "Honestly, " + base
+    monkeypatch.setattr(merge, "time", Clock)
+    result = merge_bodies(base, server, client, deadline=5.0)
+    assert not result.clean
+    assert result.body == server
+    # The reading that found it late, and at most one more (a diff reads the clock twice).
+    assert len(readings) <= 6
+    readings.clear()
+    assert merge_bodies(base, server, client, deadline=10_000.0).clean
+    assert len(readings) > 100
+
+
 def test_the_worst_case_is_searched_for_exactly_not_fuzzily(monkeypatch):
     """The rewritten-letter worst case: the fuzzy search scanned about 200,000 characters
     in Python for each of 300 patches. A strict threshold made it exact anyway."""
