@@ -3,7 +3,8 @@
     python bench/sync_bench.py [postgres://user@host:5432/any_db]
 
 Runs on a fresh SQLite file, and on PostgreSQL when a URL is given (it creates and
-drops its own `between_bench` database on that server). The floor for each row is
+drops its own `between_bench` database on that server). Ends with the letter-merge
+worst case (bench/merge_bench.py). The floor for each row is
 the same rows read (or written) with one raw SQL statement, which shows what the
 GraphQL and ORM layers cost on top.
 """
@@ -21,6 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import httpx
+import merge_bench
 from argon2 import PasswordHasher
 from asgi_lifespan import LifespanManager
 from tortoise import connections
@@ -308,6 +310,7 @@ def main() -> None:
             print_table("PostgreSQL", asyncio.run(run(url)))
         finally:
             asyncio.run(drop_bench_database(admin))
+    merge_bench.main()
 
 
 if __name__ == "__main__":

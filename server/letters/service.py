@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import timedelta
+from weakref import WeakKeyDictionary
 
 from server.clock import now
 from server.errors import ErrorCode
 from server.letters.kind import LETTER
-from server.letters.merge import merge_bodies
+from server.letters.merge import MERGE_SECONDS, merge_off_loop
 from server.letters.models import CURRENT_REASONS, LetterRevision, RevisionReason
 from server.sync.changes import (
     Change,
@@ -27,6 +29,13 @@ from server.sync.pokes import Pokes
 
 TRASH_DAYS = 30
 CONFLICT_FIELDS = ("conflictRevisionId", "conflictBody", "conflictTitle")
+# One deadline for all the body merges of one write (a Stamp lives as long as its write),
+# so a push of many letters holds the account no longer than a push of one.
+_merge_deadlines: WeakKeyDictionary[Stamp, float] = WeakKeyDictionary()
+
+
+def merge_deadline(stamp: Stamp) -> float:
+    return _merge_deadlines.setdefault(stamp, time.monotonic() + MERGE_SECONDS)
 
 
 async def body_at(letter_id: uuid.UUID, version: int) -> tuple[str, str]:
@@ -75,7 +84,12 @@ class LetterHooks(KindHooks):
         body_lost = False
         if "body" in conflicts:
             _title, base_body = await body_at(record.id, change.base)
-            merged = merge_bodies(base_body, record.data.get("body", ""), changes["body"])
+            merged = await merge_off_loop(
+                base_body,
+                record.data.get("body", ""),
+                changes["body"],
+                merge_deadline(change.stamp),
+            )
             if merged.clean:
                 conflicts.remove("body")
                 taken["body"] = merged.body
