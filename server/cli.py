@@ -15,6 +15,8 @@ def uvicorn_options(settings: Settings) -> dict:
     """How `serve` runs uvicorn. The client address, which every per-address rate limit
     counts by, is taken from X-Forwarded-For only when the peer is a trusted proxy;
     anyone else could write any address there."""
+    from server.graphql.websocket import MAX_MESSAGE_BYTES
+
     return dict(
         host=settings.host,
         port=settings.port,
@@ -22,6 +24,11 @@ def uvicorn_options(settings: Settings) -> dict:
         forwarded_allow_ips=list(settings.forwarded_allow_ips),
         server_header=False,
         log_level="info",
+        # The websocket carries only small subscription messages: uvicorn refuses larger
+        # frames before reading them, and pokes of a few bytes gain nothing from deflate,
+        # which costs memory on every open socket.
+        ws_max_size=MAX_MESSAGE_BYTES,
+        ws_per_message_deflate=False,
     )
 
 
