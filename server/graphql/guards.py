@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from graphql import (
+    FragmentDefinitionNode,
     GraphQLError,
     GraphQLInputObjectType,
     GraphQLInputType,
@@ -27,6 +28,7 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 
 from server.errors import ErrorCode, bad_input
 from server.graphql.fragments import expand
+from server.graphql.overlaps import count_overlaps
 
 log = logging.getLogger("between.graphql")
 
@@ -36,6 +38,15 @@ MAX_TOKENS = 2000
 # Selections once every fragment spread is written out. Written out by hand, a document
 # within the token limit could not hold more, so only fragments can reach it.
 MAX_EXPANDED_SELECTIONS = MAX_TOKENS
+# graphql-core's field-merging rule compares every two fields under one name at one
+# place, and every two fragments spread together: both grow with the square of the
+# document. Legitimate documents share a field here and there (the app's share none and
+# define no fragments); a few hundred repeats cost the rule most of a second.
+MAX_SAME_NAME_PAIRS = 64
+MAX_FRAGMENTS = 16
+# Selections walked to count those pairs: every operation and every fragment on its
+# own (the rule checks each), spreads written out. A fragment used once is walked twice.
+MAX_WALKED_SELECTIONS = 2 * MAX_EXPANDED_SELECTIONS
 
 # Mutations that check a password or a recovery code: one per request, so a single
 # request cannot carry a batch of guesses under aliases.
@@ -137,18 +148,26 @@ class DocumentCache(ParserCache):
         yield
 
 
-class FragmentExpansionLimit(SchemaExtension):
-    """Refuse a document whose fragment spreads would expand past the limit, or that
-    spreads a fragment it lacks or one within itself, before any rule follows spreads:
-    those walk every expanded path, and the depth limiter does so as it is built."""
+class ShapeLimit(SchemaExtension):
+    """Refuse, before any validation rule runs, a document that would make a rule's work
+    grow faster than the document: fragment spreads that expand past the limit, spread
+    a fragment the document lacks or one within itself (rules that follow spreads walk
+    every expanded path, and the depth limiter does so as it is built), too many
+    fragments, or too many fields under one name at one place (the field-merging rule
+    compares every two)."""
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
         if context.graphql_document is not None and not context.pre_execution_errors:
-            refusal = _expansion_refusal(context.graphql_document)
+            document = context.graphql_document
+            refusal = _expansion_refusal(document) or _overlap_refusal(document)
             if refusal is not None:
                 context.pre_execution_errors = [refusal]
         yield
+
+
+def _too_complex(message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": ErrorCode.QUERY_TOO_COMPLEX.value})
 
 
 def _expansion_refusal(document) -> GraphQLError | None:
@@ -164,9 +183,26 @@ def _expansion_refusal(document) -> GraphQLError | None:
             extensions={"code": ErrorCode.BAD_REQUEST.value},
         )
     if expansion.selections > MAX_EXPANDED_SELECTIONS:
-        return GraphQLError(
-            f"Fragments expand to more than {MAX_EXPANDED_SELECTIONS} selections.",
-            extensions={"code": ErrorCode.QUERY_TOO_COMPLEX.value},
+        return _too_complex(f"Fragments expand to more than {MAX_EXPANDED_SELECTIONS} selections.")
+    return None
+
+
+def _overlap_refusal(document) -> GraphQLError | None:
+    fragments = sum(isinstance(node, FragmentDefinitionNode) for node in document.definitions)
+    if fragments > MAX_FRAGMENTS:
+        return _too_complex(f"The document defines more than {MAX_FRAGMENTS} fragments.")
+    overlaps = count_overlaps(
+        document, max_pairs=MAX_SAME_NAME_PAIRS, max_walked=MAX_WALKED_SELECTIONS
+    )
+    if overlaps.walked > MAX_WALKED_SELECTIONS:
+        return _too_complex(
+            f"The document's operations and fragments, written out, hold more than "
+            f"{MAX_WALKED_SELECTIONS} selections."
+        )
+    if overlaps.pairs > MAX_SAME_NAME_PAIRS:
+        return _too_complex(
+            "The same field is asked for too many times at one place "
+            f"(more than {MAX_SAME_NAME_PAIRS} pairs of fields under one name)."
         )
     return None
 
@@ -257,7 +293,7 @@ def extensions(production: bool) -> list:
         # The app sends the same few documents again and again; parse and check each once.
         lambda: DocumentCache(maxsize=256),
         # Before the validation cache: that is where validation runs.
-        FragmentExpansionLimit,
+        ShapeLimit,
         # After the document cache, which hands back the very same document for the
         # same text, so a lookup here is mostly an identity check.
         lambda: CheckedValidationCache(maxsize=256),
