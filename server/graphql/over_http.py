@@ -27,7 +27,7 @@ from strawberry.types.graphql import OperationType
 
 from server.accept import asks_for, quality
 from server.errors import ErrorCode
-from server.graphql.guards import MAX_TOKENS
+from server.graphql.guards import MAX_TOKENS, TOO_LONG_MESSAGE, query_too_long
 from server.middleware import error_body
 
 JSON = "application/json"
@@ -126,6 +126,8 @@ def read_params(body: bytes) -> Params:
                 "This server does not keep persisted queries: send the full query.",
             )
         raise Refusal(ErrorCode.BAD_REQUEST, "The request has no `query`.")
+    if query_too_long(query):
+        raise Refusal(ErrorCode.QUERY_TOO_COMPLEX, TOO_LONG_MESSAGE)
     return Params(query, data.get("variables"), data.get("operationName"), extensions)
 
 

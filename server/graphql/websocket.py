@@ -29,7 +29,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 from server.clock import now
 from server.errors import ErrorCode
 from server.graphql.context import Context
-from server.graphql.guards import MAX_TOKENS, ErrorPolicy
+from server.graphql.guards import MAX_TOKENS, TOO_LONG_MESSAGE, ErrorPolicy, query_too_long
 
 log = logging.getLogger("between.websocket")
 
@@ -164,6 +164,8 @@ class SessionBoundHandler(BaseGraphQLTransportWSHandler):
         query = payload.get("query")
         if not isinstance(query, str):
             return _error("A subscription needs a query.", ErrorCode.BAD_REQUEST)
+        if query_too_long(query):
+            return _error(TOO_LONG_MESSAGE, ErrorCode.QUERY_TOO_COMPLEX)
         try:
             document = parse(query, max_tokens=MAX_TOKENS)
         except GraphQLError:

@@ -205,6 +205,7 @@ async def test_one_session_opens_a_bounded_number_of_sockets(served, robin):
     [
         ("subscription { nothingHere }", None, "BAD_REQUEST"),
         ("subscription($n: Int!) { changes }", {"n": "five"}, "BAD_REQUEST"),
+        ("subscription { changes } #" + "x" * 20_000, None, "QUERY_TOO_COMPLEX"),
         (
             "subscription { changes " + " ".join(f"a{i}: changes" for i in range(40)) + " }",
             None,
