@@ -12,6 +12,7 @@ from graphql import (
     GraphQLInputObjectType,
     GraphQLInputType,
     GraphQLList,
+    OperationDefinitionNode,
     ValidationRule,
     get_nullable_type,
 )
@@ -23,7 +24,7 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
-from strawberry.extensions.max_aliases import create_validator as alias_rule
+from strawberry.extensions.max_aliases import count_fields_with_alias
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
 from server.errors import ErrorCode, bad_input
@@ -70,7 +71,6 @@ AUTH_MUTATIONS = frozenset(
 _TOO_COMPLEX_MARKERS = (
     "Document contains more than",
     "exceeds maximum operation depth",
-    "aliases found",
 )
 
 
@@ -165,7 +165,11 @@ class ShapeLimit(SchemaExtension):
         context = self.execution_context
         if context.graphql_document is not None and not context.pre_execution_errors:
             document = context.graphql_document
-            refusal = _expansion_refusal(document) or _overlap_refusal(document)
+            refusal = (
+                _expansion_refusal(document)
+                or _overlap_refusal(document)
+                or _alias_refusal(document)
+            )
             if refusal is not None:
                 context.pre_execution_errors = [refusal]
         yield
@@ -196,6 +200,24 @@ def _expansion_refusal(document) -> GraphQLError | None:
         )
     if expansion.selections > MAX_EXPANDED_SELECTIONS:
         return _too_complex(f"Fragments expand to more than {MAX_EXPANDED_SELECTIONS} selections.")
+    return None
+
+
+def _alias_refusal(document) -> GraphQLError | None:
+    """Counted here rather than as a validation rule, so that a document full of
+    aliases is refused before every other rule visits it."""
+    fragments = {
+        node.name.value: node
+        for node in document.definitions
+        if isinstance(node, FragmentDefinitionNode)
+    }
+    aliases = sum(
+        count_fields_with_alias(node, fragments)
+        for node in document.definitions
+        if isinstance(node, OperationDefinitionNode)
+    )
+    if aliases > MAX_ALIASES:
+        return _too_complex(f"{aliases} aliases found. Allowed: {MAX_ALIASES}")
     return None
 
 
@@ -292,7 +314,6 @@ def refuse_control_characters(value: object, type_: GraphQLInputType | None, nam
 # validation cache can recognise a document it has already checked.
 VALIDATION_RULES = [
     depth_rule(MAX_DEPTH, should_ignore=None),
-    alias_rule(MAX_ALIASES),
     OneAuthMutation,
 ]
 
