@@ -1,12 +1,24 @@
-"""The server's clock. Client clocks are for display only and never come through here."""
+"""The server's clock. Client clocks are for display only and never come through here.
+
+Every module reads the time through `now`, however it imported it, and `now` reads
+`source`: so a test that sets `source` moves all of the server's time at once.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 
-def now() -> datetime:
+def system_time() -> datetime:
     return datetime.now(UTC)
+
+
+source: Callable[[], datetime] = system_time
+
+
+def now() -> datetime:
+    return source()
 
 
 def iso(moment: datetime | None) -> str | None:

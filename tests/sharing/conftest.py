@@ -27,7 +27,7 @@ class FakeClock:
 @pytest.fixture
 def fake_clock(monkeypatch) -> FakeClock:
     fake = FakeClock(clock.now())
-    monkeypatch.setattr(clock, "now", fake)
+    monkeypatch.setattr(clock, "source", fake)
     return fake
 
 

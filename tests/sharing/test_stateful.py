@@ -67,9 +67,9 @@ class SharingMachine(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.real_now = clock.now
+        self.real_source = clock.source
         self.moment = self.real_now()
-        clock.now = lambda: self.moment
+        clock.source = lambda: self.moment
         run = next(_runs)
         self.clients: list[Person] = [
             self.run(sign_up(self.app, f"c{run}x{n}", "CLIENT", f"Client {n}")) for n in range(2)
@@ -90,7 +90,7 @@ class SharingMachine(RuleBasedStateMachine):
             # Checked once at the end, to keep each step quick.
             self.clients_see_their_shares_status_and_nothing_of_the_therapist()
         finally:
-            clock.now = self.real_now
+            clock.source = self.real_source
             for person in self.clients + self.therapists:
                 self.run(person.http.aclose())
 
