@@ -68,7 +68,7 @@ class SharingMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.real_source = clock.source
-        self.moment = self.real_now()
+        self.moment = self.real_source()
         clock.source = lambda: self.moment
         run = next(_runs)
         self.clients: list[Person] = [
