@@ -1,6 +1,6 @@
 """Expected failures: a stable `code` the client can act on, and a calm message.
 
-Services raise `AppError`; GraphQL turns it into an error whose
+Services raise `AppError`; at the GraphQL edge it becomes an error whose
 `extensions.code` is one of `ErrorCode`. Anything else that escapes is a bug and
 is masked in production.
 """
@@ -8,8 +8,6 @@ is masked in production.
 from __future__ import annotations
 
 from enum import StrEnum
-
-from graphql import GraphQLError
 
 
 class ErrorCode(StrEnum):
@@ -55,8 +53,10 @@ class ErrorCode(StrEnum):
     INTERNAL = "INTERNAL"
 
 
-class AppError(GraphQLError):
-    """An expected failure with a stable code, safe to show to the user."""
+class AppError(Exception):
+    """An expected failure with a stable code, safe to show to the user. A plain
+    exception: services know nothing of GraphQL. At the edge graphql-core wraps it and
+    takes its `extensions`, so the client sees the code."""
 
     def __init__(
         self,
@@ -66,14 +66,15 @@ class AppError(GraphQLError):
         field: str | None = None,
         retry_after: int | None = None,
     ) -> None:
-        extensions: dict[str, object] = {"code": code.value}
-        if field is not None:
-            extensions["field"] = field
-        if retry_after is not None:
-            extensions["retryAfterSeconds"] = retry_after
-        super().__init__(message, extensions=extensions)
+        super().__init__(message)
         self.code = code
+        self.message = message
         self.field = field
+        self.extensions: dict[str, object] = {"code": code.value}
+        if field is not None:
+            self.extensions["field"] = field
+        if retry_after is not None:
+            self.extensions["retryAfterSeconds"] = retry_after
 
 
 def bad_input(field: str, message: str) -> AppError:
