@@ -29,7 +29,7 @@ export function syncDetail() {
         ? `Everything is saved on this device and synced to your account, last ${when(status.lastSyncAt)}.`
         : "Everything is saved on this device.",
   ];
-  if (status.problem === "offline") sentences.push("There is no connection now. It syncs by itself when there is one.");
+  if (status.problem === "offline") sentences.push("You are offline. It syncs by itself when there is a connection.");
   else if (status.problem === "signed-out") sentences.push("This device was signed out. Sign in again on the Account screen to sync.");
   else if (status.running) sentences.push("Syncing now.");
   else if (status.problem) sentences.push(`The last try did not work (${status.problem}). It tries again by itself.`);
