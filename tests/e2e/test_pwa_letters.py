@@ -179,6 +179,6 @@ def test_every_screen_is_accessible_fits_and_has_large_targets(
     device.check_screen(width)
     device.offline()
     page.click("#tabs >> text=Account")
-    page.wait_for_selector("text=offline")
+    page.wait_for_selector("#account-status >> text=offline")
     device.check_screen(width)
     device.close()

@@ -65,6 +65,10 @@ def test_offline_letter_survives_reload_then_reaches_server_and_second_device(se
     phone.page.reload()
     phone.page.wait_for_selector("#letter-list a")
     assert "Written on the train, no signal." in phone.page.inner_text("#letter-list")
+    # Once the sync it tried has given up, the word says what waits.
+    phone.page.wait_for_function(
+        "() => !/syncing/i.test(document.querySelector('#sync-status').textContent)"
+    )
     assert "1 waiting" in phone.page.inner_text("#sync-status")
     detail = phone.page.text_content("#sync-detail")
     assert "1 change saved on this device, not yet synced" in detail
