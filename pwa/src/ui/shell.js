@@ -29,12 +29,37 @@ function syncControl() {
     "div",
     { class: "sync-panel" },
     h("p", { id: "sync-detail" }),
-    h("button", { type: "button", id: "sync-now", onclick: () => syncNow() }, "Sync now"),
+    h(
+      "button",
+      {
+        type: "button",
+        id: "sync-now",
+        onclick: () => {
+          close(control, true);
+          syncNow();
+        },
+      },
+      "Sync now",
+    ),
   );
   const control = h("details", { class: "sync", id: "sync" }, h("summary", { id: "sync-status" }), panel);
   drawStatus(control);
   return control;
 }
+
+// The panel lies over the screen, so it closes once used, on a tap elsewhere and on
+// Escape; the word in the bar then says how the sync went.
+function close(control = document.getElementById("sync"), refocus = false) {
+  if (!control?.open) return;
+  control.open = false;
+  if (refocus) control.querySelector("summary").focus();
+}
+document.addEventListener("pointerdown", (event) => {
+  if (!event.target.closest?.("#sync")) close();
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape" && document.getElementById("sync")?.open) close(undefined, true);
+});
 
 function drawStatus(control = document.getElementById("sync")) {
   if (!control) return;
@@ -83,7 +108,7 @@ function markCurrent() {
     else link.removeAttribute("aria-current");
   }
   // A new screen closes the sync panel.
-  document.getElementById("sync")?.removeAttribute("open");
+  close();
 }
 
 bus.addEventListener("status", () => drawStatus());
