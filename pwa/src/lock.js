@@ -96,14 +96,28 @@ export function appName() {
   return settings?.neutral ? NEUTRAL_NAME : "Between";
 }
 
-// The page title, the manifest and the icons follow the neutral-name setting. The
-// title never carries content either way.
+// Files the app saves, by what they hold: [usual name, neutral name]. A downloads
+// list is another place someone may glance at.
+const FILE_NAMES = {
+  export: ["between-export.json", "notes-export.json"],
+  codes: ["between-recovery-codes.txt", "notes-codes.txt"],
+  letters: ["letters.html", "notes.html"],
+};
+
+export function fileName(what) {
+  return FILE_NAMES[what][settings?.neutral ? 1 : 0];
+}
+
+// The page title, the name in the bar, the manifest and the icons follow the
+// neutral-name setting, and quick hide always shows the neutral name. The title never
+// carries content either way.
 export function applyName() {
   const neutral = Boolean(settings?.neutral);
-  document.title = state === "hidden" ? NEUTRAL_NAME : appName();
+  const shown = state === "hidden" ? NEUTRAL_NAME : appName();
+  document.title = shown;
   self.showNeutralName(neutral);
   const brand = document.querySelector(".brand");
-  if (brand) brand.textContent = appName();
+  if (brand) brand.textContent = shown;
 }
 
 export function onCover(cover, uncover) {

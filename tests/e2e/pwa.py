@@ -129,11 +129,13 @@ class Device:
             assert time.monotonic() < deadline, "edits did not reach the server"
             self.page.wait_for_timeout(100)
         self.page.wait_for_function(
-            "() => !/syncing/.test(document.querySelector('#sync-status')?.textContent ?? '')"
+            "() => !/syncing/i.test(document.querySelector('#sync-status')?.textContent ?? '')"
         )
 
     def sync_now(self) -> None:
-        self.page.click(".bar >> text=Sync now")
+        """The "Sync now" button is under the sync word in the top bar."""
+        self.page.click("#sync-status")
+        self.page.click("#sync-now")
         self.wait_synced()
 
     def capture(self, text: str) -> None:

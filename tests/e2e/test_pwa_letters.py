@@ -82,7 +82,7 @@ def test_history_trash_marks_and_the_session_page(chromium, served_sqlite):
         "() => document.querySelector('#body')?.value === 'First draft of a hard letter'"
     )
 
-    page.click("#tabs >> text=For session")
+    page.click("#tabs >> text=Session")
     page.wait_for_selector("main h1:has-text('For my next session')")
     assert "First draft of a hard letter" in page.inner_text("main")
     page.click("#tabs >> text=Letters")
@@ -165,7 +165,7 @@ def test_every_screen_is_accessible_fits_and_has_large_targets(
     page.click("text=Earlier versions")
     page.wait_for_selector(".revisions li")
     device.check_screen(width)
-    for tab in ["For session", "Account"]:
+    for tab in ["Session", "Account"]:
         page.click(f"#tabs >> text={tab}")
         device.check_screen(width)
     device.open_trash()
@@ -179,6 +179,6 @@ def test_every_screen_is_accessible_fits_and_has_large_targets(
     device.check_screen(width)
     device.offline()
     page.click("#tabs >> text=Account")
-    page.wait_for_selector("text=offline")
+    page.wait_for_selector("#account-status >> text=offline")
     device.check_screen(width)
     device.close()

@@ -43,7 +43,7 @@ def test_installable_and_opens_offline_with_deep_links(playwright, served_sqlite
         for tab, heading in [
             ("Toolkit", "Toolkit"),
             ("Plans", "Plans"),
-            ("For session", "For my next session"),
+            ("Session", "For my next session"),
             ("Account", "Account"),
             ("Letters", "Letters"),
         ]:
@@ -65,7 +65,13 @@ def test_offline_letter_survives_reload_then_reaches_server_and_second_device(se
     phone.page.reload()
     phone.page.wait_for_selector("#letter-list a")
     assert "Written on the train, no signal." in phone.page.inner_text("#letter-list")
-    assert "1 change saved here, not yet synced" in phone.page.inner_text("#sync-status")
+    # Once the sync it tried has given up, the word says what waits.
+    phone.page.wait_for_function(
+        "() => !/syncing/i.test(document.querySelector('#sync-status').textContent)"
+    )
+    assert "1 waiting" in phone.page.inner_text("#sync-status")
+    detail = phone.page.text_content("#sync-detail")
+    assert "1 change saved on this device, not yet synced" in detail
 
     phone.offline(False)  # `online` starts a sync
     phone.wait_synced()
@@ -201,8 +207,10 @@ def test_words_written_after_the_session_ended_reach_the_server_after_signing_in
         assert revoked["data"]["revokeSession"] is True
 
     device.capture("Written after the phone was signed out elsewhere")
-    page.click(".bar >> text=Sync now")
-    page.wait_for_selector("#sync-status >> text=sign in again to sync")
+    page.click("#sync-status")
+    page.click("#sync-now")
+    page.wait_for_selector("#sync-status >> text=Signed out")
+    assert "Sign in again" in page.text_content("#sync-detail")
     assert device.unsynced() == 1
     page.click("#tabs >> text=Account")
     page.fill("#password", PASSWORD)

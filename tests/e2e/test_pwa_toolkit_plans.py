@@ -302,6 +302,7 @@ def test_the_pin_lock_hides_content_and_locks_after_idle(chromium, served_sqlite
     page.wait_for_selector("main h1:has-text('Notes')")
     assert page.title() == "Notes"
     assert "Nobody else should read" not in page.content()
+    page.click("#cover-open")
     page.fill("#pin", "2468")
     page.click("button:has-text('Open')")
     page.wait_for_selector("#letter-list")

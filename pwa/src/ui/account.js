@@ -4,19 +4,19 @@ import { signOut, unsyncedCount } from "../session-state.js";
 import { bus, status, syncNow } from "../sync.js";
 import { h, replace } from "./dom.js";
 import { deleteForm, securitySections } from "./security.js";
-import { statusText } from "./shell.js";
+import { syncDetail } from "./sync-status.js";
 import { recoverForm, signInForm } from "./welcome.js";
 import { me } from "../me.js";
 
 export async function accountView(main) {
   const account = await me();
-  const line = h("p", { id: "account-status", "aria-live": "polite" }, statusText());
+  const line = h("p", { id: "account-status", "aria-live": "polite" }, syncDetail());
   const again = h("div", {});
   const leaving = h("div", {});
   const storage = h("p", { class: "quiet" });
 
   const drawStatus = () => {
-    line.textContent = statusText();
+    line.textContent = syncDetail();
     replace(
       again,
       status.problem === "signed-out"

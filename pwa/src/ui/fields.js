@@ -77,11 +77,11 @@ export const DISTRESS = {
 
 export const distressValue = (select) => (select.value === "" ? null : Number(select.value));
 
-export function telLink(number, text = `Call ${number}`) {
-  return h("a", { href: `tel:${number.replace(/[^\d+]/g, "")}`, class: "button" }, text);
+export function telLink(number, text = `Call ${number}`, kind = "") {
+  return h("a", { href: `tel:${number.replace(/[^\d+]/g, "")}`, class: `button ${kind}`.trim() }, text);
 }
 
-export function smsLink(number, body, text) {
+export function smsLink(number, body, text, kind = "") {
   const to = number.replace(/[^\d+]/g, "");
-  return h("a", { href: body ? `sms:${to}?body=${encodeURIComponent(body)}` : `sms:${to}`, class: "button" }, text);
+  return h("a", { href: body ? `sms:${to}?body=${encodeURIComponent(body)}` : `sms:${to}`, class: `button ${kind}`.trim() }, text);
 }

@@ -82,23 +82,33 @@ export async function crisisSection() {
     draw(choice.value);
   });
   draw(await countryNow());
+  // The numbers come before the picker: the country is usually right already.
   replace(
     section,
     h("h2", { id: "crisis-lines", tabindex: -1 }, "Crisis lines"),
+    body,
     h("label", { for: "country" }, "Where you are"),
     choice,
-    body,
   );
   return section;
 }
 
+// Large call and text buttons: a shaking hand, one thumb.
 function personItem(person) {
+  const name = person.name || person.phone;
   return h(
     "li",
     { class: "line" },
-    h("h3", {}, person.name || person.phone),
+    h("h3", {}, name),
     person.note ? h("p", {}, person.note) : null,
-    person.phone ? h("div", { class: "row" }, telLink(person.phone, `Call ${person.name || person.phone}`)) : null,
+    person.phone
+      ? h(
+          "div",
+          { class: "row calls" },
+          telLink(person.phone, `Call ${name}`, "call"),
+          smsLink(person.phone, null, `Text ${name}`, "call"),
+        )
+      : null,
   );
 }
 
@@ -108,8 +118,15 @@ export async function helpView(main) {
   const words = wordsFrom(prefs);
   const active = account ? activePlan(await plans()) : null;
   const clinician = active?.coveringClinician?.[0];
-  const people = [...(prefs.helpContacts ?? []), ...(active?.crisisContacts ?? [])].filter((p) => p.name || p.phone);
+  const own = (prefs.helpContacts ?? []).filter((p) => p.name || p.phone);
+  const planPeople = (active?.crisisContacts ?? []).filter((p) => p.name || p.phone);
+  const people = [
+    ...own,
+    clinician ? { ...clinician, note: ["Covering clinician", clinician.note].filter(Boolean).join(". ") } : null,
+    ...planPeople,
+  ].filter(Boolean);
 
+  // The person's own people first, then the crisis lines, then the rest.
   replace(
     main,
     h("h1", {}, "Help now"),
@@ -117,26 +134,26 @@ export async function helpView(main) {
       "p",
       { class: "plain-fact" },
       account
-        ? `${words.YourTherapist} does not see this app. Nothing here reaches them, and the app cannot call anyone for you. These can help now.`
-        : "No one watches this app, and it cannot call anyone for you. These can help now.",
+        ? `${words.YourTherapist} does not see this app, and it cannot call anyone for you.`
+        : "No one watches this app, and it cannot call anyone for you.",
     ),
-    await crisisSection(),
-    account
+    people.length
       ? h(
           "section",
           { "aria-labelledby": "your-people" },
           h("h2", { id: "your-people" }, "Your people"),
-          people.length || clinician
-            ? h(
-                "ul",
-                { class: "lines", id: "people-list" },
-                people.map(personItem),
-                clinician
-                  ? personItem({ ...clinician, note: ["Covering clinician", clinician.note].filter(Boolean).join(". ") })
-                  : null,
-              )
-            : h("p", { class: "quiet" }, "No one here yet. You can add people you would call: a friend, family, a GP."),
+          h("ul", { class: "lines", id: "people-list" }, people.map(personItem)),
           h("p", {}, h("a", { href: "/help/people" }, "Add or change your people")),
+        )
+      : null,
+    await crisisSection(),
+    account && !people.length
+      ? h(
+          "section",
+          { "aria-labelledby": "your-people" },
+          h("h2", { id: "your-people" }, "Your people"),
+          h("p", { class: "quiet" }, "No one here yet. You can add people you would call: a friend, family, a GP."),
+          h("p", {}, h("a", { href: "/help/people" }, "Add your people")),
         )
       : null,
     account ? await currentAgreement(words) : null,

@@ -1,11 +1,26 @@
 // The lock screen, and the neutral screen of quick hide. Neither shows anything of
-// the person's own; Help now's crisis lines stay one tap away on both.
+// the person's own. The lock screen keeps Help now's crisis lines one tap away; the
+// neutral screen says nothing of the app at all, on screen or to a screen reader.
 
-import { NEUTRAL_NAME, hasPin, unlock } from "../lock.js";
+import { NEUTRAL_NAME, hasPin, lock, unlock } from "../lock.js";
 import { h, replace } from "./dom.js";
+import { icon } from "./icons.js";
+
+// What someone else sees: an empty page of a notes app. The way back looks like that
+// app's own button, and its name is that app's too.
+function drawNeutral(main, pinned) {
+  const back = h("button", { type: "button", id: "cover-open", class: "neutral-back", "aria-label": "New note" }, icon("pencil"));
+  // With a PIN, the way back leads to the lock screen; without, straight back.
+  back.addEventListener("click", () => (pinned ? lock("locked") : unlock("")));
+  replace(main, h("h1", {}, NEUTRAL_NAME), h("p", { class: "quiet" }, "Nothing here yet."), h("div", { class: "row" }, back));
+}
 
 export async function drawCover(main, state) {
   const pinned = await hasPin();
+  if (state === "hidden") {
+    drawNeutral(main, pinned);
+    return;
+  }
   const helpArea = h("div", { id: "cover-help" });
   const showHelp = h("button", { type: "button", class: "button help-now", id: "cover-help-now" }, "Help now");
   showHelp.addEventListener("click", async () => {
@@ -13,19 +28,6 @@ export async function drawCover(main, state) {
     replace(helpArea, await crisisSection());
     helpArea.querySelector("h2")?.focus();
   });
-
-  if (state === "hidden" && !pinned) {
-    // A plain page someone else could see; one tap goes back.
-    replace(
-      main,
-      h("h1", {}, NEUTRAL_NAME),
-      h("p", { class: "quiet" }, "Nothing here yet."),
-      h("div", { class: "row" }, h("button", { type: "button", id: "cover-open", onclick: () => unlock("") }, "Open")),
-      h("div", { class: "row" }, showHelp),
-      helpArea,
-    );
-    return;
-  }
 
   const pin = h("input", {
     id: "pin",
@@ -55,12 +57,6 @@ export async function drawCover(main, state) {
     message,
     h("button", { type: "submit", class: "primary" }, "Open"),
   );
-  replace(
-    main,
-    h("h1", {}, state === "hidden" ? NEUTRAL_NAME : "Locked"),
-    state === "hidden" ? h("p", { class: "quiet" }, "Nothing here yet.") : null,
-    form,
-    h("div", { class: "row" }, showHelp),
-    helpArea,
-  );
+  // Help now first: it must be in view even with the keyboard up for the PIN.
+  replace(main, h("h1", {}, "Locked"), h("div", { class: "row" }, showHelp), helpArea, form);
 }

@@ -3,7 +3,7 @@
 
 import { gql, offline } from "../api.js";
 import { allLetters } from "../letters.js";
-import { IDLE_CHOICES, NEUTRAL_NAME, discretion, hasPin, removePin, setIdleMinutes, setNeutral, setPin, validPin } from "../lock.js";
+import { IDLE_CHOICES, NEUTRAL_NAME, discretion, fileName, hasPin, removePin, setIdleMinutes, setNeutral, setPin, validPin } from "../lock.js";
 import { preferences, setPreferences } from "../preferences.js";
 import { BREAK_WORDS, ENDING_WORDS, THERAPIST_WORDS } from "../wording.js";
 import { fullDate, h, replace } from "./dom.js";
@@ -22,7 +22,7 @@ const escape = (text) =>
   String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 
 // A readable document of every letter on this device, built here, so it works offline.
-export function lettersDocument(list) {
+export function lettersDocument(list, title = "Letters") {
   const body = list
     .map(
       (l) => `<article>
@@ -33,9 +33,9 @@ export function lettersDocument(list) {
     )
     .join("\n");
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Letters</title>
+<html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title>
 <style>body{font:1.1rem/1.6 Georgia,serif;max-width:40rem;margin:2rem auto;padding:0 1rem}.meta{color:#555}.body{white-space:pre-wrap}article{border-bottom:1px solid #ccc;padding-bottom:1rem}</style>
-</head><body><h1>Letters</h1><p class="meta">${list.length} letters, saved ${escape(fullDate(new Date().toISOString()))}.</p>
+</head><body><h1>${escape(title)}</h1><p class="meta">${list.length} letters, saved ${escape(fullDate(new Date().toISOString()))}.</p>
 ${body}
 </body></html>`;
 }
@@ -139,7 +139,7 @@ export async function settingsView(main) {
     exportMessage.textContent = "Preparing…";
     try {
       const data = await gql("query { exportMyData }");
-      download("between-export.json", "application/json", JSON.stringify(data.exportMyData, null, 2));
+      download(fileName("export"), "application/json", JSON.stringify(data.exportMyData, null, 2));
       exportMessage.textContent = "Downloaded.";
     } catch (error) {
       exportMessage.textContent = offline(error)
@@ -149,7 +149,7 @@ export async function settingsView(main) {
   });
   const exportLetters = h("button", { type: "button", id: "export-letters" }, "Download my letters as a document");
   exportLetters.addEventListener("click", async () => {
-    download("letters.html", "text/html", lettersDocument(await allLetters()));
+    download(fileName("letters"), "text/html", lettersDocument(await allLetters(), (await discretion()).neutral ? NEUTRAL_NAME : "Letters"));
     exportMessage.textContent = "Downloaded: a page any browser can open or print.";
   });
 

@@ -1,70 +1,101 @@
-// The frame around every screen: the name, Help now, quick hide, a quiet sync status,
-// and the tabs.
+// The frame around every screen: the name, a quiet sync status, quick hide and Help
+// now in a bar that stays at the top while the screen scrolls, and the tabs.
 
 import { appName, lock } from "../lock.js";
-import { bus, status, syncNow } from "../sync.js";
-import { h, replace, when } from "./dom.js";
+import { bus, syncNow } from "../sync.js";
+import { h, replace } from "./dom.js";
+import { icon } from "./icons.js";
+import { syncDetail, syncSummary } from "./sync-status.js";
 import { me } from "../me.js";
 
-// Five at most, so each stays a comfortable target on a 320 px screen. Trash and
-// Settings are one tap further, on the Account screen.
+// Five at most, with short labels, so each stays a comfortable target on a 320 px
+// screen and no label breaks. Trash and Settings are on the Account screen.
 const CLIENT_TABS = [
-  ["/", "Letters"],
-  ["/toolkit", "Toolkit"],
-  ["/plans", "Plans"],
-  ["/session", "For session"],
-  ["/account", "Account"],
+  ["/", "Letters", "letters"],
+  ["/toolkit", "Toolkit", "toolkit"],
+  ["/plans", "Plans", "plans"],
+  ["/session", "Session", "session"],
+  ["/account", "Account", "account"],
 ];
 const THERAPIST_TABS = [
-  ["/", "Shared"],
-  ["/connect", "Clients"],
-  ["/account", "Account"],
+  ["/", "Shared", "shared"],
+  ["/connect", "Clients", "clients"],
+  ["/account", "Account", "account"],
 ];
 
-export function statusText() {
-  const parts = [];
-  if (status.unsynced) {
-    parts.push(`${status.unsynced} ${status.unsynced === 1 ? "change" : "changes"} saved here, not yet synced`);
-  } else {
-    parts.push("All saved");
-  }
-  if (status.problem === "offline") parts.push("offline");
-  else if (status.problem === "signed-out") parts.push("sign in again to sync");
-  else if (status.running) parts.push("syncing…");
-  else if (status.lastSyncAt) parts.push(`synced ${when(status.lastSyncAt)}`);
-  return parts.join(" · ");
+// The word in the bar; the sentences and "Sync now" open under it.
+function syncControl() {
+  const panel = h(
+    "div",
+    { class: "sync-panel" },
+    h("p", { id: "sync-detail" }),
+    h(
+      "button",
+      {
+        type: "button",
+        id: "sync-now",
+        onclick: () => {
+          close(control, true);
+          syncNow();
+        },
+      },
+      "Sync now",
+    ),
+  );
+  const control = h("details", { class: "sync", id: "sync" }, h("summary", { id: "sync-status" }), panel);
+  drawStatus(control);
+  return control;
+}
+
+// The panel lies over the screen, so it closes once used, on a tap elsewhere and on
+// Escape; the word in the bar then says how the sync went.
+function close(control = document.getElementById("sync"), refocus = false) {
+  if (!control?.open) return;
+  control.open = false;
+  if (refocus) control.querySelector("summary").focus();
+}
+document.addEventListener("pointerdown", (event) => {
+  if (!event.target.closest?.("#sync")) close();
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape" && document.getElementById("sync")?.open) close(undefined, true);
+});
+
+function drawStatus(control = document.getElementById("sync")) {
+  if (!control) return;
+  const { icon: name, word } = syncSummary();
+  replace(control.querySelector("summary"), icon(name), h("span", { class: "sync-word" }, word));
+  control.querySelector("#sync-detail").textContent = syncDetail();
 }
 
 export async function drawShell() {
   const bar = document.getElementById("bar");
   const tabs = document.getElementById("tabs");
   const account = await me();
-  const label = h("p", { class: "status", id: "sync-status" }, statusText());
-  const syncButton = h(
-    "button",
-    { type: "button", class: "quiet", onclick: () => syncNow() },
-    "Sync now",
-  );
-  // Help now is on every screen, signed in or not, online or not.
-  const tools = h(
-    "div",
-    { class: "bar-tools" },
-    account
-      ? h("button", { type: "button", class: "quiet", id: "quick-hide", onclick: () => lock("hidden") }, "Hide")
-      : null,
-    h("a", { href: "/help", class: "button help-now", id: "help-now" }, "Help now"),
-  );
+  // Help now is on every screen, signed in or not, online or not, and the bar keeps
+  // it in view however far the screen is scrolled.
   replace(
     bar,
     h("a", { href: "/", class: "brand" }, appName()),
-    tools,
-    account ? h("div", { class: "sync" }, label, syncButton) : null,
+    h(
+      "div",
+      { class: "bar-tools" },
+      account ? syncControl() : null,
+      account
+        ? h("button", { type: "button", class: "quiet", id: "quick-hide", onclick: () => lock("hidden") }, "Hide")
+        : null,
+      h("a", { href: "/help", class: "button help-now", id: "help-now" }, "Help now"),
+    ),
   );
   const list = account?.role === "THERAPIST" ? THERAPIST_TABS : CLIENT_TABS;
   replace(
     tabs,
     account
-      ? h("ul", {}, list.map(([href, text]) => h("li", {}, h("a", { href }, text))))
+      ? h(
+          "ul",
+          {},
+          list.map(([href, text, name]) => h("li", {}, h("a", { href }, icon(name), h("span", { class: "tab-label" }, text)))),
+        )
       : null,
   );
   markCurrent();
@@ -76,12 +107,11 @@ function markCurrent() {
     if (here) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
+  // A new screen closes the sync panel.
+  close();
 }
 
-bus.addEventListener("status", () => {
-  const label = document.getElementById("sync-status");
-  if (label) label.textContent = statusText();
-});
+bus.addEventListener("status", () => drawStatus());
 document.addEventListener("routed", markCurrent);
 // The relative time drifts; refresh it now and then.
 setInterval(() => bus.dispatchEvent(new CustomEvent("status")), 30_000);

@@ -1,5 +1,6 @@
 // Signing in or creating an account. No email; recovery codes instead, shown once.
 
+import { appName, fileName } from "../lock.js";
 import { go } from "../router.js";
 import { recover, register, signIn } from "../session-state.js";
 import { h, notice, replace } from "./dom.js";
@@ -160,7 +161,7 @@ export function codesView(main) {
 }
 
 function showCodes(main, codes, onDone) {
-  const text = `Between recovery codes\nEach works once, to set a new password if you forget yours.\n\n${codes.join("\n")}\n`;
+  const text = `${appName()} recovery codes\nEach works once, to set a new password if you forget yours.\n\n${codes.join("\n")}\n`;
   const file = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
   const copy = h("button", { type: "button" }, "Copy them");
   copy.addEventListener("click", async () => {
@@ -181,7 +182,7 @@ function showCodes(main, codes, onDone) {
     h(
       "div",
       { class: "row" },
-      h("a", { href: file, download: "between-recovery-codes.txt", class: "button" }, "Save as a file"),
+      h("a", { href: file, download: fileName("codes"), class: "button" }, "Save as a file"),
       copy,
     ),
     h("div", { class: "row" }, done),
