@@ -112,7 +112,9 @@ Handler = Callable[[Change], Awaitable[Outcome]]
 class KindHooks:
     """What a domain adds to the generic rules; letters use these for their words."""
 
-    operations: dict[str, Handler] = {}
+    def __init__(self) -> None:
+        # The kind's own operations, by name; a domain's hooks fill in theirs.
+        self.operations: dict[str, Handler] = {}
 
     async def merge(self, change: Change, changes: dict, taken: dict, conflicts: list[str]) -> dict:
         """Resolve conflicting fields the domain can merge; returns server-only field updates."""
