@@ -7,6 +7,7 @@ is masked in production.
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
 
 
@@ -87,3 +88,9 @@ def unauthenticated() -> AppError:
 
 def not_found(what: str) -> AppError:
     return AppError(ErrorCode.NOT_FOUND, f"That {what} could not be found.")
+
+
+def error_body(code: ErrorCode, message: str) -> bytes:
+    """The one error shape, also used outside GraphQL."""
+    error = {"message": message, "extensions": {"code": code.value}}
+    return json.dumps({"errors": [error]}).encode()

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.accept import asks_for
-from server.errors import ErrorCode
+from server.errors import ErrorCode, error_body
 from server.settings import Settings
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -20,12 +19,6 @@ CSP = (
     "connect-src 'self'; manifest-src 'self'; worker-src 'self'; font-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-
-
-def error_body(code: ErrorCode, message: str) -> bytes:
-    """The one error shape, also used outside GraphQL."""
-    error = {"message": message, "extensions": {"code": code.value}}
-    return json.dumps({"errors": [error]}).encode()
 
 
 async def refuse(send: Send, status: int, code: ErrorCode, message: str) -> None:

@@ -12,8 +12,7 @@ from starlette.responses import FileResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
-from server.errors import ErrorCode
-from server.middleware import error_body
+from server.errors import ErrorCode, error_body
 
 SERVICE_WORKER = "sw.js"
 

@@ -31,7 +31,8 @@ MIN_NAME_IN_PASSWORD = 3
 def common_passwords() -> frozenset[str]:
     """Django's list of the 20,000 most common passwords, those of 8+ characters."""
     data = resources.files("server.auth").joinpath("data/common-passwords.txt.gz").read_bytes()
-    return frozenset(gzip.decompress(data).decode().split())
+    # One password a line; a few hold spaces ("joan of arc").
+    return frozenset(filter(None, map(str.strip, gzip.decompress(data).decode().splitlines())))
 
 
 def _comparable(text: str) -> str:

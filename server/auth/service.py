@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -32,6 +31,7 @@ from server.auth.sessions import end_sessions as _end_sessions
 from server.auth.sessions import ending_sessions as _ending_sessions
 from server.auth.throttle import GuessThrottle
 from server.errors import AppError, ErrorCode, bad_input, not_found
+from server.inputs import parse_id
 
 USERNAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")
 MAX_DISPLAY_NAME = 100
@@ -236,13 +236,6 @@ async def list_sessions(account: Account, expiry: Expiry) -> list[Session]:
     moment = now()
     sessions = await Session.filter(account_id=account.id).order_by("-last_seen_at", "-id")
     return [s for s in sessions if expiry.is_live(s.last_seen_at, s.expires_at, moment)]
-
-
-def parse_id(value: str, field: str = "id") -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise bad_input(field, "That is not a valid id.") from None
 
 
 async def sign_out(accounts: Accounts, session: Session) -> None:

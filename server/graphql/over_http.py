@@ -26,9 +26,8 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from server.accept import asks_for, quality
-from server.errors import ErrorCode
+from server.errors import ErrorCode, error_body
 from server.graphql.guards import MAX_TOKENS, TOO_LONG_MESSAGE, query_too_long
-from server.middleware import error_body
 
 JSON = "application/json"
 GRAPHQL_RESPONSE = "application/graphql-response+json"

@@ -20,10 +20,10 @@ from tortoise.transactions import in_transaction
 from server import clock
 from server.auth import recovery
 from server.auth.models import Account, Role
-from server.auth.service import parse_id
 from server.auth.sessions import token_hash
 from server.auth.throttle import GuessThrottle
 from server.errors import AppError, ErrorCode, not_found
+from server.inputs import parse_id
 from server.sharing.models import CodeState, ConnectCode, LetterShare, SharingLink
 from server.sharing.shares import OPEN, end_share, require_role
 from server.sync.changes import counted_writes

@@ -17,16 +17,16 @@ from tortoise.transactions import in_transaction
 
 from server import clock
 from server.auth.models import Account, Role
-from server.auth.service import parse_id
 from server.errors import AppError, ErrorCode, bad_input, not_found
+from server.inputs import parse_id
 from server.letters.kind import LETTER
 from server.sharing import access_log
 from server.sharing.feed import put_snapshot, remove_snapshot
 from server.sharing.models import Delivery, LetterShare, ShareStatus, SharingLink
 from server.sharing.openings import OpeningReports, check_device_time
-from server.sharing.when import checked, delivery_time
+from server.sharing.when import delivery_time
 from server.sync.changes import Counters, counted_writes
-from server.sync.fields import Moment, Text
+from server.sync.fields import Moment, Text, checked
 from server.sync.models import SyncRecord
 from server.sync.pokes import Pokes
 

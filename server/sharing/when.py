@@ -10,21 +10,13 @@ from zoneinfo import ZoneInfo
 from server.errors import AppError, ErrorCode
 from server.plans.kind import PLAN
 from server.sharing.models import Delivery
-from server.sync.fields import FieldProblem, Rule, TimeZone, parse_datetime
+from server.sync.fields import FieldProblem, TimeZone, checked, parse_datetime
 from server.sync.models import SyncRecord
 
 MORNING = time(8)
 # Before this hour it is still the night before: "tomorrow morning" is this morning's 08:00.
 NIGHT_ENDS = time(5)
 FURTHEST = timedelta(days=366)
-
-
-def checked(rule: Rule, value: object, field: str) -> object:
-    """A field rule's answer, with its complaint as a typed error naming the input."""
-    try:
-        return rule.check(value)
-    except FieldProblem as problem:
-        raise AppError(problem.code, str(problem), field=field) from None
 
 
 def in_utc(moment: datetime) -> datetime | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from server.errors import ErrorCode
+from server.errors import AppError, ErrorCode
 
 
 class FieldProblem(ValueError):
@@ -201,3 +201,12 @@ class Objects(Rule):
 def default_of(rule: Rule) -> object:
     default = rule.default
     return list(default) if isinstance(default, list) else default
+
+
+def checked(rule: Rule, value: object, field: str) -> object:
+    """A field rule's answer for a plain input (not a pushed field), with its complaint
+    as a typed error naming the input."""
+    try:
+        return rule.check(value)
+    except FieldProblem as problem:
+        raise AppError(problem.code, str(problem), field=field) from None
