@@ -5,7 +5,7 @@ import asyncio
 from alembic import context
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from server.db import sqlalchemy_url
+from server.database_url import sqlalchemy_url
 from server.settings import load_settings
 
 config = context.config

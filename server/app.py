@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 from contextlib import asynccontextmanager
 from datetime import timedelta
-from functools import partial
 
 from argon2 import PasswordHasher
 from starlette.applications import Starlette
@@ -19,13 +18,13 @@ from server.auth.service import Accounts
 from server.auth.sessions import Expiry
 from server.auth.throttle import GuessThrottle
 from server.db import forget_cached_sql, tortoise_config
+from server.domains import leaving
 from server.graphql.view import GraphQLEndpoint
 from server.health import healthz
 from server.housekeeping import keep_house
 from server.middleware import RequestGuard, SecurityHeaders
 from server.pwa import AppFiles, service_worker
 from server.settings import Settings, load_settings
-from server.sharing.links import account_leaving
 from server.sync.pokes import Pokes
 
 
@@ -47,7 +46,7 @@ def create_app(
             idle=timedelta(days=settings.session_idle_days),
             absolute=timedelta(days=settings.session_absolute_days),
         ),
-        leaving=[partial(account_leaving, pokes=pokes)],
+        leaving=leaving(pokes),
         # Every process closes the websockets of sessions that ended.
         sessions_ended=[pokes.sessions_ended],
     )

@@ -23,3 +23,12 @@ def now() -> datetime:
 
 def iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
+
+
+def in_utc(moment: datetime) -> datetime | None:
+    """An aware `moment` in UTC, or None when that falls past either end of the calendar:
+    9999-12-31T23:59-23:59 is a fine local time, but no datetime holds it in UTC."""
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        return None

@@ -1,4 +1,5 @@
-"""Database wiring: Tortoise's model registry, and Alembic as the only schema author."""
+"""Database wiring: Tortoise's model registry, built from the domains, and Alembic as
+the only schema author. What a DATABASE_URL names is server/database_url.py's."""
 
 from __future__ import annotations
 
@@ -9,20 +10,15 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
+from server.database_url import is_sqlite as is_sqlite  # for callers of server.db
+from server.database_url import sqlalchemy_url, sqlite_path, with_secure_delete
+from server.domains import MODEL_MODULES
 from server.settings import PROJECT_ROOT
-
-# Every module that declares Tortoise models. Later domains add themselves here.
-MODEL_MODULES = [
-    "server.auth.models",
-    "server.sync.models",
-    "server.letters.models",
-    "server.sharing.models",
-]
 
 
 def tortoise_config(database_url: str) -> dict:
     return {
-        "connections": {"default": _with_secure_delete(database_url)},
+        "connections": {"default": with_secure_delete(database_url)},
         "apps": {"between": {"models": MODEL_MODULES, "default_connection": "default"}},
         "use_tz": True,
         "timezone": "UTC",
@@ -33,37 +29,6 @@ def forget_cached_sql() -> None:
     """Tortoise caches each model's SQL by connection name, not by dialect, so a process
     that opens another database (tests, the benchmark) must not reuse the old SQL."""
     EXECUTOR_CACHE.clear()
-
-
-def is_sqlite(database_url: str) -> bool:
-    return database_url.startswith("sqlite://")
-
-
-def _with_secure_delete(database_url: str) -> str:
-    """On SQLite, deleted letters are overwritten with zeros instead of lingering in free
-    pages of the file. Tortoise applies query options as PRAGMAs on every connection."""
-    if not is_sqlite(database_url) or "secure_delete" in database_url:
-        return database_url
-    separator = "&" if "?" in database_url else "?"
-    return f"{database_url}{separator}secure_delete=ON"
-
-
-def sqlalchemy_url(database_url: str) -> str:
-    """Map a Tortoise URL to the SQLAlchemy URL of the same database and async driver."""
-    if is_sqlite(database_url):
-        # Tortoise: sqlite://relative/path or sqlite:///absolute/path.
-        return "sqlite+aiosqlite:///" + database_url.removeprefix("sqlite://")
-    for prefix in ("postgres://", "postgresql://", "asyncpg://"):
-        if database_url.startswith(prefix):
-            return "postgresql+asyncpg://" + database_url.removeprefix(prefix)
-    raise ValueError("DATABASE_URL must start with sqlite:// or postgres://")
-
-
-def sqlite_path(database_url: str) -> Path | None:
-    if not is_sqlite(database_url):
-        return None
-    path = database_url.removeprefix("sqlite://").split("?", 1)[0]
-    return None if path in ("", ":memory:") else Path(path)
 
 
 def alembic_config(database_url: str) -> AlembicConfig:

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from server.auth.export import account_export
 from server.auth.models import Account
 from server.clock import now
-from server.sharing.export import sharing_export
-from server.sync.export import records_export
+from server.domains import EXPORT_SECTIONS
 
 EXPORT_FORMAT = "between-export"
 EXPORT_VERSION = 1
-
-# Each returns a dict of top-level sections; later domains add theirs here.
-SECTIONS = [account_export, records_export, sharing_export]
 
 
 async def export_everything(account: Account) -> dict:
@@ -21,6 +16,7 @@ async def export_everything(account: Account) -> dict:
         "version": EXPORT_VERSION,
         "exportedAt": now().isoformat(),
     }
-    for section in SECTIONS:
+    # Each domain's part is a dict of top-level sections, in the order of DOMAINS.
+    for section in EXPORT_SECTIONS:
         document.update(await section(account))
     return document

@@ -1,22 +1,19 @@
-"""Periodic chores while the server runs: releasing held letters, emptying old trash,
-and forgetting connect codes that stopped working long ago."""
+"""Periodic chores while the server runs, as each domain describes them (server/domains.py):
+releasing held letters, emptying old trash, forgetting connect codes that stopped working
+long ago."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 
-from server.letters.service import purge_expired_trash
+from server.domains import CHORES
 from server.settings import Settings
-from server.sharing.links import CODE_MEMORY_DAYS, forget_old_codes
-from server.sharing.shares import deliver_due
 from server.sync.pokes import Pokes
 
 log = logging.getLogger("between.housekeeping")
-# Chores that can wait: the first round a minute after start, then hourly.
-HOURLY_FIRST_DELAY_SECONDS = 60
-HOURLY_INTERVAL_SECONDS = 3600
 
 
 async def repeat(
@@ -36,28 +33,15 @@ async def repeat(
 
 
 async def keep_house(pokes: Pokes, settings: Settings) -> None:
-    async def deliver() -> int:
-        return len(await deliver_due(pokes))
-
-    await asyncio.gather(
-        # Held letters live in the database, so those that fell due while no server was
-        # running go out on the first round after a start.
-        repeat(
-            deliver,
-            "Delivered held letters",
-            first_delay=settings.delivery_interval_seconds,
-            interval=settings.delivery_interval_seconds,
-        ),
-        repeat(
-            lambda: purge_expired_trash(pokes),
-            "Deleted letters that were in the trash for 30 days",
-            first_delay=HOURLY_FIRST_DELAY_SECONDS,
-            interval=HOURLY_INTERVAL_SECONDS,
-        ),
-        repeat(
-            forget_old_codes,
-            f"Forgot connect codes that stopped working over {CODE_MEMORY_DAYS} days ago",
-            first_delay=HOURLY_FIRST_DELAY_SECONDS,
-            interval=HOURLY_INTERVAL_SECONDS,
-        ),
-    )
+    rounds = []
+    for chore in CHORES:
+        first_delay, interval = chore.timing(settings)
+        rounds.append(
+            repeat(
+                partial(chore.run, pokes),
+                chore.what,
+                first_delay=first_delay,
+                interval=interval,
+            )
+        )
+    await asyncio.gather(*rounds)

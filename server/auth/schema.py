@@ -10,7 +10,6 @@ from strawberry.types import Info
 
 from server.auth import models, service
 from server.auth.sessions import describe_device
-from server.export import export_everything
 from server.graphql.context import Context
 
 Role = strawberry.enum(
@@ -128,7 +127,7 @@ class Query:
 
     @strawberry.field(description="Everything this account has stored, as one JSON document.")
     async def export_my_data(self, info: Info[Context, None]) -> JSON:
-        return await export_everything(info.context.require_account())
+        return await info.context.export(info.context.require_account())
 
 
 @strawberry.type

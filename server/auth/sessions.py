@@ -159,6 +159,11 @@ _BROWSERS = (
 )
 
 
+async def still_signed_in(session_id: uuid.UUID) -> bool:
+    """Whether the session has been neither ended nor outlived its absolute expiry."""
+    return await Session.filter(id=session_id, expires_at__gt=now()).exists()
+
+
 def describe_device(label: str | None, user_agent: str | None) -> str:
     """A short, human name for the device: the user's own label, or one read off the UA."""
     if label and label.strip():

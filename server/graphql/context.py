@@ -1,17 +1,27 @@
-"""The typed per-request context every resolver receives."""
+"""The typed per-request context every resolver receives.
+
+It carries what the app composed (accounts, pokes, the kinds of record, the export)
+to the domains' resolvers; the types are named for annotations only, so this module
+depends on no domain at run time.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
-from server.auth.models import Account, Session
-from server.auth.service import Accounts
 from server.errors import unauthenticated
-from server.settings import Settings
-from server.sync.pokes import Pokes
+
+if TYPE_CHECKING:
+    from server.auth.models import Account, Session
+    from server.auth.service import Accounts
+    from server.settings import Settings
+    from server.sync.pokes import Pokes
+    from server.sync.registry import Kinds
 
 
 @dataclass
@@ -23,6 +33,10 @@ class Context:
     accounts: Accounts
     pokes: Pokes
     session: Session | None
+    # Every kind of synced record, as the domains described them.
+    kinds: Kinds
+    # The person's whole data export, every domain's part.
+    export: Callable[[Account], Awaitable[dict]]
 
     @property
     def ip(self) -> str:

@@ -1,4 +1,4 @@
-"""The one GraphQL schema, merged from each domain's Query and Mutation."""
+"""The one GraphQL schema, merged from each domain's Query, Mutation and Subscription."""
 
 from __future__ import annotations
 
@@ -6,18 +6,12 @@ import strawberry
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from server.auth.schema import Mutation as AuthMutation
-from server.auth.schema import Query as AuthQuery
+from server.domains import MUTATIONS, QUERIES, SUBSCRIPTIONS
 from server.graphql.guards import extensions
-from server.letters.schema import Query as LettersQuery
-from server.sharing.schema import Mutation as SharingMutation
-from server.sharing.schema import Query as SharingQuery
-from server.sync.schema import Mutation as SyncMutation
-from server.sync.schema import Query as SyncQuery
-from server.sync.schema import Subscription
 
-Query = merge_types("Query", (AuthQuery, SyncQuery, LettersQuery, SharingQuery))
-Mutation = merge_types("Mutation", (AuthMutation, SyncMutation, SharingMutation))
+Query = merge_types("Query", QUERIES)
+Mutation = merge_types("Mutation", MUTATIONS)
+Subscription = merge_types("Subscription", SUBSCRIPTIONS)
 
 
 class Schema(strawberry.Schema):

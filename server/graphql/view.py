@@ -13,6 +13,8 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from server.auth.models import Session
 from server.auth.service import Accounts
 from server.auth.sessions import find_session
+from server.domains import KINDS
+from server.export import export_everything
 from server.graphql.context import Context
 from server.graphql.over_http import GraphQLOverHTTP
 from server.graphql.schema import build_schema
@@ -60,6 +62,8 @@ class GraphQLEndpoint(GraphQL):
             accounts=self.accounts,
             pokes=self.pokes,
             session=await self.live_session(request),
+            kinds=KINDS,
+            export=export_everything,
         )
 
     async def live_session(self, request: HTTPConnection) -> Session | None:

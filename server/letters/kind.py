@@ -1,4 +1,5 @@
-"""A letter's fields. The body is merged three ways; everything else per field."""
+"""A letter's fields. The body is merged three ways; everything else per field.
+Its own operations (restore, purge, …) are LetterHooks' in server/letters/service.py."""
 
 from server.sync.fields import Choice, Flag, Moment, Text, TextList
 from server.sync.kinds import Kind
@@ -23,5 +24,4 @@ LETTER = Kind(
     # A device's title and text that could not be merged, shown beside the letter until
     # the person chooses (resolve_conflict). When it went to the trash is `deletedAt`.
     server_fields=frozenset({"conflictRevisionId", "conflictBody", "conflictTitle"}),
-    extra_operations=frozenset({"restore", "purge", "restore_revision", "resolve_conflict"}),
 )

@@ -8,10 +8,10 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
-from server.errors import bad_input, not_found
+from server.errors import bad_input
 from server.graphql.context import Context
 from server.letters.models import LetterRevision as RevisionModel
-from server.sync.models import SyncRecord
+from server.letters.service import revisions_of
 
 
 @strawberry.type(description="One kept version of a letter's title and words.")
@@ -46,7 +46,4 @@ class Query:
             letter = uuid.UUID(str(letter_id))
         except ValueError:
             raise bad_input("letterId", "That is not a valid letter id.") from None
-        if not await SyncRecord.exists(id=letter, owner_id=account.id, kind="letter"):
-            raise not_found("letter")
-        revisions = await RevisionModel.filter(letter_id=letter).order_by("-version", "-created_at")
-        return [LetterRevision.from_model(r) for r in revisions]
+        return [LetterRevision.from_model(r) for r in await revisions_of(account.id, letter)]

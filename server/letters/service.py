@@ -8,7 +8,7 @@ from datetime import timedelta
 from weakref import WeakKeyDictionary
 
 from server.clock import now
-from server.errors import ErrorCode
+from server.errors import ErrorCode, not_found
 from server.letters.kind import LETTER
 from server.letters.merge import MERGE_SECONDS, merge_off_loop
 from server.letters.models import CURRENT_REASONS, LetterRevision, RevisionReason
@@ -48,6 +48,13 @@ async def body_at(letter_id: uuid.UUID, version: int) -> tuple[str, str]:
         .first()
     )
     return (revision.title, revision.body) if revision else ("", "")
+
+
+async def revisions_of(owner_id: uuid.UUID, letter_id: uuid.UUID) -> list[LetterRevision]:
+    """Every kept version of one of the owner's letters, newest first."""
+    if not await SyncRecord.exists(id=letter_id, owner_id=owner_id, kind=LETTER.name):
+        raise not_found("letter")
+    return await LetterRevision.filter(letter_id=letter_id).order_by("-version", "-created_at")
 
 
 async def add_revision(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from server.contacts import CONTACT
 from server.sync.fields import (
     Choice,
     Flag,
@@ -27,12 +28,6 @@ STEP_TYPES = (
     "ask_for",
     "goodbye_letter",
 )
-
-CONTACT = {
-    "name": Text(200),
-    "phone": Text(60),
-    "note": Text(1000),
-}
 
 STEP = {
     "id": Reference(nullable=False),

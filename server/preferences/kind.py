@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 
-from server.plans.kind import CONTACT
+from server.contacts import CONTACT
 from server.sync.fields import Choice, Flag, Objects, Text
 from server.sync.kinds import Kind
 

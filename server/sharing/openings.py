@@ -18,9 +18,9 @@ from limits.storage import storage_from_string
 from starlette.requests import HTTPConnection
 
 from server.auth.throttle import rate_limited
+from server.clock import in_utc
 from server.errors import bad_input
 from server.sharing.models import LetterShare
-from server.sharing.when import in_utc
 from server.sync.models import SyncRecord
 
 # A device coming back online sends its openings one after another; a day offline

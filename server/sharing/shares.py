@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
 
 from tortoise.transactions import in_transaction
@@ -19,7 +18,7 @@ from server import clock
 from server.auth.models import Account, Role
 from server.errors import AppError, ErrorCode, bad_input, not_found
 from server.inputs import parse_id
-from server.letters.kind import LETTER
+from server.letters.words import Words, words_to_share
 from server.sharing import access_log
 from server.sharing.feed import put_snapshot, remove_snapshot
 from server.sharing.models import Delivery, LetterShare, ShareStatus, SharingLink
@@ -59,35 +58,6 @@ def _require_status(share: LetterShare, *allowed: ShareStatus) -> None:
     if share.status not in allowed:
         code, message = _REFUSALS[share.status]
         raise AppError(code, message)
-
-
-@dataclass(frozen=True)
-class Words:
-    version: int
-    title: str
-    body: str
-
-
-async def _letter_words(
-    client: Account, letter_id: uuid.UUID, expected_version: int | None
-) -> Words:
-    """The letter's words as the server has them now, if they may be shared."""
-    letter = await SyncRecord.get_or_none(id=letter_id, owner_id=client.id, kind=LETTER.name)
-    if letter is None:
-        raise not_found("letter")
-    if letter.deleted:
-        raise bad_input("letterId", "A letter in the trash cannot be shared.")
-    if letter.data.get("state") == "never_send":
-        raise AppError(
-            ErrorCode.NEVER_SEND, "This letter is marked never to send.", field="letterId"
-        )
-    if expected_version is not None and letter.version != expected_version:
-        raise AppError(
-            ErrorCode.LETTER_CHANGED,
-            "The letter changed since the preview. Please look at it again.",
-            field="letterVersion",
-        )
-    return Words(letter.version, letter.data.get("title", ""), letter.data.get("body", ""))
 
 
 def _take_words(share: LetterShare, words: Words, moment: datetime) -> None:
@@ -150,7 +120,7 @@ async def share_letter(
     deliver_time = await delivery_time(
         delivery, moment, client.id, deliver_at=deliver_at, time_zone=time_zone
     )
-    words = await _letter_words(client, letter, letter_version)
+    words = await words_to_share(client.id, letter, letter_version)
     async with counted_writes(pokes) as writes:
         # The link's row lock orders this share behind an unlink running at the same time.
         link = await SharingLink.filter(id=link_key, client_id=client.id).select_for_update()
@@ -226,7 +196,7 @@ async def resend_share(
 
     async def resend(writes, share, moment):
         _require_status(share, *OPEN)
-        words = await _letter_words(client, share.letter_id, None)
+        words = await words_to_share(client.id, share.letter_id, None)
         _take_words(share, words, moment)
         if new_note is not None:
             share.note = new_note

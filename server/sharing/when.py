@@ -7,25 +7,16 @@ import uuid
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from server.clock import in_utc
 from server.errors import AppError, ErrorCode
-from server.plans.kind import PLAN
+from server.plans.sessions import next_session_between
 from server.sharing.models import Delivery
 from server.sync.fields import FieldProblem, TimeZone, checked, parse_datetime
-from server.sync.models import SyncRecord
 
 MORNING = time(8)
 # Before this hour it is still the night before: "tomorrow morning" is this morning's 08:00.
 NIGHT_ENDS = time(5)
 FURTHEST = timedelta(days=366)
-
-
-def in_utc(moment: datetime) -> datetime | None:
-    """An aware `moment` in UTC, or None when that falls past either end of the calendar:
-    9999-12-31T23:59-23:59 is a fine local time, but no datetime holds it in UTC."""
-    try:
-        return moment.astimezone(UTC)
-    except OverflowError:
-        return None
 
 
 def tomorrow_morning(moment: datetime, zone_name: str) -> datetime:
@@ -64,23 +55,14 @@ def chosen_time(text: object, moment: datetime) -> datetime:
 async def next_session(client_id: uuid.UUID, moment: datetime) -> datetime:
     """The soonest upcoming "first session after" of the client's plans, in UTC. Like a
     chosen time it must lie within the next year: a plan may say any year at all."""
-    plans = await SyncRecord.filter(owner_id=client_id, kind=PLAN.name, deleted=False)
-    upcoming = []
-    for plan in plans:
-        local = plan.data.get("firstSessionAfter")
-        if not local:
-            continue
-        zone = ZoneInfo(plan.data.get("timeZone") or "UTC")
-        start = in_utc(datetime.fromisoformat(local).replace(tzinfo=zone))
-        if start is not None and moment < start <= moment + FURTHEST:
-            upcoming.append(start)
-    if not upcoming:
+    upcoming = await next_session_between(client_id, moment, moment + FURTHEST)
+    if upcoming is None:
         raise AppError(
             ErrorCode.NO_NEXT_SESSION,
             "None of your plans has a next session in the coming year.",
             field="delivery",
         )
-    return min(upcoming)
+    return upcoming
 
 
 async def delivery_time(

@@ -100,6 +100,8 @@ class Change:
     record: SyncRecord | None
     base: int
     stamp: Stamp
+    # What the kind's domain adds to the generic rules.
+    hooks: KindHooks
     # Set by a kind's hooks when it combined both sides' edits of a field.
     merged: bool = False
     # Whatever a kind's hooks want to carry from merge() to written().

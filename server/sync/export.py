@@ -1,16 +1,14 @@
-"""Every synced record and every letter revision, for the person's own export."""
+"""Every synced record and the devices that synced them, for the person's own export."""
 
 from __future__ import annotations
 
 from server.auth.models import Account
 from server.clock import iso
-from server.letters.models import LetterRevision
 from server.sync.models import SyncDevice, SyncRecord
 
 
 async def records_export(account: Account) -> dict:
     records = await SyncRecord.filter(owner_id=account.id).order_by("version")
-    revisions = await LetterRevision.filter(owner_id=account.id).order_by("version", "created_at")
     devices = await SyncDevice.filter(account_id=account.id).order_by("created_at")
     return {
         "changeCounter": account.change_counter,
@@ -26,18 +24,6 @@ async def records_export(account: Account) -> dict:
                 "updatedAt": iso(r.updated_at),
             }
             for r in records
-        ],
-        "letterRevisions": [
-            {
-                "id": str(v.id),
-                "letterId": str(v.letter_id),
-                "version": v.version,
-                "reason": v.reason.value,
-                "title": v.title,
-                "body": v.body,
-                "createdAt": iso(v.created_at),
-            }
-            for v in revisions
         ],
         "devices": [
             {"deviceId": d.device_id, "lastMutationId": d.last_mutation_id} for d in devices

@@ -27,19 +27,15 @@ class Kind:
     rules: Mapping[str, Rule]
     # Fields only the server writes; devices read them in pulls.
     server_fields: frozenset[str] = frozenset()
-    # Operations beyond upsert and delete, handled by the kind's own domain.
-    extra_operations: frozenset[str] = frozenset()
     check_record: Callable[[dict], None] | None = field(default=None)
     # Which of the generic operations devices may use, and whether a device may make a
-    # new record of this kind (or bring a deleted one back) at all.
+    # new record of this kind (or bring a deleted one back) at all. A kind's own
+    # operations are its domain's, declared once with its hooks.
     generic_operations: frozenset[str] = frozenset({"upsert", "delete"})
     devices_create: bool = True
     # For a kind with one record per account whose id comes from the account id: that
     # id. Anyone who knows an account id can work it out, so no other id is accepted.
     owned_id: Callable[[uuid.UUID], uuid.UUID] | None = None
-
-    def allows(self, op: str) -> bool:
-        return op in self.generic_operations or op in self.extra_operations
 
     def defaults(self) -> dict:
         return {name: default_of(rule) for name, rule in self.rules.items()}

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 from tortoise import connections
 
-from server.db import is_sqlite
+from server.database_url import is_sqlite
 
 CHANNEL = "between_changes"
 SESSIONS_CHANNEL = "between_sessions_ended"

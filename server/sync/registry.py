@@ -1,20 +1,45 @@
-"""Every kind of synced record by name, and the domain rules some kinds add."""
+"""The kinds of synced record this server knows, as the domains described them.
 
-from server.letters.kind import LETTER
-from server.letters.service import LetterHooks
-from server.plans.kind import PLAN
-from server.preferences.kind import PREFERENCES
-from server.sharing.kind import SHARED_LETTER
+The sync engine knows no kind by name: server/domains.py builds one `Kinds` from every
+domain's description and hands it to pull and push.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+
 from server.sync.changes import KindHooks
 from server.sync.kinds import Kind
-from server.toolkit.kinds import KINDS as TOOLKIT_KINDS
 
-KINDS: dict[str, Kind] = {
-    kind.name: kind for kind in (LETTER, PLAN, PREFERENCES, SHARED_LETTER, *TOOLKIT_KINDS)
-}
-HOOKS: dict[str, KindHooks] = {LETTER.name: LetterHooks()}
 PLAIN = KindHooks()
 
 
-def hooks_for(kind: Kind) -> KindHooks:
-    return HOOKS.get(kind.name, PLAIN)
+class Kinds(Mapping[str, Kind]):
+    """Each kind by name, with the hooks its domain added."""
+
+    def __init__(self, kinds: Iterable[Kind], hooks: Mapping[str, KindHooks]) -> None:
+        self.by_name: dict[str, Kind] = {}
+        for kind in kinds:
+            if kind.name in self.by_name:
+                raise ValueError(f"Two domains describe the kind {kind.name!r}.")
+            self.by_name[kind.name] = kind
+        unknown = set(hooks) - set(self.by_name)
+        if unknown:
+            raise ValueError(f"Hooks for kinds nobody describes: {sorted(unknown)}.")
+        self._hooks = dict(hooks)
+
+    def __getitem__(self, name: str) -> Kind:
+        return self.by_name[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.by_name)
+
+    def __len__(self) -> int:
+        return len(self.by_name)
+
+    def hooks_for(self, kind: Kind) -> KindHooks:
+        return self._hooks.get(kind.name, PLAIN)
+
+    def allows(self, kind: Kind, op: str) -> bool:
+        """The generic operations the kind lets devices use, and its domain's own."""
+        return op in kind.generic_operations or op in self.hooks_for(kind).operations

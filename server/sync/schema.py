@@ -10,8 +10,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from server.auth.models import Account, Session
-from server.clock import now
+from server.auth.sessions import still_signed_in
 from server.graphql.context import Context
 from server.sync import service
 from server.sync.models import SyncRecord as RecordModel
@@ -153,6 +152,7 @@ class Mutation:
                 for m in mutations
             ],
             ctx.pokes,
+            ctx.kinds,
         )
         return PushResult(
             results=[MutationResult.from_outcome(o) for o in pushed.outcomes],
@@ -170,15 +170,9 @@ class Subscription:
         ctx = info.context
         session = ctx.require_session()
         account_id = session.account.id
-
-        async def current() -> int:
-            return (
-                await Account.filter(id=account_id).first().values_list("change_counter", flat=True)
-            ) or 0
-
-        yield await current()
+        yield await service.current_version(account_id)
         async for version in ctx.pokes.subscribe(str(account_id)):
             # A device signed out elsewhere (or expired) stops hearing anything at all.
-            if not await Session.filter(id=session.id, expires_at__gt=now()).exists():
+            if not await still_signed_in(session.id):
                 return
-            yield version if version >= 0 else await current()
+            yield version if version >= 0 else await service.current_version(account_id)

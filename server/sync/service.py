@@ -36,7 +36,7 @@ from server.sync.kinds import RecordProblem
 from server.sync.models import SyncDevice, SyncRecord
 from server.sync.outcomes import Incoming, Outcome, Rejected, Status
 from server.sync.pokes import Pokes
-from server.sync.registry import KINDS, hooks_for
+from server.sync.registry import Kinds
 
 MAX_MUTATIONS = 500
 MAX_PULL = 1000
@@ -71,6 +71,13 @@ def valid_device_id(device_id: str) -> str:
             field="deviceId",
         )
     return device_id
+
+
+async def current_version(account_id: uuid.UUID) -> int:
+    """The account's change counter as committed now."""
+    return (
+        await Account.filter(id=account_id).first().values_list("change_counter", flat=True)
+    ) or 0
 
 
 @dataclass(frozen=True)
@@ -153,7 +160,11 @@ class Pushed:
 
 
 async def push(
-    account_id: uuid.UUID, device_id: str, mutations: list[Incoming], pokes: Pokes
+    account_id: uuid.UUID,
+    device_id: str,
+    mutations: list[Incoming],
+    pokes: Pokes,
+    kinds: Kinds,
 ) -> Pushed:
     device_id = valid_device_id(device_id)
     if len(mutations) > MAX_MUTATIONS:
@@ -181,16 +192,16 @@ async def push(
             if incoming.mutation_id <= device.last_mutation_id:
                 outcomes.append(Outcome(incoming.mutation_id, incoming.record_id, Status.DUPLICATE))
                 continue
-            outcomes.append(await _apply(account_id, device_id, incoming, stamp))
+            outcomes.append(await _apply(account_id, device_id, incoming, stamp, kinds))
             device.last_mutation_id = incoming.mutation_id
         if mutations:
             await device.save(update_fields=["last_mutation_id", "updated_at"])
     return Pushed(outcomes, device.last_mutation_id, stamp.value)
 
 
-async def _apply(account_id, device_id, incoming: Incoming, stamp: Stamp) -> Outcome:
+async def _apply(account_id, device_id, incoming: Incoming, stamp: Stamp, kinds: Kinds) -> Outcome:
     try:
-        change = await _prepare(account_id, device_id, incoming, stamp)
+        change = await _prepare(account_id, device_id, incoming, stamp, kinds)
     except Rejected as rejected:
         return _rejected(incoming, rejected.code, rejected.message, rejected.field_name)
     try:
@@ -216,13 +227,13 @@ def _rejected(incoming: Incoming, code, message: str, field_name: str | None) ->
     )
 
 
-async def _prepare(account_id, device_id, incoming: Incoming, stamp: Stamp) -> Change:
-    kind = KINDS.get(incoming.kind)
+async def _prepare(account_id, device_id, incoming: Incoming, stamp: Stamp, kinds: Kinds) -> Change:
+    kind = kinds.get(incoming.kind)
     if kind is None:
         raise Rejected(
             ErrorCode.UNKNOWN_KIND, f"This server does not know records of kind {incoming.kind!r}."
         )
-    if not kind.allows(incoming.op):
+    if not kinds.allows(kind, incoming.op):
         raise Rejected(
             ErrorCode.UNKNOWN_OPERATION, f"{incoming.op!r} is not something a {kind.name} can do."
         )
@@ -274,6 +285,7 @@ async def _prepare(account_id, device_id, incoming: Incoming, stamp: Stamp) -> C
         record=record,
         base=base or 0,
         stamp=stamp,
+        hooks=kinds.hooks_for(kind),
     )
 
 
@@ -283,13 +295,13 @@ def _handler(change: Change) -> Handler:
         return upsert
     if op == "delete":
         return delete
-    return hooks_for(change.kind).operations[op]
+    return change.hooks.operations[op]
 
 
 async def upsert(change: Change) -> Outcome:
     kind = change.kind
     changes = kind.clean_changes(change.incoming.fields)
-    hooks = hooks_for(kind)
+    hooks = change.hooks
     record = change.record
     if record is None:
         data = {**kind.defaults(), **changes}

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from server.domains import KINDS
 from server.plans.kind import PLAN, check_plan
 from server.sync.fields import FieldProblem, LocalDateTime, Moment, Number, Text, TimeZone
 from server.sync.kinds import RecordProblem
-from server.sync.registry import KINDS
 
 ZONES = sorted(zoneinfo.available_timezones())
 
