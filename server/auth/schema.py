@@ -10,7 +10,7 @@ from strawberry.types import Info
 
 from server.auth import models, service
 from server.auth.sessions import describe_device
-from server.graphql.context import Context
+from server.context import Context
 
 Role = strawberry.enum(
     models.Role, description="Whether the account belongs to a client or a therapist."

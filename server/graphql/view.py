@@ -13,9 +13,9 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from server.auth.models import Session
 from server.auth.service import Accounts
 from server.auth.sessions import find_session
+from server.context import Context
 from server.domains import KINDS
 from server.export import export_everything
-from server.graphql.context import Context
 from server.graphql.over_http import GraphQLOverHTTP
 from server.graphql.schema import build_schema
 from server.graphql.websocket import (

@@ -27,8 +27,8 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 )
 
 from server.clock import now
+from server.context import Context
 from server.errors import ErrorCode
-from server.graphql.context import Context
 from server.graphql.guards import MAX_TOKENS, TOO_LONG_MESSAGE, ErrorPolicy, query_too_long
 
 log = logging.getLogger("between.websocket")

@@ -8,8 +8,8 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
+from server.context import Context
 from server.errors import bad_input
-from server.graphql.context import Context
 from server.letters.models import LetterRevision as RevisionModel
 from server.letters.service import revisions_of
 

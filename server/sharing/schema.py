@@ -13,7 +13,7 @@ import strawberry
 from strawberry.types import Info
 
 from server.auth.models import Account
-from server.graphql.context import Context
+from server.context import Context
 from server.sharing import links, models, shares
 from server.sharing.openings import opening_reports
 from server.sync.models import SyncRecord

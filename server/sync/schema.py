@@ -11,7 +11,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from server.auth.sessions import still_signed_in
-from server.graphql.context import Context
+from server.context import Context
 from server.sync import service
 from server.sync.models import SyncRecord as RecordModel
 from server.sync.outcomes import Incoming, Outcome, Status
