@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run migrate test lint format schema bench bench-pwa
+.PHONY: install run migrate test lint format schema bench bench-pwa screens
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,3 +41,7 @@ bench: install
 # PWA budgets in the system Chromium: shell size, cold offline open, typing
 bench-pwa: install
 	$(BIN)/python bench/pwa_bench.py
+
+# Every screen at 320x640 and 390x844, light and dark, as PNG files in screens/
+screens: install
+	$(BIN)/python -m tests.e2e.screens screens
