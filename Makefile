@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run migrate test lint format schema bench bench-pwa
+.PHONY: install run migrate test lint format schema bench bench-pwa screens
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ schema: install
 bench: install
 	$(BIN)/python bench/sync_bench.py $(BENCH_POSTGRES)
 
-# PWA budgets in the system Chromium: shell size, cold offline open, typing
+# PWA budgets in the system Chromium: shell size, cold offline open, typing; then
+# Lighthouse (mobile) on the main screens
 bench-pwa: install
 	$(BIN)/python bench/pwa_bench.py
+	$(BIN)/python bench/lighthouse.py
+
+# Every screen at 320x640 and 390x844, light and dark, as PNG files in screens/
+screens: install
+	$(BIN)/python -m tests.e2e.screens screens

@@ -114,3 +114,39 @@ def test_static_imports_are_followed_down():
     needed = {p.relative_to(PWA).as_posix() for p in static_imports(PWA / "src" / "main.js")}
     assert {"src/ui/home.js", "src/letters.js", "src/outbox.js", "src/store.js"} <= needed
     assert "src/ui/history.js" not in needed
+
+
+async def test_text_files_go_out_gzipped_to_clients_that_take_it(client):
+    source = (PWA / "src" / "main.js").read_bytes()
+    plain = await client.get("/src/main.js", headers={"accept-encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    assert plain.content == source and plain.headers["vary"] == "Accept-Encoding"
+    packed = await client.get("/src/main.js", headers={"accept-encoding": "gzip, br"})
+    assert packed.headers["content-encoding"] == "gzip"
+    assert packed.content == source  # httpx unpacks it
+    assert int(packed.headers["content-length"]) < len(source) / 2
+    assert packed.headers["etag"] != plain.headers["etag"]
+    # Each representation answers its own conditional request.
+    again = await client.get(
+        "/src/main.js",
+        headers={"accept-encoding": "gzip", "if-none-match": packed.headers["etag"]},
+    )
+    assert again.status_code == 304
+    refused = await client.get("/src/main.js", headers={"accept-encoding": "gzip;q=0"})
+    assert "content-encoding" not in refused.headers
+    # A deep link is the app's page, gzipped like any other.
+    deep = await client.get("/trash", headers={"accept-encoding": "gzip"})
+    assert deep.headers["content-encoding"] == "gzip"
+    assert deep.text == (PWA / "index.html").read_text()
+
+
+async def test_a_changed_file_is_compressed_again(tmp_path, settings):
+    app_dir = tmp_path / "pwa"
+    shutil.copytree(PWA, app_dir)
+    application = build_app(replace(settings, pwa_dir=app_dir))
+    async with LifespanManager(application), make_client(application) as http:
+        first = await http.get("/style.css", headers={"accept-encoding": "gzip"})
+        (app_dir / "style.css").write_text("body { color: teal; }\n" * 50)
+        second = await http.get("/style.css", headers={"accept-encoding": "gzip"})
+    assert first.text == (PWA / "style.css").read_text()
+    assert second.text == "body { color: teal; }\n" * 50
