@@ -1,0 +1,34 @@
+"""The kinds the sync engine is given, as the domains described them."""
+
+from __future__ import annotations
+
+import pytest
+
+from server.domains import DOMAINS, KINDS
+from server.letters.kind import LETTER
+from server.plans.kind import PLAN
+from server.sharing.kind import SHARED_LETTER
+from server.sync.changes import KindHooks
+from server.sync.registry import Kinds
+
+
+def test_every_kind_of_every_domain_is_known_once():
+    described = [kind.name for domain in DOMAINS for kind in domain.kinds]
+    assert sorted(described) == sorted(KINDS)
+
+
+def test_a_kind_allows_its_generic_operations_and_its_domain_s_own():
+    assert KINDS.allows(LETTER, "restore_revision")
+    assert KINDS.allows(LETTER, "delete")
+    assert not KINDS.allows(PLAN, "restore_revision")
+    assert not KINDS.allows(SHARED_LETTER, "delete")
+
+
+def test_two_domains_cannot_describe_the_same_kind():
+    with pytest.raises(ValueError, match="plan"):
+        Kinds([PLAN, PLAN], {})
+
+
+def test_hooks_need_a_kind_that_someone_describes():
+    with pytest.raises(ValueError, match="letter"):
+        Kinds([PLAN], {LETTER.name: KindHooks()})
