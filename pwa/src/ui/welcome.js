@@ -25,9 +25,13 @@ export function errorBox() {
   return h("p", { class: "form-error", role: "alert" });
 }
 
-export async function submitting(form, errors, work) {
+// While the server works (a password takes it a moment, on purpose), the button says
+// what is happening instead of only greying out.
+export async function submitting(form, errors, work, { busy = null } = {}) {
   const button = form.querySelector("button[type=submit]");
+  const label = button.textContent;
   button.disabled = true;
+  if (busy) button.textContent = busy;
   errors.textContent = "";
   try {
     await work();
@@ -35,15 +39,16 @@ export async function submitting(form, errors, work) {
     errors.textContent = error.message;
   } finally {
     button.disabled = false;
+    button.textContent = label;
   }
 }
 
-export function signInForm({ username = "", onDone }) {
+export function signInForm({ username = "", onDone, heading = "Sign in" }) {
   const errors = errorBox();
   const form = h(
     "form",
     { class: "stack", "aria-labelledby": "sign-in-heading" },
-    h("h2", { id: "sign-in-heading" }, "Sign in"),
+    h("h2", { id: "sign-in-heading" }, heading),
     field("username", "Username", { autocomplete: "username", value: username, autocapitalize: "none" }),
     field("password", "Password", { type: "password", autocomplete: "current-password" }),
     errors,
@@ -54,7 +59,7 @@ export function signInForm({ username = "", onDone }) {
     submitting(form, errors, async () => {
       await signIn({ username: form.username.value.trim(), password: form.password.value });
       await onDone();
-    });
+    }, { busy: "Signing in…" });
   });
   return form;
 }
@@ -128,7 +133,7 @@ function registerForm({ onDone }) {
         role: form.role.value,
       });
       await offerCodes(codes, onDone);
-    });
+    }, { busy: "Creating…" });
   });
   return form;
 }
@@ -191,10 +196,16 @@ function showCodes(main, codes, onDone) {
   return file;
 }
 
+// On a new device the usual first step is a new account, so it comes first; signing in
+// is below it. A new account ends on the writing screen, ready to type.
 export function welcomeView(main) {
   const onDone = async () => {
     await drawShell();
-    go("/", { replace: true });
+    await go("/", { replace: true });
+  };
+  const onCreated = async () => {
+    await onDone();
+    document.getElementById("capture")?.focus();
   };
   replace(
     main,
@@ -204,9 +215,9 @@ export function welcomeView(main) {
       {},
       "A quiet place for the time between sessions. What you write here is private, and stays on this device even without a connection.",
     ),
-    signInForm({ onDone }),
+    registerForm({ onDone: onCreated }),
+    signInForm({ onDone, heading: "Already have an account? Sign in" }),
     recoverForm({ onDone }),
-    registerForm({ onDone }),
   );
   return null;
 }
