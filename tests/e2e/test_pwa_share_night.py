@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.pwa import PASSWORD, Device, signed_in
+from tests.e2e.pwa import PASSWORD, Device, module_page, signed_in
 from tests.e2e.test_pwa_sharing import connect, open_share, share, two_people, write_letter
 
 pytestmark = pytest.mark.browser
@@ -229,4 +229,19 @@ def test_a_new_device_offers_a_new_account_first_and_ends_on_the_writing_screen(
     page.click("text=I have saved them")
     expect(page.locator("#capture")).to_be_focused()
     assert page.evaluate("location.pathname") == "/"
+    device.close()
+
+
+def test_counts_say_one_letter_not_one_letters(served_sqlite, chromium):
+    letter = {"title": "One", "body": "Words", "createdAt": "2026-11-28T00:37:00Z"}
+    with module_page(chromium, served_sqlite, "/src/ui/settings.js") as call:
+        assert '<p class="meta">1 letter, saved' in call("lettersDocument", [letter])
+        assert '<p class="meta">2 letters, saved' in call("lettersDocument", [letter, letter])
+
+    device = Device(chromium, served_sqlite)
+    device.register("robin")
+    device.capture("Only one letter here")
+    device.page.reload()
+    device.page.fill("#search", "only")
+    expect(device.page.locator("#letter-count")).to_have_text("1 of 1 letter matches.")
     device.close()

@@ -33,6 +33,9 @@ function heldLine(share, { words, compact, done }) {
     { type: "button", class: "cancel-held", "aria-label": `Cancel sharing with ${share.therapistName}` },
     "Cancel",
   );
+  const offlineNote = navigator.onLine
+    ? null
+    : h("p", { class: "quiet" }, "This device is offline: this is what it last knew. Cancelling needs a connection.");
   cancel.addEventListener("click", async () => {
     cancel.disabled = true;
     said.textContent = "";
@@ -41,6 +44,7 @@ function heldLine(share, { words, compact, done }) {
       await done();
     } catch (error) {
       cancel.disabled = false;
+      offlineNote?.remove(); // the sentence below says it all
       said.textContent = offline(error)
         ? `Cancelling needs the internet, and this device is offline. It stays held until ${until}: cancel it here once you're connected.`
         : problem(error, words);
@@ -57,9 +61,7 @@ function heldLine(share, { words, compact, done }) {
           { class: "quiet" },
           `Until then ${share.therapistName} knows nothing of it. If you've changed your mind, you can cancel it, and it never reaches ${words.yourTherapist}.`,
         ),
-    navigator.onLine
-      ? null
-      : h("p", { class: "quiet" }, "This device is offline: this is what it last knew. Cancelling needs a connection."),
+    offlineNote,
     h("div", { class: "row" }, cancel),
     said,
   );

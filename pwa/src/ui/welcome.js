@@ -207,6 +207,13 @@ export function welcomeView(main) {
     await onDone();
     document.getElementById("capture")?.focus();
   };
+  const signIn = signInForm({ onDone, heading: "Already have an account? Sign in" });
+  // Someone coming back to a new phone need not hunt for the way in.
+  const toSignIn = h("button", { type: "button", class: "quiet", id: "to-sign-in" }, "I already have an account");
+  toSignIn.addEventListener("click", () => {
+    signIn.scrollIntoView({ block: "start" });
+    signIn.username.focus();
+  });
   replace(
     main,
     h("h1", {}, "Between"),
@@ -215,8 +222,9 @@ export function welcomeView(main) {
       {},
       "A quiet place for the time between sessions. What you write here is private, and stays on this device even without a connection.",
     ),
+    h("div", { class: "row" }, toSignIn),
     registerForm({ onDone: onCreated }),
-    signInForm({ onDone, heading: "Already have an account? Sign in" }),
+    signIn,
     recoverForm({ onDone }),
   );
   return null;
