@@ -26,12 +26,15 @@ export function errorBox() {
 }
 
 // While the server works (a password takes it a moment, on purpose), the button says
-// what is happening instead of only greying out.
-export async function submitting(form, errors, work, { busy = null } = {}) {
+// what is happening instead of only greying out, and a form's status line (if it has
+// one) says it for screen readers too.
+export async function submitting(form, errors, work, { busy = null, why = "" } = {}) {
   const button = form.querySelector("button[type=submit]");
+  const status = form.querySelector(".busy-status");
   const label = button.textContent;
   button.disabled = true;
   if (busy) button.textContent = busy;
+  if (status) status.textContent = why;
   errors.textContent = "";
   try {
     await work();
@@ -40,15 +43,16 @@ export async function submitting(form, errors, work, { busy = null } = {}) {
   } finally {
     button.disabled = false;
     button.textContent = label;
+    if (status) status.textContent = "";
   }
 }
 
-export function signInForm({ username = "", onDone, heading = "Sign in" }) {
+export function signInForm({ username = "", onDone }) {
   const errors = errorBox();
   const form = h(
     "form",
     { class: "stack", "aria-labelledby": "sign-in-heading" },
-    h("h2", { id: "sign-in-heading" }, heading),
+    h("h2", { id: "sign-in-heading" }, "Sign in"),
     field("username", "Username", { autocomplete: "username", value: username, autocapitalize: "none" }),
     field("password", "Password", { type: "password", autocomplete: "current-password" }),
     errors,
@@ -122,6 +126,7 @@ function registerForm({ onDone }) {
     ),
     errors,
     h("button", { type: "submit", class: "primary" }, "Create account"),
+    h("p", { class: "quiet busy-status", role: "status" }),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -133,7 +138,7 @@ function registerForm({ onDone }) {
         role: form.role.value,
       });
       await offerCodes(codes, onDone);
-    }, { busy: "Creating…" });
+    }, { busy: "Creating…", why: "Making your account. Keeping a password safe takes a few seconds." });
   });
   return form;
 }
@@ -207,7 +212,7 @@ export function welcomeView(main) {
     await onDone();
     document.getElementById("capture")?.focus();
   };
-  const signIn = signInForm({ onDone, heading: "Already have an account? Sign in" });
+  const signIn = signInForm({ onDone });
   // Someone coming back to a new phone need not hunt for the way in.
   const toSignIn = h("button", { type: "button", class: "quiet", id: "to-sign-in" }, "I already have an account");
   toSignIn.addEventListener("click", () => {
