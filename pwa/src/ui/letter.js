@@ -17,6 +17,7 @@ import { dismissRejected, rejectedEntries } from "../store.js";
 import { bus } from "../sync.js";
 import { autosave } from "./autosave.js";
 import { h, replace, when } from "./dom.js";
+import { heldArea } from "./held-share.js";
 
 // Strings compare directly: a long letter is not copied into JSON on every keystroke.
 const sameValue = (a, b) =>
@@ -342,11 +343,13 @@ export async function letterView(main, id) {
     if (initial.synced) import("./shares.js").then((shares) => shares.offerAfterTrash(id));
   });
   const share = h("a", { href: `/letters/${id}/share`, class: "button", id: "to-share" }, "Share…");
+  const held = heldArea(id);
 
   replace(
     main,
     h("p", {}, h("a", { href: "/" }, "← Letters")),
     h("h1", { class: "visually-hidden" }, "Letter"),
+    held.element,
     trashArea,
     rejectedArea,
     conflictArea,
@@ -408,6 +411,7 @@ export async function letterView(main, id) {
   return {
     async leave() {
       bus.removeEventListener("records", onRecords);
+      held.leave();
       await saver.flush();
       saver.stop();
     },
