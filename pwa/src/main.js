@@ -38,6 +38,7 @@ route(/^\/toolkit\/uses$/, later("./ui/uses.js", "usesView"));
 route(/^\/plans$/, later("./ui/plans.js", "plansView"));
 route(/^\/plans\/([\w-]+)$/, later("./ui/plans.js", "planView"));
 route(/^\/plans\/([\w-]+)\/edit$/, later("./ui/plan-edit.js", "planEditView"));
+route(/^\/plans\/new\/(break|client_away|ending)$/, later("./ui/plan-edit.js", "newPlanView"));
 route(/^\/settings$/, later("./ui/settings.js", "settingsView"));
 route(/./, homeView);
 

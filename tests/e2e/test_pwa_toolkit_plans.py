@@ -65,7 +65,6 @@ def fill_in(device: Device) -> list[tuple[str, str]]:
     page.click("#tabs >> text=Plans")
     page.click("#new-break")
     page.wait_for_selector("#last-before")
-    edit_url = page.url
     page.select_option("#plan-zone", "Europe/Dublin")
     page.fill("#last-before", "2026-11-17T10:00")
     page.fill("#first-after", "2026-12-01T10:00")
@@ -80,6 +79,8 @@ def fill_in(device: Device) -> list[tuple[str, str]]:
     page.fill("#clinician-name", "Dr Byrne")
     page.fill("#clinician-phone", "+353 1 555 0100")
     saved(page, "#plan-saved")
+    # A new plan is kept from its first word, under its own address.
+    edit_url = page.url
     page.click("#plan-done")
     page.wait_for_selector("#countdown")
     plan_url = page.url
