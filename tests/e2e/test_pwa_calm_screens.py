@@ -9,7 +9,7 @@ import pytest
 
 from tests.e2e.pwa import Device, server_records
 from tests.e2e.test_pwa_frame import HELP_IN_VIEW, LONG_LETTER, axe_clean_light_and_dark
-from tests.e2e.test_pwa_toolkit_plans import open_screen, saved
+from tests.e2e.test_pwa_toolkit_plans import log_use, open_screen, saved
 
 pytestmark = pytest.mark.browser
 
@@ -285,4 +285,54 @@ def test_an_abandoned_new_plan_leaves_nothing_behind(served, chromium):
     assert page.evaluate(PLAN_RECORDS) == 1
     device.wait_synced()
     assert len([r for r in server_records(served, "eoin").values() if r["kind"] == "plan"]) == 1
+    device.close()
+
+
+def test_a_thing_opens_as_itself_and_how_it_felt_is_a_tap(chromium, served_sqlite):
+    device = Device(chromium, served_sqlite, width=320)
+    page = device.page
+    device.register("fern")
+    open_screen(page, "/toolkit", "Toolkit")
+    page.click("#start-texture-box")
+    page.click("#box-list a:has-text('Texture box')")
+    box = page.url
+    page.fill("#new-item", "Burlap")
+    page.click("text=Add it")
+    # A new thing opens to be written about.
+    page.fill("#feels-like", "Rough, like the suits she wears")
+    page.fill("#kept-at", "The drawer by the bed")
+    page.fill("#linked-to", "Tuesday sessions")
+    page.select_option("#sense", "touch")
+    saved(page, "#item-saved")
+
+    # In the box, each thing is a card with the sense it serves; opening it shows it,
+    # with no field to edit until "Change" is chosen.
+    page.goto(box)
+    card = page.locator("#item-list li").first
+    assert "Touch" in card.inner_text()
+    page.click("#item-list a:has-text('Burlap')")
+    page.wait_for_selector("main h1:has-text('Burlap')")
+    text = page.inner_text("main")
+    for words in ["Rough, like the suits she wears", "The drawer by the bed", "Tuesday sessions"]:
+        assert words in text
+    assert page.locator("main input[type=text], main textarea, main select").count() == 0
+    for width, height in PHONES:
+        page.set_viewport_size({"width": width, "height": height})
+        device.check_screen(width)
+        axe_clean_light_and_dark(page)
+
+    # How it felt is two taps on a scale, and both may be skipped.
+    log_use(page, 8, 5)
+    assert "before 8, after 5" in page.inner_text("#item-uses")
+    page.click("#log-use")
+    page.wait_for_selector("#item-uses li >> nth=1")
+    noted = page.locator("#item-uses li").all_inner_texts()
+    assert len(noted) == 2 and sum("before" in use for use in noted) == 1
+
+    # Changing it is a step away.
+    page.click("#edit-item")
+    page.fill("#kept-at", "The blue tin")
+    saved(page, "#item-saved")
+    page.click("#item-done")
+    page.wait_for_selector("main >> text=The blue tin")
     device.close()

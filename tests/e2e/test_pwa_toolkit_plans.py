@@ -39,18 +39,18 @@ def fill_in(device: Device) -> list[tuple[str, str]]:
         page.click("text=Add it")
         page.wait_for_selector("#feels-like")
         if name == "Burlap":
-            item_url = page.url
+            edit_item_url = page.url
             page.fill("#feels-like", "Rough, like the suits she wears")
             page.fill("#linked-to", "Tuesday sessions")
             page.fill("#kept-at", "The drawer by the bed")
             page.select_option("#sense", "touch")
             page.check("#agreed")
             saved(page, "#item-saved")
-            page.select_option("#distress-before", "8")
-            page.select_option("#distress-after", "5")
-            page.click("#log-use")
-            page.wait_for_selector("#item-uses li")
-        page.go_back()
+            page.click("#item-done")
+            page.wait_for_selector("#log-use")
+            item_url = page.url
+            log_use(page, 8, 5)
+        page.goto(box_url)
         page.wait_for_selector("#item-list")
     # Feather was added last; move it up.
     page.click("button[aria-label='Move Feather up']")
@@ -87,9 +87,18 @@ def fill_in(device: Device) -> list[tuple[str, str]]:
     return [
         (box_url, "Texture box"),
         (item_url, "Burlap"),
+        (edit_item_url, "Burlap"),
         (plan_url, "Break plan"),
         (edit_url, "Change the plan"),
     ]
+
+
+def log_use(page, before: int, after: int) -> None:
+    """Notes a use, with how hard it was before and after as taps on the scale."""
+    page.click(f"label[for=distress-before-{before}]")
+    page.click(f"label[for=distress-after-{after}]")
+    page.click("#log-use")
+    page.wait_for_selector("#item-uses li")
 
 
 def set_pin(page, pin: str) -> None:
@@ -131,7 +140,7 @@ def test_toolkit_uses_and_plans_reach_a_second_device(chromium, served_sqlite):
     page.wait_for_selector("#item-list li a")
     assert page.locator("#item-list li a").all_inner_texts() == ["Feather", "Burlap"]
     page.click("#item-list a:has-text('Burlap')")
-    assert page.input_value("#kept-at") == "The drawer by the bed"
+    page.wait_for_selector("main >> text=The drawer by the bed")
     open_screen(page, "/toolkit/uses", "What helped")
     page.wait_for_selector("#uses-chart circle.after")
     assert "Burlap\t8\t5" in page.inner_text("#uses-table")
@@ -178,6 +187,7 @@ def test_every_new_screen_opens_and_works_offline(chromium, served_sqlite):
     page.fill("#new-item", "The cello piece")
     page.click("text=Add it")
     page.select_option("#sense", "sound")
+    page.click("#item-done")
     page.click("#log-use")
     page.wait_for_selector("#item-uses li")
     open_screen(page, "/plans", "Plans")

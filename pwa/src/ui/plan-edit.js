@@ -168,7 +168,7 @@ export async function planEditView(main, id, newKind = null) {
             const text = h("input", { type: "text", id: `step-${index}`, value: step.text, maxlength: 2000, "aria-label": heading, placeholder: example });
             // The cross is named by its line, so a screen reader says what goes.
             const named = () => (step.text.trim() ? `Remove “${step.text.trim()}”` : `Remove this empty line`);
-            const remove = h(
+            const cross = h(
               "button",
               {
                 type: "button",
@@ -184,9 +184,9 @@ export async function planEditView(main, id, newKind = null) {
             );
             text.addEventListener("input", () => {
               step.text = text.value;
-              remove.setAttribute("aria-label", named());
+              cross.setAttribute("aria-label", named());
             });
-            return h("div", { class: "step-row" }, text, linkSelect(step, index), remove);
+            return h("div", { class: "step-row" }, text, linkSelect(step, index), cross);
           }),
           h(
             "button",

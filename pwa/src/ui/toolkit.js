@@ -4,7 +4,7 @@
 import { move } from "../records.js";
 import { go } from "../router.js";
 import { bus } from "../sync.js";
-import { box as loadBox, boxes, cards, createBox, createItem, deleteBox, editBox, items, uses } from "../toolkit.js";
+import { SENSES, box as loadBox, boxes, cards, createBox, createItem, deleteBox, editBox, items, uses } from "../toolkit.js";
 import { wording } from "../wording.js";
 import { h, replace } from "./dom.js";
 import { fieldSaver, textArea, textField } from "./fields.js";
@@ -204,6 +204,7 @@ export async function boxView(main, id) {
               "li",
               { class: "card" },
               h("a", { href: `/toolkit/items/${entry.id}`, class: "card-link" }, label),
+              entry.sense ? h("p", { class: "tags" }, h("span", { class: "sense" }, SENSES[entry.sense] ?? entry.sense)) : null,
               entry.feelsLike ? h("p", { class: "quiet" }, entry.feelsLike) : null,
               reorderButtons("toolkit_item", inside, index, label, draw),
             );
@@ -237,7 +238,7 @@ export async function boxView(main, id) {
           const text = newItem.input.value.trim();
           if (!text) return;
           const itemId = await createItem(id, text);
-          go(`/toolkit/items/${itemId}`);
+          go(`/toolkit/items/${itemId}/edit`);
         },
       },
       newItem.element,
