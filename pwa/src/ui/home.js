@@ -58,12 +58,17 @@ export async function homeView(main) {
   }
 
   search.addEventListener("input", draw);
-  // The list is filled before the screen is shown, so it never appears empty.
-  await draw();
+  // The list is filled before the screen is shown, so it never appears empty; the
+  // Today card of a break is read at the same time, so nothing moves once shown.
+  const [today] = await Promise.all([
+    import("./today.js").then((module) => module.todayOnHome()).catch(() => null),
+    draw(),
+  ]);
   replace(
     main,
     h("h1", {}, "Letters"),
     capture.element,
+    today,
     h(
       "section",
       { "aria-labelledby": "your-letters" },
