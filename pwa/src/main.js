@@ -31,6 +31,7 @@ route(/^\/help\/people$/, later("./ui/help.js", "peopleView"));
 route(/^\/toolkit$/, later("./ui/toolkit.js", "toolkitView"));
 route(/^\/toolkit\/boxes\/([\w-]+)$/, later("./ui/toolkit.js", "boxView"));
 route(/^\/toolkit\/items\/([\w-]+)$/, later("./ui/toolkit-item.js", "itemView"));
+route(/^\/toolkit\/items\/([\w-]+)\/edit$/, later("./ui/toolkit-item.js", "itemEditView"));
 route(/^\/toolkit\/breathe$/, later("./ui/breathe.js", "breatheView"));
 route(/^\/toolkit\/ground$/, later("./ui/ground.js", "groundView"));
 route(/^\/toolkit\/words$/, later("./ui/words.js", "wordsView"));
@@ -38,6 +39,7 @@ route(/^\/toolkit\/uses$/, later("./ui/uses.js", "usesView"));
 route(/^\/plans$/, later("./ui/plans.js", "plansView"));
 route(/^\/plans\/([\w-]+)$/, later("./ui/plans.js", "planView"));
 route(/^\/plans\/([\w-]+)\/edit$/, later("./ui/plan-edit.js", "planEditView"));
+route(/^\/plans\/new\/(break|client_away|ending)$/, later("./ui/plan-edit.js", "newPlanView"));
 route(/^\/settings$/, later("./ui/settings.js", "settingsView"));
 route(/./, homeView);
 

@@ -76,30 +76,45 @@ const SHARED_LETTERS = "sharedLetters";
 let remembering = Promise.resolve();
 
 // Which letters were last seen shared and not taken back, so that the device can
-// still say so when it is offline: { letterId: { therapistName, checkedAt } }.
+// still say so when it is offline:
+//   { letterId: { therapistName, checkedAt, live: { shareId: { therapistName, status, deliverAt } } } }
 // `whole`: the answer lists every share (of one letter, or of all), so what it does
-// not list is no longer shared. An older answer never replaces a newer one, and
-// updates run one after another so that none is lost.
+// not list is no longer shared. A share that is no longer live leaves its letter's
+// entry, and an entry with none left goes. An older answer never replaces a newer
+// one, and updates run one after another so that none is lost. Each update is told
+// on the bus ("shares"), so the letter and the list can show a held share at once.
 function rememberShared({ shares, letterId = null, asked, whole }) {
   // What this answer speaks for and is newer than: it replaces that.
   const replaces = (id, seen) => whole && (!letterId || id === letterId) && seen.checkedAt <= asked;
   const step = remembering.then(async () => {
     const before = await getMeta(SHARED_LETTERS, {});
     const known = Object.fromEntries(Object.entries(before).filter(([id, seen]) => !replaces(id, seen)));
-    for (const share of shares.filter(isLive)) {
-      if (!(known[share.letterId]?.checkedAt > asked)) {
-        known[share.letterId] = { therapistName: share.therapistName, checkedAt: asked };
+    for (const share of shares) {
+      const seen = known[share.letterId];
+      if (seen?.checkedAt > asked) continue;
+      const live = { ...(seen?.live ?? {}) };
+      if (isLive(share)) {
+        live[share.id] = { therapistName: share.therapistName, status: share.status, deliverAt: share.deliverAt };
+      } else {
+        delete live[share.id];
+      }
+      const names = Object.values(live);
+      if (names.length) {
+        known[share.letterId] = { therapistName: names[0].therapistName, checkedAt: asked, live };
+      } else {
+        delete known[share.letterId];
       }
     }
     await setMeta(SHARED_LETTERS, known);
+    bus.dispatchEvent(new Event("shares"));
   });
   // A failed write (the device being cleared, say) must not stop the ones after it.
   remembering = step.catch(() => {});
   return remembering;
 }
 
-// A share just made or changed: live ones are noted at once, without waiting for a
-// list that may not come.
+// A share just made or changed: noted at once, without waiting for a list that may
+// not come.
 async function noted(share) {
   await rememberShared({ shares: [share], asked: new Date().toISOString(), whole: false });
   return share;
@@ -108,6 +123,22 @@ async function noted(share) {
 // As last seen from the server, or null.
 export async function lastKnownShared(letterId) {
   return (await getMeta(SHARED_LETTERS, {}))[letterId] ?? null;
+}
+
+// The shares this device last saw held and not yet due, by letter:
+// { letterId: [{ id, therapistName, deliverAt, checkedAt }] }, soonest first. Known
+// offline too; a held share whose time has passed has most likely been delivered, so
+// it is not offered for cancelling.
+export async function heldShares(now = Date.now()) {
+  const held = {};
+  for (const [letterId, seen] of Object.entries(await getMeta(SHARED_LETTERS, {}))) {
+    const list = Object.entries(seen.live ?? {})
+      .filter(([, share]) => share.status === "HELD" && new Date(share.deliverAt).getTime() > now)
+      .map(([id, share]) => ({ id, ...share, checkedAt: seen.checkedAt }))
+      .sort((a, b) => a.deliverAt.localeCompare(b.deliverAt));
+    if (list.length) held[letterId] = list;
+  }
+  return held;
 }
 
 // Clients: look when the app opens or signs in, so a letter shared from another device

@@ -73,10 +73,21 @@ def module_page(browser, base: str, module: str):
 class Device:
     """One browser context: a phone or a laptop with its own IndexedDB."""
 
-    def __init__(self, browser, base: str, width: int = 390, color_scheme: str = "light"):
+    def __init__(
+        self,
+        browser,
+        base: str,
+        width: int = 390,
+        color_scheme: str = "light",
+        height: int = 800,
+        **options,
+    ):
         self.base = base
         self.context = browser.new_context(
-            base_url=base, viewport={"width": width, "height": 800}, color_scheme=color_scheme
+            base_url=base,
+            viewport={"width": width, "height": height},
+            color_scheme=color_scheme,
+            **options,
         )
         self.errors: list[str] = []
         self.page = self.open_page()

@@ -59,7 +59,10 @@ def local(moment: datetime) -> str:
 def fill_accounts(base: str) -> dict[str, str]:
     """The client's and the therapist's data, through the public API; returns ids."""
     ids = {name: str(uuid.uuid4()) for name in ("letter", "short", "plan", "box", "item")}
-    with httpx.Client(base_url=base) as anna, httpx.Client(base_url=base) as robin:
+    with (
+        httpx.Client(base_url=base, timeout=60) as anna,
+        httpx.Client(base_url=base, timeout=60) as robin,
+    ):
         register(anna, "anna", "THERAPIST")
         robin_id = register(robin, "robin", "CLIENT")
         code = ask(anna, "mutation { newConnectCode { code } }")["newConnectCode"]["code"]

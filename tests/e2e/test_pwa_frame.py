@@ -11,7 +11,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.e2e.pwa import PASSWORD, Device
-from tests.e2e.test_pwa_toolkit_plans import FIXED_SCREENS, fill_in, saved, set_pin
+from tests.e2e.test_pwa_toolkit_plans import FIXED_SCREENS, fill_in, log_use, saved, set_pin
 
 pytestmark = pytest.mark.browser
 
@@ -252,10 +252,8 @@ def test_tab_labels_and_table_headers_stay_on_one_line_at_320(chromium, served_s
     page.click("#box-list a:has-text('Texture box')")
     page.fill("#new-item", "A smooth stone from the beach")
     page.click("text=Add it")
-    page.select_option("#distress-before", "8")
-    page.select_option("#distress-after", "5")
-    page.click("#log-use")
-    page.wait_for_selector("#item-uses li")
+    page.click("#item-done")
+    log_use(page, 8, 5)
     page.goto("/toolkit/uses")
     page.wait_for_selector("#uses-table th")
     assert page.evaluate(BROKEN_LABELS, "#tabs a") == []

@@ -165,8 +165,10 @@ def test_every_screen_is_accessible_fits_and_has_large_targets(
     page.click("text=Earlier versions")
     page.wait_for_selector(".revisions li")
     device.check_screen(width)
-    for tab in ["Session", "Account"]:
+    for tab, heading in [("Session", "For my next session"), ("Account", "Account")]:
         page.click(f"#tabs >> text={tab}")
+        # The new screen is drawn, heading and all, before it is checked.
+        page.wait_for_selector(f"main h1:text-is({heading!r})")
         device.check_screen(width)
     device.open_trash()
     device.check_screen(width)

@@ -137,6 +137,8 @@ def test_a_letter_is_shared_read_offline_withdrawn_and_dropped(served, chromium)
     expect(page.locator("#preview-title")).to_have_text("After Tuesday")
     page.click(f".suggestion:has-text({SUGGESTION[:20]!r})")
     expect(page.locator("#preview-note")).to_contain_text(SUGGESTION)
+    # At night the screen suggests the morning; this one is to go now.
+    page.check("#delivery-NOW")
     page.click("#share-send")
     expect(page.locator("#share-done")).to_contain_text("Dana has it now")
     expect(page.locator("#letter-shares")).to_contain_text("Delivered to Dana")

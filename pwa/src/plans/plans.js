@@ -22,8 +22,10 @@ export const deletePlan = (id) => remove(KIND, id);
 
 export const deviceZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 
-export function createPlan(kind = "break") {
-  return create(KIND, {
+// The fields of a plan not yet written down: a new plan is only kept once something is
+// put in it, so one opened and left leaves nothing behind.
+export function newPlanFields(kind = "break") {
+  return {
     kind,
     reason: kind === "break" ? "vacation" : null,
     title: "",
@@ -33,7 +35,11 @@ export function createPlan(kind = "break") {
     crisisContacts: [],
     coveringClinician: [],
     contactAgreement: "",
-  });
+  };
+}
+
+export function createPlan(kind = "break", fields = {}) {
+  return create(KIND, { ...newPlanFields(kind), ...fields });
 }
 
 export function stepsOf(plan, type) {

@@ -2,6 +2,10 @@
 // readers, and felt as a vibration where the device allows it (one long pulse to
 // breathe in, two short ones to breathe out). With reduced motion there is no
 // animation, only the words and the count.
+//
+// The circle and Start come first, in view on the smallest phone. While it runs the
+// pacer is the whole screen: the tabs and the settings step aside, and the top bar
+// (with Help now) stays.
 
 import { h, replace } from "./dom.js";
 import { checkField, selectField } from "./fields.js";
@@ -25,11 +29,14 @@ export function breatheView(main) {
   const circle = h("div", { class: "pacer-circle", "aria-hidden": "true" });
   const phase = h("p", { class: "pacer-phase", id: "pacer-phase", "aria-live": "assertive" }, "Ready when you are.");
   const count = h("p", { class: "pacer-count", id: "pacer-count", "aria-hidden": "true" });
-  const start = h("button", { type: "button", class: "primary", id: "pacer-start" }, "Start");
+  const start = h("button", { type: "button", class: "primary pacer-start", id: "pacer-start" }, "Start");
   let timer = null;
   let wakeLock = null;
 
+  const pacing = (on) => document.body.classList.toggle("pacing", on);
+
   function stop() {
+    pacing(false);
     clearTimeout(timer);
     timer = null;
     navigator.vibrate?.(0);
@@ -65,6 +72,7 @@ export function breatheView(main) {
   start.addEventListener("click", async () => {
     if (timer) return stop();
     start.textContent = "Stop";
+    pacing(true);
     try {
       wakeLock = await navigator.wakeLock?.request("screen");
     } catch {
@@ -77,14 +85,24 @@ export function breatheView(main) {
 
   replace(
     main,
-    h("p", {}, h("a", { href: "/toolkit" }, "← Toolkit")),
-    h("h1", {}, "Breathing"),
-    h("p", { class: "quiet" }, "You can close your eyes. ", canVibrate ? "The phone vibrates once, long, to breathe in, and three short times to breathe out." : "This browser cannot vibrate, so follow the words or the circle."),
-    pace.element,
-    vibrate.element,
+    h("p", { class: "pacer-extra" }, h("a", { href: "/toolkit" }, "← Toolkit")),
+    h("h1", { class: "pacer-title" }, "Breathing"),
     h("div", { class: "pacer" }, circle, phase, count),
-    h("div", { class: "row" }, start),
-    h("details", {}, h("summary", {}, "Note how it went"), useLogger({ note: "Breathing" })),
+    h("div", { class: "row pacer-buttons" }, start),
+    h(
+      "div",
+      { class: "pacer-extra" },
+      h(
+        "p",
+        { class: "quiet" },
+        "You can close your eyes. ",
+        canVibrate
+          ? "The phone vibrates once, long, to breathe in, and three short times to breathe out."
+          : "This browser cannot vibrate, so follow the words or the circle.",
+      ),
+      h("details", {}, h("summary", {}, "Pace and vibration"), pace.element, vibrate.element),
+      h("details", {}, h("summary", {}, "Note how it went"), useLogger({ note: "Breathing" })),
+    ),
   );
   return { leave: stop };
 }

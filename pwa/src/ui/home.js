@@ -4,9 +4,12 @@ import { createLetter, editLetter, excerpt, letterList, letters, matches } from 
 import { bus } from "../sync.js";
 import { autosave } from "./autosave.js";
 import { h, replace, when } from "./dom.js";
+import { drawHeld } from "./held-share.js";
 import { marks } from "./marks.js";
 import { sharedView } from "./shared.js";
 import { me } from "../me.js";
+import { heldShares } from "../sharing.js";
+import { wording } from "../wording.js";
 
 const FIRST_SCREEN = 20;
 const afterPaint = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
@@ -30,9 +33,10 @@ export async function homeView(main) {
     const run = ++drawing;
     const query = search.value.trim();
     // Searching needs every word; the list alone needs only the beginnings.
-    const all = query ? await letters() : await letterList();
+    const [all, held, words] = await Promise.all([query ? letters() : letterList(), heldShares(), wording()]);
     if (run !== drawing) return;
     const shown = all.filter((letter) => matches(letter, query));
+    const letterItem = (letter) => listItem(letter, held[letter.id], words);
     // A screenful first, the rest after it is on screen: a long list must not keep
     // the person waiting for the letters at the top.
     replace(list, shown.slice(0, FIRST_SCREEN).map(letterItem));
@@ -47,19 +51,24 @@ export async function homeView(main) {
       count.textContent =
         "No letters yet. What you write stays on this device and your account, and is never sent unless you choose to.";
     } else if (query) {
-      count.textContent = `${shown.length} of ${all.length} ${all.length === 1 ? "letter" : "letters"} match.`;
+      count.textContent = `${shown.length} of ${all.length} ${all.length === 1 ? "letter" : "letters"} ${shown.length === 1 ? "matches" : "match"}.`;
     } else {
       count.textContent = "";
     }
   }
 
   search.addEventListener("input", draw);
-  // The list is filled before the screen is shown, so it never appears empty.
-  await draw();
+  // The list is filled before the screen is shown, so it never appears empty; the
+  // Today card of a break is read at the same time, so nothing moves once shown.
+  const [today] = await Promise.all([
+    import("./today.js").then((module) => module.todayOnHome()).catch(() => null),
+    draw(),
+  ]);
   replace(
     main,
     h("h1", {}, "Letters"),
     capture.element,
+    today,
     h(
       "section",
       { "aria-labelledby": "your-letters" },
@@ -78,18 +87,21 @@ export async function homeView(main) {
   };
   bus.addEventListener("records", redraw);
   bus.addEventListener("saved", redraw);
+  bus.addEventListener("shares", redraw);
   return {
     async leave() {
       drawing += 1; // stops a long list still being drawn
       bus.removeEventListener("records", redraw);
       bus.removeEventListener("saved", redraw);
+      bus.removeEventListener("shares", redraw);
       clearTimeout(pending);
       await capture.leave();
     },
   };
 }
 
-function letterItem(letter) {
+// A letter held to share says so under its link, with Cancel (see held-share.js).
+function listItem(letter, held, words) {
   const name = letter.title.trim() || excerpt(letter, 60) || "Untitled";
   return h(
     "li",
@@ -103,7 +115,14 @@ function letterItem(letter) {
         : null,
       h("span", { class: "letter-meta" }, when(letter.editedAt), marks(letter)),
     ),
+    held ? heldInList(letter.id, words) : null,
   );
+}
+
+function heldInList(letterId, words) {
+  const area = h("div", { class: "held-in-list" });
+  drawHeld(area, letterId, { compact: true, words });
+  return area;
 }
 
 // Quick capture: the first keystroke makes a letter; every later one saves into it.

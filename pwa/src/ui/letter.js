@@ -17,6 +17,8 @@ import { dismissRejected, rejectedEntries } from "../store.js";
 import { bus } from "../sync.js";
 import { autosave } from "./autosave.js";
 import { h, replace, when } from "./dom.js";
+import { heldArea } from "./held-share.js";
+import { writingSpace } from "./writing-space.js";
 
 // Strings compare directly: a long letter is not copied into JSON on every keystroke.
 const sameValue = (a, b) =>
@@ -45,8 +47,15 @@ export async function letterView(main, id) {
     return null;
   }
 
-  const title = h("input", { id: "title", type: "text", value: initial.title, maxlength: 500 });
-  const body = h("textarea", { id: "body", rows: 14, value: initial.body });
+  const title = h("input", {
+    id: "title",
+    type: "text",
+    value: initial.title,
+    maxlength: 500,
+    placeholder: "Title (optional)",
+  });
+  const body = h("textarea", { id: "body", rows: 12, value: initial.body, placeholder: "Write here. It is saved as you go." });
+  const space = writingSpace(body);
   const recipient = h("input", {
     id: "recipient",
     type: "text",
@@ -124,7 +133,10 @@ export async function letterView(main, id) {
       };
       if (!sameValue(fresh, typed)) {
         if (title.value !== fresh.title) title.value = fresh.title;
-        if (body.value !== fresh.body) body.value = fresh.body;
+        if (body.value !== fresh.body) {
+          body.value = fresh.body;
+          space.refit();
+        }
         recipient.value = fresh.recipient;
         part.value = fresh.part;
         tags.value = fresh.tags.join(", ");
@@ -342,20 +354,22 @@ export async function letterView(main, id) {
     if (initial.synced) import("./shares.js").then((shares) => shares.offerAfterTrash(id));
   });
   const share = h("a", { href: `/letters/${id}/share`, class: "button", id: "to-share" }, "Share…");
+  const held = heldArea(id);
 
   replace(
     main,
-    h("p", {}, h("a", { href: "/" }, "← Letters")),
+    h("p", { class: "editor-top" }, h("a", { href: "/" }, "← Letters")),
     h("h1", { class: "visually-hidden" }, "Letter"),
+    held.element,
     trashArea,
     rejectedArea,
     conflictArea,
     h(
       "form",
       { class: "letter", onsubmit: (event) => event.preventDefault() },
-      h("label", { for: "title" }, "Title"),
+      h("label", { for: "title", class: "visually-hidden" }, "Title"),
       title,
-      h("label", { for: "body" }, "Letter"),
+      h("label", { for: "body", class: "visually-hidden" }, "Letter"),
       body,
       savedNote,
       h(
@@ -408,6 +422,8 @@ export async function letterView(main, id) {
   return {
     async leave() {
       bus.removeEventListener("records", onRecords);
+      held.leave();
+      space.stop();
       await saver.flush();
       saver.stop();
     },

@@ -1,10 +1,11 @@
 // Changing a plan: its kind and dates (wall-clock times in the plan's time zone), the
 // steps that help, the contact agreement in the person's own words, the covering
-// clinician and who to call. Everything saves as it is typed.
+// clinician and who to call. Everything saves as it is typed. A new plan is written
+// down with the first thing typed into it, so one opened and left leaves nothing.
 
 import { createLetter, letters } from "../letters.js";
 import { parseLocal, toInstant } from "../plans/countdown.js";
-import { PLAN_KINDS, REASONS, deletePlan, editPlan, plan as loadPlan } from "../plans/plans.js";
+import { PLAN_KINDS, REASONS, createPlan, deletePlan, editPlan, newPlanFields, plan as loadPlan } from "../plans/plans.js";
 import { go } from "../router.js";
 import { items } from "../toolkit.js";
 import { wording } from "../wording.js";
@@ -30,8 +31,18 @@ function groups(words, ending) {
   return list;
 }
 
-export async function planEditView(main, id) {
-  const p = await loadPlan(id);
+function newHeading(kind, words) {
+  if (kind === "ending") return `New ${words.ending} plan`;
+  if (kind === "client_away") return "A plan for while I'm away";
+  return `New ${words.break} plan`;
+}
+
+export function newPlanView(main, kind) {
+  return planEditView(main, null, kind);
+}
+
+export async function planEditView(main, id, newKind = null) {
+  const p = id ? await loadPlan(id) : { id: null, ...newPlanFields(newKind) };
   if (!p) {
     replace(main, h("h1", {}, "Plan not found"), h("a", { href: "/plans" }, "Back to plans"));
     return null;
@@ -107,7 +118,18 @@ export async function planEditView(main, id) {
   });
 
   const form = h("form", { class: "plan-form", onsubmit: (event) => event.preventDefault() });
-  const saver = fieldSaver(form, read, (changes) => editPlan(id, changes), saved);
+  const done = h("a", { href: id ? `/plans/${id}` : "/plans", class: "button primary", id: "plan-done" }, "Done");
+  const remove = h("button", { type: "button", class: "quiet", id: "delete-plan", hidden: !id }, "Delete this plan");
+  // The first change of a new plan creates it, with everything typed so far; from then
+  // on the address is the plan's own, so a reload or Back finds it.
+  async function write(changes) {
+    if (id) return editPlan(id, changes);
+    id = await createPlan(p.kind, changes);
+    history.replaceState(null, "", `/plans/${id}/edit`);
+    done.href = `/plans/${id}`;
+    remove.hidden = false;
+  }
+  const saver = fieldSaver(form, read, write, saved);
 
   function linkSelect(step, index) {
     if (step.type === "when_hard" && things.length) {
@@ -144,26 +166,27 @@ export async function planEditView(main, id) {
           h("legend", {}, heading),
           mine.map(([step, index]) => {
             const text = h("input", { type: "text", id: `step-${index}`, value: step.text, maxlength: 2000, "aria-label": heading, placeholder: example });
-            text.addEventListener("input", () => (step.text = text.value));
-            return h(
-              "div",
-              { class: "step-row" },
-              text,
-              linkSelect(step, index),
-              h(
-                "button",
-                {
-                  type: "button",
-                  class: "quiet",
-                  onclick: () => {
-                    steps.splice(index, 1);
-                    drawSteps();
-                    saver.touch();
-                  },
+            // The cross is named by its line, so a screen reader says what goes.
+            const named = () => (step.text.trim() ? `Remove “${step.text.trim()}”` : `Remove this empty line`);
+            const cross = h(
+              "button",
+              {
+                type: "button",
+                class: "quiet remove-step",
+                "aria-label": named(),
+                onclick: () => {
+                  steps.splice(index, 1);
+                  drawSteps();
+                  saver.touch();
                 },
-                "Remove",
-              ),
+              },
+              "✕",
             );
+            text.addEventListener("input", () => {
+              step.text = text.value;
+              cross.setAttribute("aria-label", named());
+            });
+            return h("div", { class: "step-row" }, text, linkSelect(step, index), cross);
           }),
           h(
             "button",
@@ -285,7 +308,6 @@ export async function planEditView(main, id) {
   );
   kind.input.addEventListener("change", drawKind);
 
-  const remove = h("button", { type: "button", class: "quiet", id: "delete-plan" }, "Delete this plan");
   remove.addEventListener("click", async () => {
     if (!confirm("Delete this plan? Letters and toolkit things it links to stay.")) return;
     await saver.leave();
@@ -295,11 +317,11 @@ export async function planEditView(main, id) {
 
   replace(
     main,
-    h("p", {}, h("a", { href: `/plans/${id}` }, "← The plan")),
-    h("h1", {}, "Change the plan"),
+    h("p", {}, id ? h("a", { href: `/plans/${id}` }, "← The plan") : h("a", { href: "/plans" }, "← Plans")),
+    h("h1", {}, id ? "Change the plan" : newHeading(newKind, words)),
     form,
     saved,
-    h("div", { class: "row" }, h("a", { href: `/plans/${id}`, class: "button primary", id: "plan-done" }, "Done"), remove),
+    h("div", { class: "row" }, done, remove),
   );
   drawKind();
   drawContacts();

@@ -1,9 +1,9 @@
-// Plans for a break or an ending: the list, and one plan with its countdown, its
-// day-by-day view, and what helps.
+// Plans for a break or an ending: the list, and one plan with its countdown, today
+// first while it is under way, what helps, and the day-by-day view.
 
 import { letters } from "../letters.js";
 import { dateOfDay, countdown, describe, shortDate } from "../plans/countdown.js";
-import { PLAN_KINDS, REASONS, createPlan, editPlan, plan as loadPlan, planName, plans, stepsOf } from "../plans/plans.js";
+import { PLAN_KINDS, REASONS, editPlan, plan as loadPlan, planName, plans, stepsOf } from "../plans/plans.js";
 import { go } from "../router.js";
 import { bus } from "../sync.js";
 import { items } from "../toolkit.js";
@@ -11,11 +11,12 @@ import { wording } from "../wording.js";
 import { h, replace } from "./dom.js";
 import { telLink } from "./fields.js";
 import { agreementCard } from "./agreement.js";
+import { isUnderWay, todayCard } from "./today.js";
 
 export async function plansView(main) {
   const words = await wording();
   const list = h("ul", { class: "cards", id: "plan-list" });
-  const start = (kind) => async () => go(`/plans/${await createPlan(kind)}/edit`);
+  const start = (kind) => () => go(`/plans/new/${kind}`);
 
   async function draw() {
     const all = await plans();
@@ -74,7 +75,7 @@ function dayByDay(p, now) {
   }
   return h(
     "details",
-    { class: "days", open: c.phase === "during" },
+    { class: "days" },
     h("summary", {}, "Day by day"),
     anchors.length ? h("p", { class: "quiet" }, `Every day: ${anchors.map((a) => a.text).join("; ")}`) : null,
     h("ol", { class: "plain" }, rows),
@@ -100,6 +101,7 @@ export async function planView(main, id) {
   const now = Date.now();
   const lines = describe(p, now, words);
   const ending = p.kind === "ending";
+  const underWay = isUnderWay(p, now);
 
   const withLinks = (s) => [
     s.text,
@@ -133,11 +135,13 @@ export async function planView(main, id) {
       ? h("section", { class: "countdown", id: "countdown", "aria-label": "Countdown" }, lines.map((line) => h("p", {}, line)))
       : null,
     h("div", { class: "row" }, lines.length ? toggle : null, h("a", { href: `/plans/${id}/edit`, class: "button", id: "edit-plan" }, "Change this plan")),
-    !ending ? dayByDay(p, now) : null,
-    stepList("Every day", "anchors", stepsOf(p, "daily_anchor"), (s) => s.text),
-    stepList("When it gets hard, I…", "when-hard", stepsOf(p, "when_hard"), withLinks),
+    // Under way, today comes first: the anchors and what to do when it gets hard.
+    underWay ? todayCard({ ...p, showCountdown: false }, words, { now, things: thingName }) : null,
+    underWay ? null : stepList("Every day", "anchors", stepsOf(p, "daily_anchor"), (s) => s.text),
+    underWay ? null : stepList("When it gets hard, I…", "when-hard", stepsOf(p, "when_hard"), withLinks),
     stepList("People and things outside therapy", "outside", [...stepsOf(p, "person"), ...stepsOf(p, "activity")], (s) => s.text),
     stepList("Letters to bring back", "bring-back", stepsOf(p, "bring_back_letter"), withLinks),
+    !ending ? dayByDay(p, now) : null,
     ending ? stepList("Things to say before the end", "say", stepsOf(p, "say_before_end"), (s) => s.text) : null,
     ending ? stepList("Things to ask for", "ask", stepsOf(p, "ask_for"), (s) => s.text) : null,
     ending

@@ -35,7 +35,7 @@ export function lettersDocument(list, title = "Letters") {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title>
 <style>body{font:1.1rem/1.6 Georgia,serif;max-width:40rem;margin:2rem auto;padding:0 1rem}.meta{color:#555}.body{white-space:pre-wrap}article{border-bottom:1px solid #ccc;padding-bottom:1rem}</style>
-</head><body><h1>${escape(title)}</h1><p class="meta">${list.length} letters, saved ${escape(fullDate(new Date().toISOString()))}.</p>
+</head><body><h1>${escape(title)}</h1><p class="meta">${list.length} ${list.length === 1 ? "letter" : "letters"}, saved ${escape(fullDate(new Date().toISOString()))}.</p>
 ${body}
 </body></html>`;
 }

@@ -1,12 +1,15 @@
-// Sharing one letter: a deliberate step. The preview is the server's copy of the
-// letter (this device's edits are synced first), because that is what would be sent;
-// then an optional note, and when it should arrive. Below, this letter's shares.
+// Sharing one letter: a deliberate step. The contact agreement of the active plan
+// first, then when it should arrive (at night, the morning unless the person says
+// otherwise), an optional note, and the preview: the server's copy of the letter
+// (this device's edits are synced first), because that is what would be sent. Below,
+// this letter's shares.
 
 import { letter as loadLetter } from "../letters.js";
-import { deviceZone } from "../plans/plans.js";
+import { activePlan, deviceZone, plans } from "../plans/plans.js";
 import { links, myShares, serverCopy, shareLetter } from "../sharing.js";
 import { getMeta, setMeta } from "../store.js";
 import { wording } from "../wording.js";
+import { agreementCard } from "./agreement.js";
 import { fullDate, h, replace } from "./dom.js";
 import { problem, problemArea } from "./share-words.js";
 import { shareItem } from "./shares.js";
@@ -20,6 +23,9 @@ const SUGGESTIONS = [
 
 // Before 05:00 the server's "tomorrow morning" is this morning's 08:00 (docs/sharing.md).
 const morningLabel = () => (new Date().getHours() < 5 ? "This morning at 8:00" : "Tomorrow morning at 8:00");
+// A letter written at night is often regretted in the morning: from 22:00 to 06:00
+// local time it waits for the morning unless the person chooses otherwise.
+export const isNight = (date = new Date()) => date.getHours() >= 22 || date.getHours() < 6;
 
 export async function shareView(main, id) {
   const account = await me();
@@ -42,7 +48,14 @@ export async function shareView(main, id) {
     h(
       "p",
       {},
-      "Sharing sends a copy of this letter as it is now. Later changes stay with you unless you choose to send them. You can cancel it until it arrives, and withdraw it after.",
+      "Sharing sends a copy of this letter as it is now. You can cancel it until it arrives, and withdraw it after.",
+    ),
+    agreementCard(activePlan(await plans()), words),
+    h(
+      "p",
+      { class: "quiet", id: "share-help" },
+      `${words.YourTherapist} does not watch this app. In a hard moment: `,
+      h("a", { href: "/help" }, "Help now"),
     ),
     message,
     formArea,
@@ -113,9 +126,10 @@ export async function shareView(main, id) {
       return { input, element: h("div", { class: "check" }, input, h("label", { for: `${name}-${value}` }, label)) };
     };
     const to = linked.map((link, index) => radio("share-to", link.id, link.personName, index === 0));
+    const night = isNight();
     const when = [
-      radio("delivery", "NOW", "Now", true),
-      radio("delivery", "TOMORROW_MORNING", morningLabel()),
+      radio("delivery", "NOW", "Now", !night),
+      radio("delivery", "TOMORROW_MORNING", morningLabel(), night),
       radio("delivery", "AT_TIME", "At a time I choose"),
       radio("delivery", "NEXT_SESSION", "At my next session (from my plans)"),
     ];
@@ -138,10 +152,18 @@ export async function shareView(main, id) {
         ? h("fieldset", {}, h("legend", {}, "Share with"), to.map((option) => option.element))
         : h("p", {}, `To ${linked[0].personName}.`),
       h(
-        "section",
-        { class: "preview", "aria-labelledby": "preview-heading" },
-        h("h2", { id: "preview-heading" }, "Exactly what will be sent"),
-        h("article", { class: "offer" }, previewTitle, previewBody, previewNote),
+        "fieldset",
+        { id: "share-when" },
+        h("legend", {}, "When should it arrive?"),
+        night
+          ? h(
+              "p",
+              { class: "quiet", id: "night-note" },
+              "It's night, so it is set to wait for the morning. You can cancel it until then, or choose another time.",
+            )
+          : null,
+        when.map((option) => option.element),
+        atField,
       ),
       h("label", { for: "share-note" }, "A note with it (optional)"),
       note,
@@ -164,7 +186,13 @@ export async function shareView(main, id) {
           ),
         ),
       ),
-      h("fieldset", {}, h("legend", {}, "When should it arrive?"), when.map((option) => option.element), atField),
+      h(
+        "section",
+        { class: "preview", "aria-labelledby": "preview-heading" },
+        h("h2", { id: "preview-heading" }, "Exactly what will be sent"),
+        h("p", { class: "quiet" }, "Later changes to the letter stay with you unless you choose to send them."),
+        h("article", { class: "offer" }, previewTitle, previewBody, previewNote),
+      ),
       send,
     );
     form.addEventListener("change", label);

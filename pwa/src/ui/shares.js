@@ -24,7 +24,7 @@ function whereItIs(share) {
     case "DELIVERED":
       return `Delivered to ${name} ${fullDate(share.deliveredAt)}${share.edition > 1 ? " (an updated version)" : ""}.`;
     case "WITHDRAWN":
-      return `Withdrawn ${fullDate(share.withdrawnAt)}. It is no longer on ${name}'s side.`;
+      return `Withdrawn ${fullDate(share.withdrawnAt)}. It is no longer on ${name}'s side, though ${name} may already have read it.`;
     default:
       return `Cancelled ${fullDate(share.cancelledAt)}. It never reached ${name}, and there is no trace of it on their side.`;
   }

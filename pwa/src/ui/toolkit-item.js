@@ -1,26 +1,88 @@
-// One thing in a box: what it feels like, what it is linked to, where it is kept, the
-// sense it serves, and whether it was agreed with the therapist. And "I used this".
+// One thing in a box. Opening it shows it calmly: the sense it serves, what it feels
+// like, where it is kept, what it is linked to, and "I used this". Changing it (name,
+// those words, the sense, whether it was agreed with the therapist) is a step away, at
+// /toolkit/items/<id>/edit, where each field saves as it is typed.
 
 import { go } from "../router.js";
-import { SENSES, deleteItem, editItem, item as loadItem, uses } from "../toolkit.js";
+import { SENSES, box as loadBox, deleteItem, editItem, item as loadItem, uses } from "../toolkit.js";
 import { wording } from "../wording.js";
 import { fullDate, h, replace } from "./dom.js";
 import { checkField, fieldSaver, selectField, textArea, textField } from "./fields.js";
 import { useLogger } from "./use-log.js";
 
-export async function itemView(main, id) {
-  const initial = await loadItem(id);
-  if (!initial) {
-    replace(main, h("h1", {}, "Not found"), h("p", {}, "This is not on this device."), h("a", { href: "/toolkit" }, "Back to the toolkit"));
-    return null;
+const agreedWith = (words) => `Agreed with ${words.therapist === "my T" ? "my T" : `my ${words.therapist}`}`;
+
+function notFound(main) {
+  replace(main, h("h1", {}, "Not found"), h("p", {}, "This is not on this device."), h("a", { href: "/toolkit" }, "Back to the toolkit"));
+  return null;
+}
+
+function recentUses(id) {
+  const list = h("ul", { class: "uses", id: "item-uses" });
+  async function draw() {
+    const mine = (await uses()).filter((use) => use.itemId === id).slice(0, 10);
+    replace(
+      list,
+      mine.map((use) =>
+        h(
+          "li",
+          {},
+          fullDate(use.usedAt),
+          use.distressBefore != null || use.distressAfter != null
+            ? ` · before ${use.distressBefore ?? "–"}, after ${use.distressAfter ?? "–"}`
+            : "",
+        ),
+      ),
+    );
   }
+  return { list, draw };
+}
+
+export async function itemView(main, id) {
+  const thing = await loadItem(id);
+  if (!thing) return notFound(main);
+  const [words, box] = await Promise.all([wording(), thing.boxId ? loadBox(thing.boxId) : null]);
+  const back = thing.boxId ? `/toolkit/boxes/${thing.boxId}` : "/toolkit";
+  const fact = (label, text) => (text?.trim() ? [h("dt", {}, label), h("dd", { class: "version-text" }, text)] : null);
+  const facts = [
+    fact("What it feels like", thing.feelsLike),
+    fact("Where it is kept", thing.keptAt),
+    fact("What it is linked to", thing.linkedTo),
+    fact("Anything else", thing.note),
+  ].filter(Boolean);
+  const recent = recentUses(id);
+  replace(
+    main,
+    h("p", {}, h("a", { href: back }, `← ${box?.name || "The box"}`)),
+    h("h1", {}, thing.name || "Something in the box"),
+    h(
+      "p",
+      { class: "tags" },
+      thing.sense ? h("span", { class: "sense" }, SENSES[thing.sense] ?? thing.sense) : null,
+      thing.agreedWithTherapist ? h("span", { class: "mark" }, agreedWith(words)) : null,
+    ),
+    facts.length
+      ? h("dl", { class: "facts" }, facts)
+      : h("p", { class: "quiet" }, "Nothing written about it yet. You can add what it feels like and where it is kept."),
+    h("p", {}, h("a", { href: `/toolkit/items/${id}/edit`, class: "button", id: "edit-item" }, "Change these words")),
+    useLogger({ itemId: id, onLogged: recent.draw }),
+    recent.list,
+    h("p", {}, h("a", { href: "/toolkit/uses" }, "What helped, over time")),
+  );
+  await recent.draw();
+  return null;
+}
+
+export async function itemEditView(main, id) {
+  const initial = await loadItem(id);
+  if (!initial) return notFound(main);
   const words = await wording();
   const name = textField("item-name", "Name", initial.name, { maxlength: 200 });
   const feelsLike = textArea("feels-like", "What it feels like", initial.feelsLike, { maxlength: 2000 });
   const linkedTo = textArea("linked-to", "What it is linked to", initial.linkedTo, { maxlength: 2000 });
   const keptAt = textField("kept-at", "Where it is kept", initial.keptAt, { maxlength: 500 });
   const sense = selectField("sense", "The sense it serves", { "": "Not said", ...SENSES }, initial.sense ?? "");
-  const agreed = checkField("agreed", `Agreed with ${words.therapist === "my T" ? "my T" : `my ${words.therapist}`}`, initial.agreedWithTherapist);
+  const agreed = checkField("agreed", agreedWith(words), initial.agreedWithTherapist);
   const note = textArea("item-note", "Anything else", initial.note, { maxlength: 5000 });
   const saved = h("p", { class: "quiet", id: "item-saved", "aria-live": "polite" });
   const form = h(
@@ -49,23 +111,6 @@ export async function itemView(main, id) {
     (changes) => editItem(id, changes),
     saved,
   );
-  const recent = h("ul", { class: "uses", id: "item-uses" });
-  async function drawUses() {
-    const mine = (await uses()).filter((use) => use.itemId === id).slice(0, 10);
-    replace(
-      recent,
-      mine.map((use) =>
-        h(
-          "li",
-          {},
-          fullDate(use.usedAt),
-          use.distressBefore != null || use.distressAfter != null
-            ? ` · before ${use.distressBefore ?? "–"}, after ${use.distressAfter ?? "–"}`
-            : "",
-        ),
-      ),
-    );
-  }
   const removeItem = h("button", { type: "button", class: "quiet" }, "Delete this");
   removeItem.addEventListener("click", async () => {
     if (!confirm(`Delete “${name.input.value || "this"}” from the box?`)) return;
@@ -76,14 +121,10 @@ export async function itemView(main, id) {
 
   replace(
     main,
-    h("p", {}, h("a", { href: initial.boxId ? `/toolkit/boxes/${initial.boxId}` : "/toolkit" }, "← The box")),
+    h("p", {}, h("a", { href: `/toolkit/items/${id}` }, `← ${initial.name || "Back"}`)),
     h("h1", {}, initial.name || "Something in the box"),
     form,
-    useLogger({ itemId: id, onLogged: drawUses }),
-    recent,
-    h("p", {}, h("a", { href: "/toolkit/uses" }, "What helped, over time")),
-    h("div", { class: "row" }, removeItem),
+    h("div", { class: "row" }, h("a", { href: `/toolkit/items/${id}`, class: "button primary", id: "item-done" }, "Done"), removeItem),
   );
-  await drawUses();
   return { leave: () => saver.leave() };
 }

@@ -1,10 +1,10 @@
-// The toolkit: boxes of real things (a texture box is offered first), the exercises,
-// words to carry, and what helped.
+// The toolkit: the exercises first, then boxes of real things (a texture box is
+// offered on first use), words to carry, and what helped.
 
 import { move } from "../records.js";
 import { go } from "../router.js";
 import { bus } from "../sync.js";
-import { box as loadBox, boxes, cards, createBox, createItem, deleteBox, editBox, items, uses } from "../toolkit.js";
+import { SENSES, box as loadBox, boxes, cards, createBox, createItem, deleteBox, editBox, items, uses } from "../toolkit.js";
 import { wording } from "../wording.js";
 import { h, replace } from "./dom.js";
 import { fieldSaver, textArea, textField } from "./fields.js";
@@ -74,6 +74,41 @@ function boxForm(name, draw) {
   );
 }
 
+// The two exercises come first: in a bad moment they are what is needed, and they ask
+// for nothing to be set up.
+function exercises() {
+  return h(
+    "section",
+    { "aria-labelledby": "exercises-heading" },
+    h("h2", { id: "exercises-heading", class: "visually-hidden" }, "Exercises"),
+    h(
+      "ul",
+      { class: "exercises" },
+      h(
+        "li",
+        {},
+        h(
+          "a",
+          { href: "/toolkit/breathe", class: "exercise", id: "to-breathe" },
+          h("span", { class: "exercise-name" }, "Breathing"),
+          h("span", { class: "quiet" }, "A slow pace to follow, eyes open or closed"),
+        ),
+      ),
+      h(
+        "li",
+        {},
+        h(
+          "a",
+          { href: "/toolkit/ground", class: "exercise", id: "to-ground" },
+          h("span", { class: "exercise-name" }, "5-4-3-2-1 grounding"),
+          h("span", { class: "quiet" }, "Back to here, one sense at a time"),
+        ),
+      ),
+    ),
+    h("p", { class: "quiet" }, "Both work offline."),
+  );
+}
+
 export async function toolkitView(main) {
   const area = h("div", {});
   const words = await wording();
@@ -83,6 +118,7 @@ export async function toolkitView(main) {
     const newBox = textField("another-box", "Name", "", { maxlength: 100 });
     replace(
       area,
+      exercises(),
       allBoxes.length
         ? h(
             "section",
@@ -111,18 +147,6 @@ export async function toolkitView(main) {
             ),
           )
         : firstUse(draw),
-      h(
-        "section",
-        { "aria-labelledby": "exercises-heading" },
-        h("h2", { id: "exercises-heading" }, "Exercises"),
-        h("p", { class: "quiet" }, "Both work offline and with your eyes closed."),
-        h(
-          "div",
-          { class: "row" },
-          h("a", { href: "/toolkit/breathe", class: "button" }, "Breathing"),
-          h("a", { href: "/toolkit/ground", class: "button" }, "5-4-3-2-1 grounding"),
-        ),
-      ),
       h(
         "section",
         { "aria-labelledby": "words-heading" },
@@ -180,6 +204,7 @@ export async function boxView(main, id) {
               "li",
               { class: "card" },
               h("a", { href: `/toolkit/items/${entry.id}`, class: "card-link" }, label),
+              entry.sense ? h("p", { class: "tags" }, h("span", { class: "sense" }, SENSES[entry.sense] ?? entry.sense)) : null,
               entry.feelsLike ? h("p", { class: "quiet" }, entry.feelsLike) : null,
               reorderButtons("toolkit_item", inside, index, label, draw),
             );
@@ -213,7 +238,7 @@ export async function boxView(main, id) {
           const text = newItem.input.value.trim();
           if (!text) return;
           const itemId = await createItem(id, text);
-          go(`/toolkit/items/${itemId}`);
+          go(`/toolkit/items/${itemId}/edit`);
         },
       },
       newItem.element,

@@ -25,9 +25,16 @@ export function errorBox() {
   return h("p", { class: "form-error", role: "alert" });
 }
 
-export async function submitting(form, errors, work) {
+// While the server works (a password takes it a moment, on purpose), the button says
+// what is happening instead of only greying out, and a form's status line (if it has
+// one) says it for screen readers too.
+export async function submitting(form, errors, work, { busy = null, why = "" } = {}) {
   const button = form.querySelector("button[type=submit]");
+  const status = form.querySelector(".busy-status");
+  const label = button.textContent;
   button.disabled = true;
+  if (busy) button.textContent = busy;
+  if (status) status.textContent = why;
   errors.textContent = "";
   try {
     await work();
@@ -35,6 +42,8 @@ export async function submitting(form, errors, work) {
     errors.textContent = error.message;
   } finally {
     button.disabled = false;
+    button.textContent = label;
+    if (status) status.textContent = "";
   }
 }
 
@@ -54,7 +63,7 @@ export function signInForm({ username = "", onDone }) {
     submitting(form, errors, async () => {
       await signIn({ username: form.username.value.trim(), password: form.password.value });
       await onDone();
-    });
+    }, { busy: "Signing in…" });
   });
   return form;
 }
@@ -117,6 +126,7 @@ function registerForm({ onDone }) {
     ),
     errors,
     h("button", { type: "submit", class: "primary" }, "Create account"),
+    h("p", { class: "quiet busy-status", role: "status" }),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -128,7 +138,7 @@ function registerForm({ onDone }) {
         role: form.role.value,
       });
       await offerCodes(codes, onDone);
-    });
+    }, { busy: "Creating…", why: "Making your account. Keeping a password safe takes a few seconds." });
   });
   return form;
 }
@@ -191,11 +201,24 @@ function showCodes(main, codes, onDone) {
   return file;
 }
 
+// On a new device the usual first step is a new account, so it comes first; signing in
+// is below it. A new account ends on the writing screen, ready to type.
 export function welcomeView(main) {
   const onDone = async () => {
     await drawShell();
-    go("/", { replace: true });
+    await go("/", { replace: true });
   };
+  const onCreated = async () => {
+    await onDone();
+    document.getElementById("capture")?.focus();
+  };
+  const signIn = signInForm({ onDone });
+  // Someone coming back to a new phone need not hunt for the way in.
+  const toSignIn = h("button", { type: "button", class: "quiet", id: "to-sign-in" }, "I already have an account");
+  toSignIn.addEventListener("click", () => {
+    signIn.scrollIntoView({ block: "start" });
+    signIn.username.focus();
+  });
   replace(
     main,
     h("h1", {}, "Between"),
@@ -204,9 +227,10 @@ export function welcomeView(main) {
       {},
       "A quiet place for the time between sessions. What you write here is private, and stays on this device even without a connection.",
     ),
-    signInForm({ onDone }),
+    h("div", { class: "row" }, toSignIn),
+    registerForm({ onDone: onCreated }),
+    signIn,
     recoverForm({ onDone }),
-    registerForm({ onDone }),
   );
   return null;
 }
