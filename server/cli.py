@@ -33,7 +33,8 @@ def serve(args: argparse.Namespace) -> None:
 
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     settings = load_settings(**overrides)
-    migrate(settings.database_url)
+    if not args.no_migrate:
+        migrate(settings.database_url)
     uvicorn.run(create_app(settings), **uvicorn_options(settings))
 
 
@@ -87,6 +88,11 @@ def main(argv: list[str] | None = None) -> None:
     serve_cmd = commands.add_parser("serve", help="apply migrations, then serve the app")
     serve_cmd.add_argument("--host", help="overrides BETWEEN_HOST")
     serve_cmd.add_argument("--port", type=int, help="overrides BETWEEN_PORT")
+    serve_cmd.add_argument(
+        "--no-migrate",
+        action="store_true",
+        help="serve only; with several replicas `between migrate` runs once, before them",
+    )
     serve_cmd.set_defaults(run=serve)
 
     migrate_cmd = commands.add_parser("migrate", help="apply migrations only")
