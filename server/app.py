@@ -20,7 +20,7 @@ from server.auth.sessions import Expiry
 from server.auth.throttle import GuessThrottle
 from server.db import forget_cached_sql, tortoise_config
 from server.graphql.view import GraphQLEndpoint
-from server.health import healthz
+from server.health import healthz, readyz
 from server.housekeeping import keep_house
 from server.middleware import RequestGuard, SecurityHeaders
 from server.pwa import AppFiles, service_worker
@@ -73,6 +73,7 @@ def create_app(
     app = Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
             # Every method, so that the endpoint itself refuses the others in our shape.
             Route("/graphql", graphql),
             WebSocketRoute("/graphql", graphql),
