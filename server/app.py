@@ -24,6 +24,7 @@ from server.health import healthz, readyz
 from server.housekeeping import keep_house
 from server.middleware import RequestGuard, SecurityHeaders
 from server.pwa import AppFiles, service_worker
+from server.ratelimits import budgets_for
 from server.settings import Settings, load_settings
 from server.sharing.links import account_leaving
 from server.sync.pokes import Pokes
@@ -42,7 +43,7 @@ def create_app(
     pokes = Pokes(settings.database_url)
     accounts = Accounts(
         hasher=hasher,
-        throttle=GuessThrottle(settings.rate_limit_storage),
+        throttle=GuessThrottle(budgets_for(settings.database_url, settings.rate_limit_storage)),
         expiry=Expiry(
             idle=timedelta(days=settings.session_idle_days),
             absolute=timedelta(days=settings.session_absolute_days),

@@ -17,6 +17,7 @@ MODEL_MODULES = [
     "server.sync.models",
     "server.letters.models",
     "server.sharing.models",
+    "server.ratelimits.models",
 ]
 
 

@@ -1,5 +1,6 @@
 """Periodic chores while the server runs: releasing held letters, emptying old trash,
-and forgetting connect codes that stopped working long ago."""
+forgetting connect codes that stopped working long ago, and rate-limit state that ran
+out. Every replica runs them; each is safe to run on several at once."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from server.letters.service import purge_expired_trash
+from server.ratelimits.postgres import forget_expired_windows
+from server.ratelimits.trusted import forget_expired_trust
 from server.settings import Settings
 from server.sharing.links import CODE_MEMORY_DAYS, forget_old_codes
 from server.sharing.shares import deliver_due
@@ -60,4 +63,14 @@ async def keep_house(pokes: Pokes, settings: Settings) -> None:
             first_delay=HOURLY_FIRST_DELAY_SECONDS,
             interval=HOURLY_INTERVAL_SECONDS,
         ),
+        repeat(
+            forget_rate_limits,
+            "Forgot rate-limit counts and trusted addresses that ran out",
+            first_delay=HOURLY_FIRST_DELAY_SECONDS,
+            interval=HOURLY_INTERVAL_SECONDS,
+        ),
     )
+
+
+async def forget_rate_limits() -> int:
+    return await forget_expired_windows() + await forget_expired_trust()
