@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
+from types import FrameType
+
+import uvicorn
 
 from server.settings import PROJECT_ROOT, Settings, load_settings
 
@@ -22,12 +26,38 @@ def uvicorn_options(settings: Settings) -> dict:
         forwarded_allow_ips=list(settings.forwarded_allow_ips),
         server_header=False,
         log_level="info",
+        # In-flight requests get this long to finish once the shutdown begins.
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
     )
 
 
-def serve(args: argparse.Namespace) -> None:
-    import uvicorn
+class DrainingServer(uvicorn.Server):
+    """uvicorn, with a drain before its graceful shutdown. On SIGTERM (or SIGINT) the app
+    first turns unready for `drain_seconds` while still serving, so that a load balancer
+    checking /readyz sends new requests elsewhere; then uvicorn stops accepting, closes
+    websockets with 1012 ("service restart"), and lets requests in flight finish. A
+    second signal skips what is left of the drain."""
 
+    def __init__(self, config: uvicorn.Config, app, drain_seconds: float) -> None:
+        super().__init__(config)
+        self.app = app
+        self.drain_seconds = drain_seconds
+        self.drain_until: float | None = None
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        if self.drain_until is None and self.drain_seconds > 0 and not self.should_exit:
+            self.app.state.draining = True
+            self.drain_until = time.monotonic() + self.drain_seconds
+            return
+        super().handle_exit(sig, frame)
+
+    async def on_tick(self, counter: int) -> bool:
+        if self.drain_until is not None and time.monotonic() >= self.drain_until:
+            self.should_exit = True
+        return await super().on_tick(counter)
+
+
+def serve(args: argparse.Namespace) -> None:
     from server.app import create_app
     from server.db import migrate
 
@@ -35,7 +65,9 @@ def serve(args: argparse.Namespace) -> None:
     settings = load_settings(**overrides)
     if not args.no_migrate:
         migrate(settings.database_url)
-    uvicorn.run(create_app(settings), **uvicorn_options(settings))
+    app = create_app(settings)
+    config = uvicorn.Config(app, **uvicorn_options(settings))
+    DrainingServer(config, app, settings.drain_seconds).run()
 
 
 def migrate_only(args: argparse.Namespace) -> None:

@@ -33,6 +33,8 @@ class Settings:
     rate_limit_storage: str = ""
     connect_code_hours: int = 24
     delivery_interval_seconds: int = 30
+    drain_seconds: float = 3.0
+    shutdown_grace_seconds: int = 20
 
     @property
     def cookie_name(self) -> str:
@@ -56,6 +58,8 @@ ENVIRONMENT = {
     "BETWEEN_RATE_LIMIT_STORAGE": "rate_limit_storage",
     "BETWEEN_CONNECT_CODE_HOURS": "connect_code_hours",
     "BETWEEN_DELIVERY_INTERVAL_SECONDS": "delivery_interval_seconds",
+    "BETWEEN_DRAIN_SECONDS": "drain_seconds",
+    "BETWEEN_SHUTDOWN_GRACE_SECONDS": "shutdown_grace_seconds",
 }
 
 
@@ -101,6 +105,8 @@ def load_settings(env_file: str | Path | None = ".env", **overrides) -> Settings
         "max_request_bytes": int,
         "connect_code_hours": int,
         "delivery_interval_seconds": int,
+        "drain_seconds": float,
+        "shutdown_grace_seconds": int,
     }
     values = {}
     for env_name, attr in ENVIRONMENT.items():
