@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run migrate test lint format schema bench bench-pwa
+.PHONY: install run migrate test lint format schema bench bench-pwa deploy-smoke
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,3 +41,8 @@ bench: install
 # PWA budgets in the system Chromium: shell size, cold offline open, typing
 bench-pwa: install
 	$(BIN)/python bench/pwa_bench.py
+
+# The production topology on loopback (PostgreSQL, 3 replicas, Caddy), checked through
+# Caddy: needs caddy and PostgreSQL (SMOKE_POSTGRES, see deploy/smoke.py).
+deploy-smoke: install
+	$(BIN)/python deploy/smoke.py
