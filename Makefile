@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run migrate test lint format schema bench bench-pwa screens
+.PHONY: install run migrate test lint format schema bench bench-pwa screens deploy-smoke
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,3 +48,8 @@ bench-pwa: install
 # Every screen at 320x640 and 390x844, light and dark, as PNG files in screens/
 screens: install
 	$(BIN)/python -m tests.e2e.screens screens
+
+# The production topology on loopback (PostgreSQL, 3 replicas, Caddy), checked through
+# Caddy: needs caddy and PostgreSQL (SMOKE_POSTGRES, see deploy/smoke.py).
+deploy-smoke: install
+	$(BIN)/python deploy/smoke.py

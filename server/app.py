@@ -20,10 +20,11 @@ from server.auth.throttle import GuessThrottle
 from server.db import forget_cached_sql, tortoise_config
 from server.domains import leaving
 from server.graphql.view import GraphQLEndpoint
-from server.health import healthz
+from server.health import healthz, readyz
 from server.housekeeping import keep_house
 from server.middleware import RequestGuard, SecurityHeaders
 from server.pwa import AppFiles, service_worker
+from server.ratelimits import budgets_for
 from server.settings import Settings, load_settings
 from server.sync.pokes import Pokes
 
@@ -41,7 +42,7 @@ def create_app(
     pokes = Pokes(settings.database_url)
     accounts = Accounts(
         hasher=hasher,
-        throttle=GuessThrottle(settings.rate_limit_storage),
+        throttle=GuessThrottle(budgets_for(settings.database_url, settings.rate_limit_storage)),
         expiry=Expiry(
             idle=timedelta(days=settings.session_idle_days),
             absolute=timedelta(days=settings.session_absolute_days),
@@ -72,6 +73,7 @@ def create_app(
     app = Starlette(
         routes=[
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
             # Every method, so that the endpoint itself refuses the others in our shape.
             Route("/graphql", graphql),
             WebSocketRoute("/graphql", graphql),

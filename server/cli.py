@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
+from types import FrameType
+
+import uvicorn
 
 from server.settings import PROJECT_ROOT, Settings, load_settings
 
@@ -29,19 +33,48 @@ def uvicorn_options(settings: Settings) -> dict:
         # which costs memory on every open socket.
         ws_max_size=MAX_MESSAGE_BYTES,
         ws_per_message_deflate=False,
+        # In-flight requests get this long to finish once the shutdown begins.
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
     )
 
 
-def serve(args: argparse.Namespace) -> None:
-    import uvicorn
+class DrainingServer(uvicorn.Server):
+    """uvicorn, with a drain before its graceful shutdown. On SIGTERM (or SIGINT) the app
+    first turns unready for `drain_seconds` while still serving, so that a load balancer
+    checking /readyz sends new requests elsewhere; then uvicorn stops accepting, closes
+    websockets with 1012 ("service restart"), and lets requests in flight finish. A
+    second signal skips what is left of the drain."""
 
+    def __init__(self, config: uvicorn.Config, app, drain_seconds: float) -> None:
+        super().__init__(config)
+        self.app = app
+        self.drain_seconds = drain_seconds
+        self.drain_until: float | None = None
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        if self.drain_until is None and self.drain_seconds > 0 and not self.should_exit:
+            self.app.state.draining = True
+            self.drain_until = time.monotonic() + self.drain_seconds
+            return
+        super().handle_exit(sig, frame)
+
+    async def on_tick(self, counter: int) -> bool:
+        if self.drain_until is not None and time.monotonic() >= self.drain_until:
+            self.should_exit = True
+        return await super().on_tick(counter)
+
+
+def serve(args: argparse.Namespace) -> None:
     from server.app import create_app
     from server.db import migrate
 
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     settings = load_settings(**overrides)
-    migrate(settings.database_url)
-    uvicorn.run(create_app(settings), **uvicorn_options(settings))
+    if not args.no_migrate:
+        migrate(settings.database_url)
+    app = create_app(settings)
+    config = uvicorn.Config(app, **uvicorn_options(settings))
+    DrainingServer(config, app, settings.drain_seconds).run()
 
 
 def migrate_only(args: argparse.Namespace) -> None:
@@ -94,6 +127,11 @@ def main(argv: list[str] | None = None) -> None:
     serve_cmd = commands.add_parser("serve", help="apply migrations, then serve the app")
     serve_cmd.add_argument("--host", help="overrides BETWEEN_HOST")
     serve_cmd.add_argument("--port", type=int, help="overrides BETWEEN_PORT")
+    serve_cmd.add_argument(
+        "--no-migrate",
+        action="store_true",
+        help="serve only; with several replicas `between migrate` runs once, before them",
+    )
     serve_cmd.set_defaults(run=serve)
 
     migrate_cmd = commands.add_parser("migrate", help="apply migrations only")

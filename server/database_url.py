@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from alembic.config import Config as AlembicConfig
+
+from server.settings import PROJECT_ROOT
+
 
 def is_sqlite(database_url: str) -> bool:
     return database_url.startswith("sqlite://")
@@ -34,3 +38,12 @@ def sqlite_path(database_url: str) -> Path | None:
         return None
     path = database_url.removeprefix("sqlite://").split("?", 1)[0]
     return None if path in ("", ":memory:") else Path(path)
+
+
+def alembic_config(database_url: str) -> AlembicConfig:
+    """Alembic's configuration for this database; its script folder is the project's."""
+    config = AlembicConfig(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
+    # Percent signs in passwords would otherwise be read as interpolation.
+    config.set_main_option("sqlalchemy.url", sqlalchemy_url(database_url).replace("%", "%%"))
+    return config

@@ -7,13 +7,11 @@ import os
 from pathlib import Path
 
 from alembic import command
-from alembic.config import Config as AlembicConfig
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
+from server.database_url import alembic_config, sqlite_path, with_secure_delete
 from server.database_url import is_sqlite as is_sqlite  # for callers of server.db
-from server.database_url import sqlalchemy_url, sqlite_path, with_secure_delete
 from server.domains import MODEL_MODULES
-from server.settings import PROJECT_ROOT
 
 
 def tortoise_config(database_url: str) -> dict:
@@ -29,14 +27,6 @@ def forget_cached_sql() -> None:
     """Tortoise caches each model's SQL by connection name, not by dialect, so a process
     that opens another database (tests, the benchmark) must not reuse the old SQL."""
     EXECUTOR_CACHE.clear()
-
-
-def alembic_config(database_url: str) -> AlembicConfig:
-    config = AlembicConfig(str(PROJECT_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
-    # Percent signs in passwords would otherwise be read as interpolation.
-    config.set_main_option("sqlalchemy.url", sqlalchemy_url(database_url).replace("%", "%%"))
-    return config
 
 
 def migrate(database_url: str, revision: str = "head") -> None:

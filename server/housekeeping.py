@@ -1,6 +1,7 @@
 """Periodic chores while the server runs, as each domain describes them (server/domains.py):
 releasing held letters, emptying old trash, forgetting connect codes that stopped working
-long ago."""
+long ago, and rate-limit state that ran out. Every replica runs them; each is safe to run
+on several at once."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from server.errors import ErrorCode, error_body
 from server.settings import Settings
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-API_PATHS = ("/graphql", "/healthz")
+API_PATHS = ("/graphql", "/healthz", "/readyz")
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -29,9 +29,12 @@ class Settings:
     password_hash_workers: int = 2
     password_hash_queue: int = 32
     max_request_bytes: int = 4 * 1024 * 1024
-    rate_limit_storage: str = "async+memory://"
+    # Empty: the database on PostgreSQL, process memory on SQLite (server/ratelimits).
+    rate_limit_storage: str = ""
     connect_code_hours: int = 24
     delivery_interval_seconds: int = 30
+    drain_seconds: float = 3.0
+    shutdown_grace_seconds: int = 20
 
     @property
     def cookie_name(self) -> str:
@@ -55,6 +58,8 @@ ENVIRONMENT = {
     "BETWEEN_RATE_LIMIT_STORAGE": "rate_limit_storage",
     "BETWEEN_CONNECT_CODE_HOURS": "connect_code_hours",
     "BETWEEN_DELIVERY_INTERVAL_SECONDS": "delivery_interval_seconds",
+    "BETWEEN_DRAIN_SECONDS": "drain_seconds",
+    "BETWEEN_SHUTDOWN_GRACE_SECONDS": "shutdown_grace_seconds",
 }
 
 
@@ -100,6 +105,8 @@ def load_settings(env_file: str | Path | None = ".env", **overrides) -> Settings
         "max_request_bytes": int,
         "connect_code_hours": int,
         "delivery_interval_seconds": int,
+        "drain_seconds": float,
+        "shutdown_grace_seconds": int,
     }
     values = {}
     for env_name, attr in ENVIRONMENT.items():
@@ -110,6 +117,13 @@ def load_settings(env_file: str | Path | None = ".env", **overrides) -> Settings
     settings = Settings(**{**defaults.__dict__, **values})
     if settings.session_idle_days > settings.session_absolute_days:
         raise ValueError("BETWEEN_SESSION_IDLE_DAYS cannot exceed BETWEEN_SESSION_ABSOLUTE_DAYS")
+    if settings.rate_limit_storage.startswith(("memory", "async+memory")) and not (
+        settings.database_url.startswith("sqlite://")
+    ):
+        raise ValueError(
+            "BETWEEN_RATE_LIMIT_STORAGE: in-memory counts are per process; with PostgreSQL "
+            "leave it empty (counts go to the database) or name a shared storage such as Redis"
+        )
     if settings.connect_code_hours < 1 or settings.delivery_interval_seconds < 1:
         raise ValueError(
             "BETWEEN_CONNECT_CODE_HOURS and BETWEEN_DELIVERY_INTERVAL_SECONDS must be at least 1"

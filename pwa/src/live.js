@@ -7,6 +7,11 @@ import { status, syncNow } from "./sync.js";
 const RETRY_FIRST_MS = 2_000;
 const RETRY_MAX_MS = 5 * 60_000;
 const SESSION_ENDED = 4401;
+// A server replica restarting or going away (a deploy, a rolling restart): another one
+// is ready, so reconnect within a second, spread out so that a replica's sockets do not
+// all arrive at once, and without growing the back-off.
+const ELSEWHERE = new Set([1001, 1012]);
+const ELSEWHERE_MS = [250, 1_000];
 
 let socket = null;
 let retryDelay = RETRY_FIRST_MS;
@@ -44,6 +49,13 @@ function connect() {
     // The session ended (signed out here or elsewhere): a sync finds out for sure and
     // shows it, and then no socket is opened again until the person signs in.
     if (event.code === SESSION_ENDED) syncNow();
+    if (ELSEWHERE.has(event.code)) {
+      const [low, high] = ELSEWHERE_MS;
+      retryTimer = setTimeout(connect, low + Math.random() * (high - low));
+      // Pokes sent while away are caught up by a pull, as after any reconnect.
+      syncNow();
+      return;
+    }
     retryTimer = setTimeout(connect, retryDelay * (0.75 + Math.random() / 2));
     retryDelay = Math.min(retryDelay * 2, RETRY_MAX_MS);
   });

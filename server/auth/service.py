@@ -190,7 +190,7 @@ async def sign_in(
     )
     if not ok or account is None:
         raise _invalid_credentials()
-    accounts.throttle.succeeded(SIGN_IN, key, ip)
+    await accounts.throttle.succeeded(SIGN_IN, key, ip)
     if accounts.hasher.needs_rehash(account.password_hash):
         # Rare (only when the parameters change), so not counted against the address.
         account.password_hash = await accounts.hasher.hash(password, source=ip)
@@ -309,7 +309,7 @@ async def recover_account(
         await account.save(update_fields=["password_hash", "updated_at"])
         await ending.end(Session.filter(account_id=account.id))
         session, token = await _start_session(accounts, ending, account, device_label)
-    accounts.throttle.succeeded(RECOVER, key, ip)
+    await accounts.throttle.succeeded(RECOVER, key, ip)
     return SignedIn(account=account, session=session, token=token)
 
 

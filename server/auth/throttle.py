@@ -14,22 +14,21 @@ budgets apply to each guess:
 Apart from guesses, every password hash an address asks for is counted, because
 even right passwords cost the server an argon2 hash each.
 
-Counts live in the storage named by BETWEEN_RATE_LIMIT_STORAGE: in process memory
-by default, or in Redis (`async+redis://…`) when several server processes share the
-work.
+Counts and trusted addresses are shared by every server process (server/ratelimits):
+counts in PostgreSQL, or in Redis when BETWEEN_RATE_LIMIT_STORAGE names one, or in
+process memory on SQLite (one process); trusted addresses in the database.
 """
 
 from __future__ import annotations
 
 import math
-import time
+from datetime import timedelta
 from typing import NamedTuple
 
 from limits import RateLimitItem, parse
-from limits.aio.strategies import MovingWindowRateLimiter
-from limits.storage import storage_from_string
 
 from server.errors import AppError, ErrorCode
+from server.ratelimits import Budgets, LimitsBudgets, TrustedAddresses
 
 
 class GuessLimits(NamedTuple):
@@ -46,50 +45,48 @@ class GuessLimits(NamedTuple):
 
 
 class GuessThrottle:
-    def __init__(self, storage_uri: str = "async+memory://", limits: GuessLimits | None = None):
+    def __init__(self, budgets: Budgets | None = None, limits: GuessLimits | None = None):
         self.limits = limits or GuessLimits()
-        self._limiter = MovingWindowRateLimiter(storage_from_string(storage_uri))
-        # (scope, account key, ip) -> when the address last succeeded.
-        self._trusted: dict[tuple[str, str, str], float] = {}
+        self.budgets = budgets or LimitsBudgets()
 
-    def _budgets(self, scope: str, account_key: str, ip: str):
-        yield self.limits.per_ip, (scope, "ip", ip)
-        yield self.limits.per_account_and_ip, (scope, "account-ip", account_key, ip)
-        trusted_at = self._trusted.get((scope, account_key, ip))
-        if trusted_at is None or time.time() - trusted_at > self.limits.trusted_seconds:
-            yield self.limits.per_account, (scope, "account", account_key)
+    @property
+    def _trusted(self) -> TrustedAddresses:
+        return TrustedAddresses(timedelta(seconds=self.limits.trusted_seconds))
+
+    async def _budgets(self, scope: str, account_key: str, ip: str):
+        budgets = [
+            (self.limits.per_ip, (scope, "ip", ip)),
+            (self.limits.per_account_and_ip, (scope, "account-ip", account_key, ip)),
+        ]
+        if not await self._trusted.trusted(scope, account_key, ip):
+            budgets.append((self.limits.per_account, (scope, "account", account_key)))
+        return budgets
 
     async def attempt(self, scope: str, account_key: str, ip: str) -> None:
         """Count one guess against every budget, refusing it past any of them."""
         waits = []
-        for item, keys in self._budgets(scope, account_key, ip):
-            if not await self._limiter.hit(item, *keys):
-                stats = await self._limiter.get_window_stats(item, *keys)
-                waits.append(stats.reset_time - time.time())
+        for item, keys in await self._budgets(scope, account_key, ip):
+            wait = await self.budgets.spend(item, *keys)
+            if wait is not None:
+                waits.append(wait)
         if waits:
             raise rate_limited("Too many attempts. Please wait a little and try again.", max(waits))
 
-    def succeeded(self, scope: str, account_key: str, ip: str) -> None:
-        self._trusted[(scope, account_key, ip)] = time.time()
+    async def succeeded(self, scope: str, account_key: str, ip: str) -> None:
+        await self._trusted.trust(scope, account_key, ip)
 
     async def registration(self, ip: str) -> None:
         """Count a registration attempt from this address, refusing past the budget."""
-        item = self.limits.registrations_per_ip
-        if not await self._limiter.hit(item, "register", ip):
-            stats = await self._limiter.get_window_stats(item, "register", ip)
-            raise rate_limited(
-                "Too many new accounts from here. Please try again later.",
-                stats.reset_time - time.time(),
-            )
+        wait = await self.budgets.spend(self.limits.registrations_per_ip, "register", ip)
+        if wait is not None:
+            raise rate_limited("Too many new accounts from here. Please try again later.", wait)
 
     async def hashing(self, ip: str, cost: int = 1) -> None:
         """Count `cost` password hashes for this address, refusing past its budget."""
-        item = self.limits.hashes_per_ip
-        if not await self._limiter.hit(item, "hash", ip, cost=cost):
-            stats = await self._limiter.get_window_stats(item, "hash", ip)
+        wait = await self.budgets.spend(self.limits.hashes_per_ip, "hash", ip, cost=cost)
+        if wait is not None:
             raise rate_limited(
-                "Too many attempts from here. Please wait a little and try again.",
-                stats.reset_time - time.time(),
+                "Too many attempts from here. Please wait a little and try again.", wait
             )
 
 

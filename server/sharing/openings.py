@@ -8,18 +8,15 @@ take a device clock a few minutes out; and each therapist may report only so man
 
 from __future__ import annotations
 
-import time
 import uuid
 from datetime import datetime, timedelta
 
 from limits import parse
-from limits.aio.strategies import MovingWindowRateLimiter
-from limits.storage import storage_from_string
-from starlette.requests import HTTPConnection
 
 from server.auth.throttle import rate_limited
 from server.clock import in_utc
 from server.errors import bad_input
+from server.ratelimits import Budgets
 from server.sharing.models import LetterShare
 from server.sync.models import SyncRecord
 
@@ -30,31 +27,19 @@ CLOCK_SKEW = timedelta(minutes=5)
 
 
 class OpeningReports:
-    """Counts each therapist's reports, in the storage the sign-in throttle uses."""
+    """Counts each therapist's reports, in the budgets the sign-in throttle uses."""
 
-    def __init__(self, storage_uri: str) -> None:
-        self._limiter = MovingWindowRateLimiter(storage_from_string(storage_uri))
+    def __init__(self, budgets: Budgets) -> None:
+        self._budgets = budgets
 
     async def count(self, therapist_id: uuid.UUID) -> None:
         """Count one report, or refuse it with RATE_LIMITED once a budget is spent."""
         for item in REPORT_LIMITS:
-            keys = ("opening-report", str(therapist_id))
-            if not await self._limiter.hit(item, *keys):
-                stats = await self._limiter.get_window_stats(item, *keys)
+            wait = await self._budgets.spend(item, "opening-report", str(therapist_id))
+            if wait is not None:
                 raise rate_limited(
-                    "Too many openings reported at once. They will be sent again shortly.",
-                    stats.reset_time - time.time(),
+                    "Too many openings reported at once. They will be sent again shortly.", wait
                 )
-
-
-def opening_reports(connection: HTTPConnection, storage_uri: str) -> OpeningReports:
-    """The app's one counter, made on first use: in-memory counts belong to the event
-    loop serving the app, so they cannot be made when this module is imported."""
-    state = connection.app.state
-    reports = getattr(state, "opening_reports", None)
-    if reports is None:
-        reports = state.opening_reports = OpeningReports(storage_uri)
-    return reports
 
 
 async def check_device_time(share: LetterShare, opened_at: datetime, moment: datetime) -> None:

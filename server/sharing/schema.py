@@ -15,7 +15,7 @@ from strawberry.types import Info
 from server.auth.models import Account
 from server.context import Context
 from server.sharing import links, models, shares
-from server.sharing.openings import opening_reports
+from server.sharing.openings import OpeningReports
 from server.sync.models import SyncRecord
 
 Delivery = strawberry.enum(
@@ -272,6 +272,6 @@ class Mutation:
         self, info: Info[Context, None], id: strawberry.ID, opened_at: str
     ) -> bool:
         ctx = info.context
-        reports = opening_reports(ctx.request, ctx.settings.rate_limit_storage)
+        reports = OpeningReports(ctx.accounts.throttle.budgets)
         await shares.report_opening(ctx.require_account(), str(id), opened_at, reports)
         return True

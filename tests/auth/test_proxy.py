@@ -58,7 +58,7 @@ async def test_forwarded_for_from_an_untrusted_peer_is_ignored(app, settings):
 
 def test_serve_trusts_only_the_configured_proxies(monkeypatch):
     seen = {}
-    monkeypatch.setattr(uvicorn, "run", lambda app, **options: seen.update(options))
+    monkeypatch.setattr(cli.DrainingServer, "run", lambda server: seen.update(vars(server.config)))
     monkeypatch.setattr("server.db.migrate", lambda url: None)
     monkeypatch.setenv("BETWEEN_FORWARDED_ALLOW_IPS", "10.0.0.5, 10.1.0.0/16")
     cli.main(["serve"])

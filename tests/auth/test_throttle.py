@@ -75,8 +75,14 @@ async def refused(throttle: GuessThrottle, account: str, ip: str, scope: str = "
     return False
 
 
-async def test_a_lockout_ends_when_the_window_passes():
-    throttle = GuessThrottle(limits=short_limits())
+@pytest.fixture
+def budgets(app):
+    """The app's budgets: in the database on PostgreSQL, in memory on SQLite."""
+    return app.state.accounts.throttle.budgets
+
+
+async def test_a_lockout_ends_when_the_window_passes(budgets):
+    throttle = GuessThrottle(budgets, limits=short_limits())
     for _ in range(3):
         assert not await refused(throttle, "robin", "192.0.2.1")
     assert await refused(throttle, "robin", "192.0.2.1")
@@ -84,9 +90,9 @@ async def test_a_lockout_ends_when_the_window_passes():
     assert not await refused(throttle, "robin", "192.0.2.1")
 
 
-async def test_a_flood_from_elsewhere_does_not_lock_out_a_known_address():
-    throttle = GuessThrottle(limits=short_limits())
-    throttle.succeeded("sign-in", "robin", "198.51.100.7")
+async def test_a_flood_from_elsewhere_does_not_lock_out_a_known_address(budgets):
+    throttle = GuessThrottle(budgets, limits=short_limits())
+    await throttle.succeeded("sign-in", "robin", "198.51.100.7")
     for n in range(10):
         await refused(throttle, "robin", f"203.0.113.{n}")
     # A new address is held back by the account-wide budget...
@@ -95,9 +101,9 @@ async def test_a_flood_from_elsewhere_does_not_lock_out_a_known_address():
     assert not await refused(throttle, "robin", "198.51.100.7")
 
 
-async def test_one_address_spraying_many_accounts_is_limited():
+async def test_one_address_spraying_many_accounts_is_limited(budgets):
     throttle = GuessThrottle(
-        limits=GuessLimits(per_ip=parse("5/minute"), per_account_and_ip=parse("5/minute"))
+        budgets, limits=GuessLimits(per_ip=parse("5/minute"), per_account_and_ip=parse("5/minute"))
     )
     for n in range(5):
         assert not await refused(throttle, f"user{n}", "192.0.2.9")
@@ -106,14 +112,25 @@ async def test_one_address_spraying_many_accounts_is_limited():
 
 
 @pytest.mark.parametrize("scope", ["sign-in", "recover", "confirm-password"])
-async def test_scopes_are_counted_apart(scope):
-    throttle = GuessThrottle(limits=short_limits())
+async def test_scopes_are_counted_apart(scope, budgets):
+    throttle = GuessThrottle(budgets, limits=short_limits())
     for _ in range(3):
         assert not await refused(throttle, "robin", "192.0.2.1", scope)
     others = {"sign-in", "recover", "confirm-password"} - {scope}
     assert await refused(throttle, "robin", "192.0.2.1", scope)
     for other in others:
         assert not await refused(throttle, "robin", "192.0.2.1", other)
+
+
+async def test_concurrent_tries_never_take_more_than_the_budget(budgets):
+    item = parse("8/minute")
+    waits = await asyncio.gather(*(budgets.spend(item, "robin") for _ in range(30)))
+    assert waits.count(None) == 8
+    assert all(0 < wait <= 60 for wait in waits if wait is not None)
+    # A refused try is not counted: another key is untouched, and a cost larger than
+    # the whole budget is refused without spending anything.
+    assert await budgets.spend(item, "alex", cost=9) is not None
+    assert await budgets.spend(item, "alex", cost=8) is None
 
 
 async def test_concurrent_wrong_passwords_are_each_counted_before_checking(client, other_client):
