@@ -15,14 +15,8 @@ from alembic import command
 from sqlalchemy.ext.asyncio import create_async_engine
 from tortoise import Tortoise
 
-from server.db import (
-    alembic_config,
-    forget_cached_sql,
-    is_sqlite,
-    migrate,
-    sqlalchemy_url,
-    tortoise_config,
-)
+from server.database_url import alembic_config, is_sqlite, sqlalchemy_url
+from server.db import forget_cached_sql, migrate, tortoise_config
 
 
 def sqlite_indexes(connection, table: str) -> set:
