@@ -50,7 +50,10 @@ PASSWORDS = [
 CONTENTS = {
     "letter": {
         "title": "Before the break",
-        "body": "I didn't say it on Tuesday.\n\nI'm scared you won't come back — \u00e9t\u00e9, \U0001f33f.",
+        "body": (
+            "I didn't say it on Tuesday.\n\n"
+            "I'm scared you won't come back \u2014 \u00e9t\u00e9, \U0001f33f."
+        ),
         "recipient": "Anna",
         "part": None,
         "tags": ["break"],
