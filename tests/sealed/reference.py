@@ -33,7 +33,7 @@ HEADER_BYTES = 1 + SALT_BYTES + NONCE_BYTES
 class PasswordKdf:
     version: int = 1
     memory_kib: int = 65536
-    iterations: int = 3
+    iterations: int = 1
     parallelism: int = 1
 
 

@@ -12,7 +12,7 @@ import { open, seal } from "./seal.js";
 export const PASSWORD_KDF = Object.freeze({
   version: 1,
   memoryKiB: 65536,
-  iterations: 3,
+  iterations: 1,
   parallelism: 1,
 });
 const MAX_MEMORY_KIB = 1048576;
