@@ -44,7 +44,7 @@ LETTER = f"""async (words) => {{
   {IMPORTS}
   const key = b.randomBytes(32);
   const record = {{ id: "letter-1", kind: "letter", format: 1,
-    content: {{ title: "Before the break", body: "and still I keep writing to you ".repeat(words / 6) }} }};
+    content: {{ title: "A letter", body: "and still I keep writing ".repeat(words / 5) }} }};
   let start = performance.now();
   const sealed = await r.sealRecord(key, record);
   const sealMs = performance.now() - start;
@@ -57,9 +57,10 @@ SMALL = f"""async (count) => {{
   {IMPORTS}
   const key = b.randomBytes(32);
   const start = performance.now();
+  const text = "This feeling is a wave. It has come before and it passed.";
   for (let i = 0; i < count; i++) {{
     await r.sealRecord(key, {{ id: `card-${{i}}`, kind: "carry_card", format: 1,
-      content: {{ text: "This feeling is a wave. It has come before and it passed.", position: i }} }});
+      content: {{ text, position: i }} }});
   }}
   return performance.now() - start;
 }}"""
