@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import gzip
 import statistics
 import sys
 import tempfile
@@ -22,12 +21,12 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from bench.pwa_bench import gzip_size, on_demand_files  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_server  # noqa: E402
 
 RUNS = 3
 WORDS = 20_000
 SMALL_RECORDS = 1_000
-ON_DEMAND = ["vendor/hash-wasm/argon2.umd.min.js"]
 
 IMPORTS = """const [b, k, r] = await Promise.all([
   import("/src/crypto/bytes.js"), import("/src/crypto/keys.js"), import("/src/crypto/records.js"),
@@ -66,10 +65,6 @@ SMALL = f"""async (count) => {{
 }}"""
 
 
-def on_demand_bytes() -> int:
-    return sum(len(gzip.compress((ROOT / "pwa" / name).read_bytes(), 9)) for name in ON_DEMAND)
-
-
 def measure(browser, base: str, script: str, arg, throttle: int):
     page = browser.new_page()
     page.goto(f"{base}/welcome")
@@ -104,7 +99,8 @@ def main() -> None:
                 f"{statistics.median(small):.0f} ms"
             )
             browser.close()
-    print(f"fetched only when a key is derived (gzip): {on_demand_bytes() / 1024:.1f} KB")
+    on_demand = gzip_size(on_demand_files()) / 1024
+    print(f"fetched only when a key is derived (gzip): {on_demand:.1f} KB")
 
 
 if __name__ == "__main__":
