@@ -7,6 +7,7 @@ import { deleteForm, securitySections } from "./security.js";
 import { syncDetail } from "../frame/sync-status.js";
 import { recoverForm, signInForm } from "./welcome.js";
 import { me } from "../../me.js";
+import { button, linkButton } from "../kit/button.js";
 
 export async function accountView(main) {
   const account = await me();
@@ -35,7 +36,7 @@ export async function accountView(main) {
   };
   bus.addEventListener("status", drawStatus);
 
-  const signOutButton = h("button", { type: "button" }, "Sign out on this device");
+  const signOutButton = button("Sign out on this device");
   signOutButton.addEventListener("click", async () => {
     const unsynced = await unsyncedCount();
     if (!unsynced) return finish();
@@ -53,9 +54,9 @@ export async function accountView(main) {
         h(
           "div",
           { class: "row" },
-          h("button", { type: "button", class: "primary", onclick: () => syncNow() }, "Sync now"),
-          h("button", { type: "button", onclick: finish }, "Sign out and remove them"),
-          h("button", { type: "button", class: "quiet", onclick: () => replace(leaving) }, "Stay signed in"),
+          button("Sync now", { class: "primary", onClick: () => syncNow() }),
+          button("Sign out and remove them", { onClick: finish }),
+          button("Stay signed in", { class: "quiet", onClick: () => replace(leaving) }),
         ),
       ),
     );
@@ -74,8 +75,8 @@ export async function accountView(main) {
       ? h(
           "div",
           { class: "row" },
-          h("a", { href: "/settings", class: "button", id: "to-settings" }, "Settings"),
-          h("a", { href: "/trash", class: "button", id: "to-trash" }, "Trash"),
+          linkButton("Settings", "/settings", { id: "to-settings" }),
+          linkButton("Trash", "/trash", { id: "to-trash" }),
         )
       : null,
     account.role === "CLIENT"
@@ -84,14 +85,14 @@ export async function accountView(main) {
           h(
             "div",
             { class: "row" },
-            h("a", { href: "/connect", class: "button", id: "to-connect" }, "Connecting"),
-            h("a", { href: "/shares", class: "button", id: "to-shares" }, "Letters you have shared"),
+            linkButton("Connecting", "/connect", { id: "to-connect" }),
+            linkButton("Letters you have shared", "/shares", { id: "to-shares" }),
           ),
         ]
       : null,
     h("h2", {}, "Sync"),
     line,
-    h("div", { class: "row" }, h("button", { type: "button", onclick: () => syncNow() }, "Sync now")),
+    h("div", { class: "row" }, button("Sync now", { onClick: () => syncNow() })),
     storage,
     again,
     securitySections(),

@@ -5,7 +5,10 @@ import { gql, offline } from "../../api.js";
 import { go } from "../../router.js";
 import { deleteAccount, unsyncedCount } from "../../session-state.js";
 import { h, replace, when } from "../kit/dom.js";
-import { errorBox, field, newPasswordField, offerCodes, submitting } from "./welcome.js";
+import { newPasswordField, offerCodes } from "./welcome.js";
+import { requiredField } from "../kit/fields.js";
+import { errorBox, submitting } from "../kit/form.js";
+import { button, submitButton } from "../kit/button.js";
 
 // An answer that never came may still have been acted on: say only what is known.
 const NEEDS_CONNECTION = "The server could not be reached, so this may not have gone through. Try again once you are connected.";
@@ -36,7 +39,7 @@ function sessionsList() {
           "li",
           {},
           h("p", {}, offline(error) ? "Connect to see where you are signed in." : error.message),
-          h("button", { type: "button", onclick: load }, "Try again"),
+          button("Try again", { onClick: load }),
         ),
       );
       return;
@@ -56,15 +59,7 @@ function sessionsList() {
           ),
           session.current
             ? null
-            : h(
-                "button",
-                {
-                  type: "button",
-                  "aria-label": `Sign out ${session.deviceLabel}, last used ${when(session.lastSeenAt)}`,
-                  onclick: (event) => revoke(event.currentTarget, session),
-                },
-                "Sign out there",
-              ),
+            : button("Sign out there", { "aria-label": `Sign out ${session.deviceLabel}, last used ${when(session.lastSeenAt)}`, onClick: (event) => revoke(event.currentTarget, session) }),
         ),
       ),
     );
@@ -103,7 +98,7 @@ function serverForm({ id, heading, fields, submit, work, done }) {
     h("h2", { id: `${id}-heading` }, heading),
     fields,
     errors,
-    h("button", { type: "submit" }, submit),
+    submitButton(submit),
     result,
   );
   form.addEventListener("submit", (event) => {
@@ -123,7 +118,7 @@ function passwordForm() {
     id: "change-password",
     heading: "Password",
     fields: [
-      field("current-password", "Current password", { type: "password", autocomplete: "current-password" }),
+      requiredField("current-password", "Current password", { type: "password", autocomplete: "current-password" }),
       newPasswordField("changed-password", "New password"),
     ],
     submit: "Change password",
@@ -151,7 +146,7 @@ function recoveryForm() {
     fields: [
       left,
       h("p", {}, "New codes replace the old ones, which stop working."),
-      field("codes-password", "Your password", { type: "password", autocomplete: "current-password" }),
+      requiredField("codes-password", "Your password", { type: "password", autocomplete: "current-password" }),
     ],
     submit: "Make new codes",
     work: (form) =>
@@ -191,9 +186,9 @@ export function deleteForm(account) {
       ? h("p", {}, "To keep a copy, ", h("a", { href: "/settings" }, "export your data"), " first.")
       : null,
     unsynced,
-    field("delete-password", "Your password, to confirm", { type: "password", autocomplete: "current-password" }),
+    requiredField("delete-password", "Your password, to confirm", { type: "password", autocomplete: "current-password" }),
     errors,
-    h("button", { type: "submit", class: "danger" }, "Delete my account for good"),
+    submitButton("Delete my account for good", { class: "danger" }),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();

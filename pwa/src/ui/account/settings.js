@@ -8,6 +8,8 @@ import { preferences, setPreferences } from "../../preferences.js";
 import { BREAK_WORDS, ENDING_WORDS, THERAPIST_WORDS } from "../../wording.js";
 import { fullDate, h, replace } from "../kit/dom.js";
 import { checkField, selectField } from "../kit/fields.js";
+import { button, submitButton } from "../kit/button.js";
+import { errorBox } from "../kit/form.js";
 
 function download(name, type, text) {
   const url = URL.createObjectURL(new Blob([text], { type }));
@@ -75,7 +77,7 @@ export async function settingsView(main) {
     const pinned = await hasPin();
     const first = h("input", { id: "new-pin", type: "password", inputmode: "numeric", autocomplete: "new-password", maxlength: 12 });
     const again = h("input", { id: "new-pin-again", type: "password", inputmode: "numeric", autocomplete: "new-password", maxlength: 12 });
-    const message = h("p", { class: "form-error", role: "alert", id: "pin-message" });
+    const message = errorBox("pin-message");
     replace(
       pinArea,
       h("p", {}, pinned ? "A PIN is set on this device." : "No PIN is set on this device."),
@@ -103,21 +105,13 @@ export async function settingsView(main) {
         h("label", { for: "new-pin-again" }, "The same PIN again"),
         again,
         message,
-        h("button", { type: "submit", id: "set-pin" }, pinned ? "Change the PIN" : "Set a PIN"),
+        submitButton(pinned ? "Change the PIN" : "Set a PIN", { id: "set-pin" }),
       ),
       pinned
-        ? h(
-            "button",
-            {
-              type: "button",
-              class: "quiet",
-              onclick: async () => {
+        ? button("Remove the PIN", { class: "quiet", onClick: async () => {
                 await removePin();
                 await drawPin();
-              },
-            },
-            "Remove the PIN",
-          )
+              } })
         : null,
     );
   }
@@ -134,7 +128,7 @@ export async function settingsView(main) {
   neutral.input.addEventListener("change", () => setNeutral(neutral.input.checked));
 
   const exportMessage = h("p", { "aria-live": "polite", id: "export-message" });
-  const exportJson = h("button", { type: "button", id: "export-json" }, "Download everything (JSON)");
+  const exportJson = button("Download everything (JSON)", { id: "export-json" });
   exportJson.addEventListener("click", async () => {
     exportMessage.textContent = "Preparing…";
     try {
@@ -147,7 +141,7 @@ export async function settingsView(main) {
         : error.message;
     }
   });
-  const exportLetters = h("button", { type: "button", id: "export-letters" }, "Download my letters as a document");
+  const exportLetters = button("Download my letters as a document", { id: "export-letters" });
   exportLetters.addEventListener("click", async () => {
     download(fileName("letters"), "text/html", lettersDocument(await allLetters(), (await discretion()).neutral ? NEUTRAL_NAME : "Letters"));
     exportMessage.textContent = "Downloaded: a page any browser can open or print.";

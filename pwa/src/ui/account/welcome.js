@@ -4,47 +4,20 @@ import { appName, fileName } from "../../lock.js";
 import { go } from "../../router.js";
 import { recover, register, signIn } from "../../session-state.js";
 import { h, notice, replace } from "../kit/dom.js";
+import { requiredField } from "../kit/fields.js";
+import { errorBox, submitting } from "../kit/form.js";
 import { drawShell } from "../frame/shell.js";
+import { button, linkButton, submitButton } from "../kit/button.js";
 
 // The server's own rule; it also refuses the most common passwords, and says so.
 const PASSWORD_MIN = 8;
 
-export function field(id, label, attributes = {}) {
-  return [h("label", { for: id }, label), h("input", { id, name: id, required: true, ...attributes })];
-}
-
 export function newPasswordField(id, label) {
-  return field(id, `${label} (at least ${PASSWORD_MIN} characters)`, {
+  return requiredField(id, `${label} (at least ${PASSWORD_MIN} characters)`, {
     type: "password",
     autocomplete: "new-password",
     minlength: PASSWORD_MIN,
   });
-}
-
-export function errorBox() {
-  return h("p", { class: "form-error", role: "alert" });
-}
-
-// While the server works (a password takes it a moment, on purpose), the button says
-// what is happening instead of only greying out, and a form's status line (if it has
-// one) says it for screen readers too.
-export async function submitting(form, errors, work, { busy = null, why = "" } = {}) {
-  const button = form.querySelector("button[type=submit]");
-  const status = form.querySelector(".busy-status");
-  const label = button.textContent;
-  button.disabled = true;
-  if (busy) button.textContent = busy;
-  if (status) status.textContent = why;
-  errors.textContent = "";
-  try {
-    await work();
-  } catch (error) {
-    errors.textContent = error.message;
-  } finally {
-    button.disabled = false;
-    button.textContent = label;
-    if (status) status.textContent = "";
-  }
 }
 
 export function signInForm({ username = "", onDone }) {
@@ -53,10 +26,10 @@ export function signInForm({ username = "", onDone }) {
     "form",
     { class: "stack", "aria-labelledby": "sign-in-heading" },
     h("h2", { id: "sign-in-heading" }, "Sign in"),
-    field("username", "Username", { autocomplete: "username", value: username, autocapitalize: "none" }),
-    field("password", "Password", { type: "password", autocomplete: "current-password" }),
+    requiredField("username", "Username", { autocomplete: "username", value: username, autocapitalize: "none" }),
+    requiredField("password", "Password", { type: "password", autocomplete: "current-password" }),
     errors,
-    h("button", { type: "submit", class: "primary" }, "Sign in"),
+    submitButton("Sign in", { class: "primary" }),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -75,11 +48,11 @@ export function recoverForm({ username = "", onDone }) {
     "form",
     { class: "stack", id: "recover" },
     h("p", {}, "Use one of the recovery codes you saved when you made the account."),
-    field("recover-username", "Username", { autocomplete: "username", autocapitalize: "none", value: username }),
-    field("recover-code", "Recovery code", { autocomplete: "off", autocapitalize: "none", spellcheck: "false" }),
+    requiredField("recover-username", "Username", { autocomplete: "username", autocapitalize: "none", value: username }),
+    requiredField("recover-code", "Recovery code", { autocomplete: "off", autocapitalize: "none", spellcheck: "false" }),
     newPasswordField("recover-password", "New password"),
     errors,
-    h("button", { type: "submit", class: "primary" }, "Set the new password and sign in"),
+    submitButton("Set the new password and sign in", { class: "primary" }),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -104,8 +77,8 @@ function registerForm({ onDone }) {
     "form",
     { class: "stack", "aria-labelledby": "register-heading" },
     h("h2", { id: "register-heading" }, "Create an account"),
-    field("new-username", "Username", { autocomplete: "username", autocapitalize: "none" }),
-    field("display-name", "Your name, as others would see it", { autocomplete: "nickname" }),
+    requiredField("new-username", "Username", { autocomplete: "username", autocapitalize: "none" }),
+    requiredField("display-name", "Your name, as others would see it", { autocomplete: "nickname" }),
     newPasswordField("new-password", "Password"),
     h(
       "fieldset",
@@ -125,7 +98,7 @@ function registerForm({ onDone }) {
       ),
     ),
     errors,
-    h("button", { type: "submit", class: "primary" }, "Create account"),
+    submitButton("Create account", { class: "primary" }),
     h("p", { class: "quiet busy-status", role: "status" }),
   );
   form.addEventListener("submit", (event) => {
@@ -165,7 +138,7 @@ export function codesView(main) {
     main,
     h("h1", {}, "Recovery codes"),
     h("p", {}, "Recovery codes are shown only once. You can make new ones on the Account screen."),
-    h("a", { href: "/account", class: "button" }, "Account"),
+    linkButton("Account", "/account"),
   );
   return null;
 }
@@ -173,12 +146,12 @@ export function codesView(main) {
 function showCodes(main, codes, onDone) {
   const text = `${appName()} recovery codes\nEach works once, to set a new password if you forget yours.\n\n${codes.join("\n")}\n`;
   const file = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
-  const copy = h("button", { type: "button" }, "Copy them");
+  const copy = button("Copy them");
   copy.addEventListener("click", async () => {
     await navigator.clipboard.writeText(text);
     copy.textContent = "Copied";
   });
-  const done = h("button", { type: "button", class: "primary" }, "I have saved them");
+  const done = button("I have saved them", { class: "primary" });
   done.addEventListener("click", onDone);
   replace(
     main,
@@ -192,7 +165,7 @@ function showCodes(main, codes, onDone) {
     h(
       "div",
       { class: "row" },
-      h("a", { href: file, download: fileName("codes"), class: "button" }, "Save as a file"),
+      linkButton("Save as a file", file, { download: fileName("codes") }),
       copy,
     ),
     h("div", { class: "row" }, done),
@@ -214,7 +187,7 @@ export function welcomeView(main) {
   };
   const signIn = signInForm({ onDone });
   // Someone coming back to a new phone need not hunt for the way in.
-  const toSignIn = h("button", { type: "button", class: "quiet", id: "to-sign-in" }, "I already have an account");
+  const toSignIn = button("I already have an account", { class: "quiet", id: "to-sign-in" });
   toSignIn.addEventListener("click", () => {
     signIn.scrollIntoView({ block: "start" });
     signIn.username.focus();

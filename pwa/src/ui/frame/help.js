@@ -10,6 +10,7 @@ import { wordsFrom } from "../../wording.js";
 import { currentAgreement } from "../plans/agreement.js";
 import { h, replace } from "../kit/dom.js";
 import { fieldSaver, smsLink, telLink, textField } from "../kit/fields.js";
+import { button, linkButton } from "../kit/button.js";
 
 let chosenHere = null; // a choice made while signed out lives only in memory
 
@@ -165,9 +166,9 @@ export async function helpView(main) {
           h(
             "div",
             { class: "row" },
-            h("a", { href: "/toolkit/breathe", class: "button" }, "Breathe"),
-            h("a", { href: "/toolkit/ground", class: "button" }, "5-4-3-2-1"),
-            h("a", { href: "/toolkit", class: "button" }, "Your toolkit"),
+            linkButton("Breathe", "/toolkit/breathe"),
+            linkButton("5-4-3-2-1", "/toolkit/ground"),
+            linkButton("Your toolkit", "/toolkit"),
           ),
         )
       : null,
@@ -205,19 +206,11 @@ export async function peopleView(main) {
           name.element,
           phone.element,
           about.element,
-          h(
-            "button",
-            {
-              type: "button",
-              class: "quiet",
-              onclick: () => {
+          button("Remove", { class: "quiet", onClick: () => {
                 people.splice(index, 1);
                 draw();
                 saver.touch();
-              },
-            },
-            "Remove",
-          ),
+              } }),
         );
       }),
     );
@@ -232,19 +225,11 @@ export async function peopleView(main) {
     h(
       "div",
       { class: "row" },
-      h(
-        "button",
-        {
-          type: "button",
-          id: "add-person",
-          onclick: () => {
+      button("Add a person", { id: "add-person", onClick: () => {
             people.push({ name: "", phone: "", note: "" });
             draw();
             list.querySelector(`#person-name-${people.length - 1}`).focus();
-          },
-        },
-        "Add a person",
-      ),
+          } }),
     ),
     note,
   );

@@ -5,11 +5,13 @@
 import { NEUTRAL_NAME, hasPin, lock, unlock } from "../../lock.js";
 import { h, replace } from "../kit/dom.js";
 import { icon } from "./icons.js";
+import { button, submitButton } from "../kit/button.js";
+import { errorBox } from "../kit/form.js";
 
 // What someone else sees: an empty page of a notes app. The way back looks like that
 // app's own button, and its name is that app's too.
 function drawNeutral(main, pinned) {
-  const back = h("button", { type: "button", id: "cover-open", class: "neutral-back", "aria-label": "New note" }, icon("pencil"));
+  const back = button(icon("pencil"), { id: "cover-open", class: "neutral-back", "aria-label": "New note" });
   // With a PIN, the way back leads to the lock screen; without, straight back.
   back.addEventListener("click", () => (pinned ? lock("locked") : unlock("")));
   replace(main, h("h1", {}, NEUTRAL_NAME), h("p", { class: "quiet" }, "Nothing here yet."), h("div", { class: "row" }, back));
@@ -22,7 +24,7 @@ export async function drawCover(main, state) {
     return;
   }
   const helpArea = h("div", { id: "cover-help" });
-  const showHelp = h("button", { type: "button", class: "button help-now", id: "cover-help-now" }, "Help now");
+  const showHelp = button("Help now", { class: "button help-now", id: "cover-help-now" });
   showHelp.addEventListener("click", async () => {
     const { crisisSection } = await import("./help.js");
     replace(helpArea, await crisisSection());
@@ -36,7 +38,7 @@ export async function drawCover(main, state) {
     autocomplete: "off",
     maxlength: 12,
   });
-  const message = h("p", { class: "form-error", id: "pin-error", role: "alert" });
+  const message = errorBox("pin-error");
   const form = h(
     "form",
     {
@@ -55,7 +57,7 @@ export async function drawCover(main, state) {
     h("label", { for: "pin" }, "PIN"),
     pin,
     message,
-    h("button", { type: "submit", class: "primary" }, "Open"),
+    submitButton("Open", { class: "primary" }),
   );
   // Help now first: it must be in view even with the keyboard up for the PIN.
   replace(main, h("h1", {}, "Locked"), h("div", { class: "row" }, showHelp), helpArea, form);

@@ -7,6 +7,7 @@ import { h, replace } from "../kit/dom.js";
 import { icon } from "./icons.js";
 import { syncDetail, syncSummary } from "./sync-status.js";
 import { me } from "../../me.js";
+import { button, linkButton } from "../kit/button.js";
 
 // Five at most, with short labels, so each stays a comfortable target on a 320 px
 // screen and no label breaks. Trash and Settings are on the Account screen.
@@ -29,18 +30,10 @@ function syncControl() {
     "div",
     { class: "sync-panel" },
     h("p", { id: "sync-detail" }),
-    h(
-      "button",
-      {
-        type: "button",
-        id: "sync-now",
-        onclick: () => {
+    button("Sync now", { id: "sync-now", onClick: () => {
           close(control, true);
           syncNow();
-        },
-      },
-      "Sync now",
-    ),
+        } }),
   );
   const control = h("details", { class: "sync", id: "sync" }, h("summary", { id: "sync-status" }), panel);
   drawStatus(control);
@@ -82,9 +75,9 @@ export async function drawShell() {
       { class: "bar-tools" },
       account ? syncControl() : null,
       account
-        ? h("button", { type: "button", class: "quiet", id: "quick-hide", onclick: () => lock("hidden") }, "Hide")
+        ? button("Hide", { class: "quiet", id: "quick-hide", onClick: () => lock("hidden") })
         : null,
-      h("a", { href: "/help", class: "button help-now", id: "help-now" }, "Help now"),
+      linkButton("Help now", "/help", { class: "help-now", id: "help-now" }),
     ),
   );
   const list = account?.role === "THERAPIST" ? THERAPIST_TABS : CLIENT_TABS;

@@ -2,21 +2,22 @@
 // person says so; before it takes over, whatever is being typed is saved.
 
 import { leave } from "../../router.js";
-import { h, notice } from "../kit/dom.js";
+import { notice } from "../kit/dom.js";
+import { button } from "../kit/button.js";
 
 let accepted = false;
 
 function offer(registration) {
-  const button = h("button", { type: "button", class: "primary" }, "Update now");
-  button.addEventListener("click", async () => {
-    button.disabled = true;
+  const update = button("Update now", { class: "primary" });
+  update.addEventListener("click", async () => {
+    update.disabled = true;
     accepted = true;
     await leave();
     registration.waiting?.postMessage("skip-waiting");
   });
   notice("An update is ready. Your writing is saved and stays as it is.", {
     id: "update",
-    actions: [button],
+    actions: [update],
   });
 }
 

@@ -2,6 +2,7 @@
 // only the fields that changed, as the person types (through autosave.js).
 
 import { autosave } from "./autosave.js";
+import { linkButton } from "./button.js";
 import { h } from "./dom.js";
 
 // Strings compare directly; lists and objects by their JSON.
@@ -50,6 +51,11 @@ export function textField(id, label, value = "", props = {}) {
   return { input, element: [h("label", { for: id }, label), input] };
 }
 
+// A field a form cannot be sent without; the form reads it by its id (`form[id]`).
+export function requiredField(id, label, props = {}) {
+  return textField(id, label, "", { name: id, required: true, ...props }).element;
+}
+
 export function textArea(id, label, value = "", props = {}) {
   const input = h("textarea", { id, rows: 3, value, ...props });
   return { input, element: [h("label", { for: id }, label), input] };
@@ -78,10 +84,10 @@ export const DISTRESS = {
 export const distressValue = (select) => (select.value === "" ? null : Number(select.value));
 
 export function telLink(number, text = `Call ${number}`, kind = "") {
-  return h("a", { href: `tel:${number.replace(/[^\d+]/g, "")}`, class: `button ${kind}`.trim() }, text);
+  return linkButton(text, `tel:${number.replace(/[^\d+]/g, "")}`, { class: kind });
 }
 
 export function smsLink(number, body, text, kind = "") {
   const to = number.replace(/[^\d+]/g, "");
-  return h("a", { href: body ? `sms:${to}?body=${encodeURIComponent(body)}` : `sms:${to}`, class: `button ${kind}`.trim() }, text);
+  return linkButton(text, body ? `sms:${to}?body=${encodeURIComponent(body)}` : `sms:${to}`, { class: kind });
 }

@@ -5,6 +5,7 @@ import { letter as loadLetter, restoreRevision, revisions } from "../../letters.
 import { go } from "../../router.js";
 import { syncNow } from "../../sync.js";
 import { fullDate, h, replace } from "../kit/dom.js";
+import { button } from "../kit/button.js";
 
 const REASONS = {
   edit: "Saved",
@@ -64,18 +65,11 @@ export async function historyView(main, id) {
           ),
           revision.title ? h("p", { class: "letter-title" }, revision.title) : null,
           h("p", { class: "version-text" }, revision.body),
-          h(
-            "button",
-            {
-              type: "button",
-              onclick: async () => {
+          button("Bring this version back", { onClick: async () => {
                 await restoreRevision(id, revision.id);
                 syncNow();
                 go(`/letters/${id}`);
-              },
-            },
-            "Bring this version back",
-          ),
+              } }),
         ),
       ),
     ),

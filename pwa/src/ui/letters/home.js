@@ -10,6 +10,7 @@ import { sharedView } from "../sharing/therapist/shared.js";
 import { me } from "../../me.js";
 import { heldShares } from "../../sharing.js";
 import { wording } from "../../wording.js";
+import { button } from "../kit/button.js";
 
 const FIRST_SCREEN = 20;
 const afterPaint = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
@@ -150,7 +151,7 @@ function captureBox() {
   });
   field.addEventListener("input", () => saver.touch());
 
-  const again = h("button", { type: "button", class: "quiet" }, "Start a new letter");
+  const again = button("Start a new letter", { class: "quiet" });
   again.addEventListener("click", async () => {
     await saver.flush();
     id = null;

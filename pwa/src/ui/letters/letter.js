@@ -19,6 +19,7 @@ import { autosave } from "../kit/autosave.js";
 import { h, replace, when } from "../kit/dom.js";
 import { heldArea } from "../sharing/client/held-share.js";
 import { writingSpace } from "./writing-space.js";
+import { button, linkButton } from "../kit/button.js";
 
 // Strings compare directly: a long letter is not copied into JSON on every keystroke.
 const sameValue = (a, b) =>
@@ -194,9 +195,9 @@ export async function letterView(main, id) {
         h(
           "div",
           { class: "row" },
-          h("button", { type: "button", onclick: settle(resolveConflict) }, "Keep this version"),
-          h("button", { type: "button", onclick: settle(keepOther) }, "Keep the other version"),
-          h("button", { type: "button", onclick: settle(keepBoth) }, "Keep both, as two letters"),
+          button("Keep this version", { onClick: settle(resolveConflict) }),
+          button("Keep the other version", { onClick: settle(keepOther) }),
+          button("Keep both, as two letters", { onClick: settle(keepBoth) }),
         ),
       ),
     );
@@ -218,31 +219,16 @@ export async function letterView(main, id) {
             "div",
             { class: "row" },
             words
-              ? h(
-                  "button",
-                  {
-                    type: "button",
-                    onclick: async () => {
+              ? button("Keep these words as a new letter", { onClick: async () => {
                       const copy = await createLetter({ body: words });
                       await dismissRejected(entry.seq);
                       go(`/letters/${copy}`);
-                    },
-                  },
-                  "Keep these words as a new letter",
-                )
+                    } })
               : null,
-            h(
-              "button",
-              {
-                type: "button",
-                class: "quiet",
-                onclick: async () => {
+            button("Dismiss", { class: "quiet", onClick: async () => {
                   await dismissRejected(entry.seq);
                   await drawRejected();
-                },
-              },
-              "Dismiss",
-            ),
+                } }),
           ),
         );
       }),
@@ -263,17 +249,10 @@ export async function letterView(main, id) {
             "div",
             { class: "notice", role: "status" },
             h("p", {}, "This letter is in the trash. Bring it back to keep writing."),
-            h(
-              "button",
-              {
-                type: "button",
-                onclick: async () => {
+            button("Bring it back", { onClick: async () => {
                   await restoreLetter(id);
                   await refresh();
-                },
-              },
-              "Bring it back",
-            ),
+                } }),
           ),
     );
   }
@@ -309,7 +288,7 @@ export async function letterView(main, id) {
       replace(startersArea);
       return;
     }
-    const hide = h("button", { type: "button", class: "quiet", id: "hide-starters" }, "Hide these");
+    const hide = button("Hide these", { class: "quiet", id: "hide-starters" });
     hide.addEventListener("click", async () => {
       const { setPreferences } = await import("../../preferences.js");
       await setPreferences({ showStarters: false });
@@ -339,21 +318,21 @@ export async function letterView(main, id) {
         h(
           "div",
           { class: "suggestions", role: "group", "aria-labelledby": "starters-hint" },
-          list.map((text) => h("button", { type: "button", class: "suggestion", onclick: () => begin(text) }, text)),
+          list.map((text) => button(text, { class: "suggestion", onClick: () => begin(text) })),
         ),
         hide,
       ),
     );
   }
 
-  const moveToTrash = h("button", { type: "button", class: "quiet" }, "Move to trash");
+  const moveToTrash = button("Move to trash", { class: "quiet" });
   moveToTrash.addEventListener("click", async () => {
     await saver.flush();
     await trashLetter(id);
     await go("/");
     if (initial.synced) import("../sharing/client/shares.js").then((shares) => shares.offerAfterTrash(id));
   });
-  const share = h("a", { href: `/letters/${id}/share`, class: "button", id: "to-share" }, "Share…");
+  const share = linkButton("Share…", `/letters/${id}/share`, { id: "to-share" });
   const held = heldArea(id);
 
   replace(

@@ -2,10 +2,11 @@
 
 import { letters } from "../../letters.js";
 import { fullDate, h, replace } from "../kit/dom.js";
+import { button } from "../kit/button.js";
 
 export async function sessionView(main) {
   const marked = (await letters()).filter((letter) => letter.forNextSession);
-  const print = h("button", { type: "button", class: "primary", onclick: () => window.print() }, "Print");
+  const print = button("Print", { class: "primary", onClick: () => window.print() });
   replace(
     main,
     h("h1", {}, "For my next session"),

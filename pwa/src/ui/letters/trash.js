@@ -3,6 +3,7 @@
 import { excerpt, purgeLetter, restoreLetter, trashed } from "../../letters.js";
 import { bus } from "../../sync.js";
 import { h, replace, when } from "../kit/dom.js";
+import { button } from "../kit/button.js";
 
 export async function trashView(main) {
   const list = h("ul", { class: "letters" });
@@ -27,7 +28,7 @@ export async function trashView(main) {
 
 function item(letter, draw) {
   const name = letter.title.trim() || excerpt(letter, 60) || "Untitled";
-  const forGood = h("button", { type: "button", class: "quiet" }, "Delete for good");
+  const forGood = button("Delete for good", { class: "quiet" });
   forGood.addEventListener("click", async () => {
     // Deleting for good is the only step that cannot be undone: ask once, plainly.
     if (!confirm(`Delete “${name}” for good? It and all its versions will be gone.`)) return;
@@ -42,17 +43,10 @@ function item(letter, draw) {
     h(
       "div",
       { class: "row" },
-      h(
-        "button",
-        {
-          type: "button",
-          onclick: async () => {
+      button("Bring it back", { onClick: async () => {
             await restoreLetter(letter.id);
             await draw();
-          },
-        },
-        "Bring it back",
-      ),
+          } }),
       forGood,
     ),
   );

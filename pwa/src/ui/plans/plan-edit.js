@@ -11,6 +11,8 @@ import { items } from "../../toolkit.js";
 import { wording } from "../../wording.js";
 import { h, replace } from "../kit/dom.js";
 import { checkField, fieldSaver, selectField, textArea, textField } from "../kit/fields.js";
+import { button, linkButton } from "../kit/button.js";
+import { errorBox } from "../kit/form.js";
 
 const zones = () => (Intl.supportedValuesOf ? Intl.supportedValuesOf("timeZone") : ["UTC"]);
 
@@ -61,7 +63,7 @@ export async function planEditView(main, id, newKind = null) {
   const ever = h("input", { id: "last-ever", type: "datetime-local", value: p.lastSessionEver ?? "" });
   const afterLabel = h("label", { for: "first-after" }, "First session after");
   const everLabel = h("label", { for: "last-ever" }, "The last session");
-  const dateProblem = h("p", { class: "form-error", role: "alert", id: "date-problem" });
+  const dateProblem = errorBox("date-problem");
   const countdownOn = checkField("show-countdown", "Show the countdown", p.showCountdown !== false);
   const agreement = textArea("contact-agreement", `What ${words.therapist === "my T" ? "my T" : `my ${words.therapist}`} and I agreed about contact, in my own words`, p.contactAgreement, {
     maxlength: 5000,
@@ -118,8 +120,8 @@ export async function planEditView(main, id, newKind = null) {
   });
 
   const form = h("form", { class: "plan-form", onsubmit: (event) => event.preventDefault() });
-  const done = h("a", { href: id ? `/plans/${id}` : "/plans", class: "button primary", id: "plan-done" }, "Done");
-  const remove = h("button", { type: "button", class: "quiet", id: "delete-plan", hidden: !id }, "Delete this plan");
+  const done = linkButton("Done", id ? `/plans/${id}` : "/plans", { class: "primary", id: "plan-done" });
+  const remove = button("Delete this plan", { class: "quiet", id: "delete-plan", hidden: !id });
   // The first change of a new plan creates it, with everything typed so far; from then
   // on the address is the plan's own, so a reload or Back finds it.
   async function write(changes) {
@@ -168,39 +170,22 @@ export async function planEditView(main, id, newKind = null) {
             const text = h("input", { type: "text", id: `step-${index}`, value: step.text, maxlength: 2000, "aria-label": heading, placeholder: example });
             // The cross is named by its line, so a screen reader says what goes.
             const named = () => (step.text.trim() ? `Remove “${step.text.trim()}”` : `Remove this empty line`);
-            const cross = h(
-              "button",
-              {
-                type: "button",
-                class: "quiet remove-step",
-                "aria-label": named(),
-                onclick: () => {
+            const cross = button("✕", { class: "quiet remove-step", "aria-label": named(), onClick: () => {
                   steps.splice(index, 1);
                   drawSteps();
                   saver.touch();
-                },
-              },
-              "✕",
-            );
+                } });
             text.addEventListener("input", () => {
               step.text = text.value;
               cross.setAttribute("aria-label", named());
             });
             return h("div", { class: "step-row" }, text, linkSelect(step, index), cross);
           }),
-          h(
-            "button",
-            {
-              type: "button",
-              id: `add-${type}`,
-              onclick: () => {
+          button("Add", { id: `add-${type}`, onClick: () => {
                 steps.push({ id: crypto.randomUUID(), type, text: "", toolkitItemId: null, letterId: null });
                 drawSteps();
                 stepArea.querySelector(`#step-${steps.length - 1}`)?.focus();
-              },
-            },
-            "Add",
-          ),
+              } }),
         );
       }),
     );
@@ -223,10 +208,10 @@ export async function planEditView(main, id, newKind = null) {
             { class: "contact-row" },
             name.element,
             phone.element,
-            h("button", { type: "button", class: "quiet", onclick: () => { contacts.splice(index, 1); drawContacts(); saver.touch(); } }, "Remove"),
+            button("Remove", { class: "quiet", onClick: () => { contacts.splice(index, 1); drawContacts(); saver.touch(); } }),
           );
         }),
-        h("button", { type: "button", id: "add-contact", onclick: () => { contacts.push({ name: "", phone: "", note: "" }); drawContacts(); } }, "Add someone"),
+        button("Add someone", { id: "add-contact", onClick: () => { contacts.push({ name: "", phone: "", note: "" }); drawContacts(); } }),
       ),
     );
   }
@@ -253,22 +238,14 @@ export async function planEditView(main, id, newKind = null) {
         h("legend", {}, "A goodbye letter"),
         h("label", { for: "goodbye-letter" }, "The letter"),
         choose,
-        h(
-          "button",
-          {
-            type: "button",
-            id: "start-goodbye",
-            onclick: async () => {
+        button("Start a new goodbye letter", { id: "start-goodbye", onClick: async () => {
               const letterId = await createLetter({ title: "Goodbye" });
               setGoodbye(letterId);
               await saver.flush();
               saver.touch();
               await saver.flush();
               go(`/letters/${letterId}`);
-            },
-          },
-          "Start a new goodbye letter",
-        ),
+            } }),
       ),
     );
   }

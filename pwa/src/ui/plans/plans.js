@@ -12,6 +12,7 @@ import { h, replace } from "../kit/dom.js";
 import { telLink } from "../kit/fields.js";
 import { agreementCard } from "./agreement.js";
 import { isUnderWay, todayCard } from "./today.js";
+import { button, linkButton } from "../kit/button.js";
 
 export async function plansView(main) {
   const words = await wording();
@@ -44,9 +45,9 @@ export async function plansView(main) {
     h(
       "div",
       { class: "row" },
-      h("button", { type: "button", class: "primary", id: "new-break", onclick: start("break") }, `New ${words.break} plan`),
-      h("button", { type: "button", id: "new-away", onclick: start("client_away") }, "I'm going away"),
-      h("button", { type: "button", id: "new-ending", onclick: start("ending") }, `New ${words.ending} plan`),
+      button(`New ${words.break} plan`, { class: "primary", id: "new-break", onClick: start("break") }),
+      button("I'm going away", { id: "new-away", onClick: start("client_away") }),
+      button(`New ${words.ending} plan`, { id: "new-ending", onClick: start("ending") }),
     ),
   );
   bus.addEventListener("records", draw);
@@ -110,19 +111,10 @@ export async function planView(main, id) {
       : null,
     s.letterId && letterName.has(s.letterId) ? [" ", h("a", { href: `/letters/${s.letterId}` }, letterName.get(s.letterId))] : null,
   ];
-  const toggle = h(
-    "button",
-    {
-      type: "button",
-      class: "quiet",
-      id: "toggle-countdown",
-      onclick: async () => {
+  const toggle = button(p.showCountdown === false ? "Show the countdown" : "Hide the countdown", { class: "quiet", id: "toggle-countdown", onClick: async () => {
         await editPlan(id, { showCountdown: p.showCountdown === false });
         go(`/plans/${id}`, { replace: true });
-      },
-    },
-    p.showCountdown === false ? "Show the countdown" : "Hide the countdown",
-  );
+      } });
   const clinician = p.coveringClinician?.[0];
   const goodbye = stepsOf(p, "goodbye_letter")[0];
 
@@ -134,7 +126,7 @@ export async function planView(main, id) {
     p.showCountdown !== false && lines.length
       ? h("section", { class: "countdown", id: "countdown", "aria-label": "Countdown" }, lines.map((line) => h("p", {}, line)))
       : null,
-    h("div", { class: "row" }, lines.length ? toggle : null, h("a", { href: `/plans/${id}/edit`, class: "button", id: "edit-plan" }, "Change this plan")),
+    h("div", { class: "row" }, lines.length ? toggle : null, linkButton("Change this plan", `/plans/${id}/edit`, { id: "edit-plan" })),
     // Under way, today comes first: the anchors and what to do when it gets hard.
     underWay ? todayCard({ ...p, showCountdown: false }, words, { now, things: thingName }) : null,
     underWay ? null : stepList("Every day", "anchors", stepsOf(p, "daily_anchor"), (s) => s.text),

@@ -5,16 +5,18 @@
 import { currentCode, linkWith, links, lookUp, newCode, unlink } from "../../sharing.js";
 import { wording } from "../../wording.js";
 import { fullDate, h, replace } from "../kit/dom.js";
-import { problem, problemArea } from "./share-words.js";
+import { problem } from "./share-words.js";
 import { me } from "../../me.js";
+import { button, submitButton } from "../kit/button.js";
+import { errorBox } from "../kit/form.js";
 
 export async function connectView(main) {
   const account = await me();
   const therapist = account.role === "THERAPIST";
   const words = therapist ? undefined : await wording();
-  const message = problemArea("connect-problem");
+  const message = errorBox("connect-problem");
   const body = h("div", {});
-  const retry = h("button", { type: "button", id: "connect-retry", onclick: () => draw() }, "Try again");
+  const retry = button("Try again", { id: "connect-retry", onClick: () => draw() });
 
   replace(
     main,
@@ -47,7 +49,7 @@ async function therapistPart(draw, message) {
   const [{ code, elsewhereUntil }, linked] = await Promise.all([currentCode(), links()]);
   const codeArea = h("section", { "aria-labelledby": "code-heading" });
   const showCode = (made, fresh = false) => {
-    const copy = h("button", { type: "button", id: "copy-code" }, "Copy the code");
+    const copy = button("Copy the code", { id: "copy-code" });
     copy.addEventListener("click", async () => {
       try {
         await navigator.clipboard.writeText(made.code);
@@ -70,18 +72,18 @@ async function therapistPart(draw, message) {
     );
   };
   const makeButton = (text) => {
-    const button = h("button", { type: "button", id: "new-code" }, text);
-    button.addEventListener("click", async () => {
+    const renew = button(text, { id: "new-code" });
+    renew.addEventListener("click", async () => {
       message.textContent = "";
-      button.disabled = true;
+      renew.disabled = true;
       try {
         showCode(await newCode(), true);
       } catch (error) {
         message.textContent = problem(error);
-        button.disabled = false;
+        renew.disabled = false;
       }
     });
-    return button;
+    return renew;
   };
   if (code) showCode(code);
   else {
@@ -130,7 +132,7 @@ async function clientPart(words, draw, message) {
     h("h2", { id: "code-form-heading" }, linked.length ? "Connect with a new code" : "Connect with a code"),
     h("label", { for: "connect-code-input" }, `The code ${words.yourTherapist} gave you`),
     input,
-    h("button", { type: "submit", class: "primary" }, "Look it up"),
+    submitButton("Look it up", { class: "primary" }),
     found,
   );
   form.addEventListener("submit", async (event) => {
@@ -145,7 +147,7 @@ async function clientPart(words, draw, message) {
         replace(found, h("p", { role: "status" }, `You're already connected with ${match.therapistName}.`));
         return;
       }
-      const confirm = h("button", { type: "button", class: "primary", id: "confirm-link" }, `Connect with ${match.therapistName}`);
+      const confirm = button(`Connect with ${match.therapistName}`, { class: "primary", id: "confirm-link" });
       confirm.addEventListener("click", async () => {
         confirm.disabled = true;
         try {
@@ -166,7 +168,7 @@ async function clientPart(words, draw, message) {
             "div",
             { class: "row" },
             confirm,
-            h("button", { type: "button", class: "quiet", onclick: () => replace(found) }, "Not now"),
+            button("Not now", { class: "quiet", onClick: () => replace(found) }),
           ),
         ),
       );
@@ -198,9 +200,9 @@ function linkList(linked, explanation, empty, draw, message) {
 
 function linkItem(link, explanation, draw, message) {
   const asking = h("div", {});
-  const start = h("button", { type: "button", class: "quiet" }, `Unlink ${link.personName}`);
+  const start = button(`Unlink ${link.personName}`, { class: "quiet" });
   start.addEventListener("click", () => {
-    const sure = h("button", { type: "button", class: "primary", id: "confirm-unlink" }, "Unlink");
+    const sure = button("Unlink", { class: "primary", id: "confirm-unlink" });
     sure.addEventListener("click", async () => {
       sure.disabled = true;
       try {
@@ -221,7 +223,7 @@ function linkItem(link, explanation, draw, message) {
           "div",
           { class: "row" },
           sure,
-          h("button", { type: "button", class: "quiet", onclick: () => replace(asking) }, "Keep the connection"),
+          button("Keep the connection", { class: "quiet", onClick: () => replace(asking) }),
         ),
       ),
     );

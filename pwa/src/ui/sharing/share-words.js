@@ -1,8 +1,6 @@
 // What went wrong with sharing, in plain words. Codes are in docs/errors.md; the
 // person's own word for their therapist comes from wording.js.
 
-import { h } from "../kit/dom.js";
-
 function minutes(seconds) {
   const count = Math.max(1, Math.ceil((seconds ?? 60) / 60));
   return count === 1 ? "a minute" : `${count} minutes`;
@@ -48,6 +46,3 @@ export function problem(error, words = { therapist: "therapist", yourTherapist: 
       return "Something went wrong on our side. Nothing you wrote is lost; please try again in a little while.";
   }
 }
-
-// A place for such a sentence, read out when it appears.
-export const problemArea = (id) => h("p", { class: "form-error", role: "alert", id });

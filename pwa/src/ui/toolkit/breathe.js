@@ -10,6 +10,7 @@
 import { h, replace } from "../kit/dom.js";
 import { checkField, selectField } from "../kit/fields.js";
 import { useLogger } from "./use-log.js";
+import { button } from "../kit/button.js";
 
 export const PACES = {
   "4-6": { label: "In for 4, out for 6", phases: [["in", 4], ["out", 6]] },
@@ -29,7 +30,7 @@ export function breatheView(main) {
   const circle = h("div", { class: "pacer-circle", "aria-hidden": "true" });
   const phase = h("p", { class: "pacer-phase", id: "pacer-phase", "aria-live": "assertive" }, "Ready when you are.");
   const count = h("p", { class: "pacer-count", id: "pacer-count", "aria-hidden": "true" });
-  const start = h("button", { type: "button", class: "primary pacer-start", id: "pacer-start" }, "Start");
+  const start = button("Start", { class: "primary pacer-start", id: "pacer-start" });
   let timer = null;
   let wakeLock = null;
 

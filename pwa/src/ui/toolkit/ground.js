@@ -4,6 +4,7 @@
 import { wording } from "../../wording.js";
 import { h, replace } from "../kit/dom.js";
 import { useLogger } from "./use-log.js";
+import { button } from "../kit/button.js";
 
 const STEPS = [
   ["5", "things you can see", "Look around slowly. Name them, out loud or to yourself."],
@@ -17,8 +18,8 @@ export async function groundView(main) {
   const words = await wording();
   let index = 0;
   const step = h("div", { class: "ground-step", id: "ground-step", "aria-live": "polite" });
-  const back = h("button", { type: "button", id: "ground-back" }, "Back");
-  const next = h("button", { type: "button", class: "primary", id: "ground-next" }, "Next");
+  const back = button("Back", { id: "ground-back" });
+  const next = button("Next", { class: "primary", id: "ground-next" });
 
   function draw(buzz = true) {
     if (index >= STEPS.length) {

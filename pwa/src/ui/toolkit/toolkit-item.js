@@ -9,6 +9,7 @@ import { wording } from "../../wording.js";
 import { fullDate, h, replace } from "../kit/dom.js";
 import { checkField, fieldSaver, selectField, textArea, textField } from "../kit/fields.js";
 import { useLogger } from "./use-log.js";
+import { button, linkButton } from "../kit/button.js";
 
 const agreedWith = (words) => `Agreed with ${words.therapist === "my T" ? "my T" : `my ${words.therapist}`}`;
 
@@ -64,7 +65,7 @@ export async function itemView(main, id) {
     facts.length
       ? h("dl", { class: "facts" }, facts)
       : h("p", { class: "quiet" }, "Nothing written about it yet. You can add what it feels like and where it is kept."),
-    h("p", {}, h("a", { href: `/toolkit/items/${id}/edit`, class: "button", id: "edit-item" }, "Change these words")),
+    h("p", {}, linkButton("Change these words", `/toolkit/items/${id}/edit`, { id: "edit-item" })),
     useLogger({ itemId: id, onLogged: recent.draw }),
     recent.list,
     h("p", {}, h("a", { href: "/toolkit/uses" }, "What helped, over time")),
@@ -111,7 +112,7 @@ export async function itemEditView(main, id) {
     (changes) => editItem(id, changes),
     saved,
   );
-  const removeItem = h("button", { type: "button", class: "quiet" }, "Delete this");
+  const removeItem = button("Delete this", { class: "quiet" });
   removeItem.addEventListener("click", async () => {
     if (!confirm(`Delete “${name.input.value || "this"}” from the box?`)) return;
     await saver.flush();
@@ -124,7 +125,7 @@ export async function itemEditView(main, id) {
     h("p", {}, h("a", { href: `/toolkit/items/${id}` }, `← ${initial.name || "Back"}`)),
     h("h1", {}, initial.name || "Something in the box"),
     form,
-    h("div", { class: "row" }, h("a", { href: `/toolkit/items/${id}`, class: "button primary", id: "item-done" }, "Done"), removeItem),
+    h("div", { class: "row" }, linkButton("Done", `/toolkit/items/${id}`, { class: "primary", id: "item-done" }), removeItem),
   );
   return { leave: () => saver.leave() };
 }

@@ -8,25 +8,17 @@ import { SENSES, box as loadBox, boxes, cards, createBox, createItem, deleteBox,
 import { wording } from "../../wording.js";
 import { h, replace } from "../kit/dom.js";
 import { fieldSaver, textArea, textField } from "../kit/fields.js";
+import { reorderButtons } from "../kit/reorder.js";
+import { button, submitButton } from "../kit/button.js";
 
 const TEXTURE_NOTE = "Real things to touch: a ribbon, a feather, a smooth stone, a piece of cloth.";
 
-// Move up / move down: buttons, so reordering works with one hand and a screen reader.
-export function reorderButtons(kind, list, index, name, redraw) {
-  const step = (by) => async () => {
+// Up and down for a record of `kind` in `list`, as shown; the screen is drawn again.
+export function reorderRecord(kind, list, index, name, redraw) {
+  return reorderButtons(name, index, list.length, async (by) => {
     await move(kind, list, index, by);
     await redraw();
-  };
-  return h(
-    "div",
-    { class: "row reorder" },
-    h("button", { type: "button", class: "quiet", disabled: index === 0, "aria-label": `Move ${name} up`, onclick: step(-1) }, "↑"),
-    h(
-      "button",
-      { type: "button", class: "quiet", disabled: index === list.length - 1, "aria-label": `Move ${name} down`, onclick: step(1) },
-      "↓",
-    ),
-  );
+  });
 }
 
 function firstUse(draw) {
@@ -39,19 +31,10 @@ function firstUse(draw) {
     h(
       "div",
       { class: "row" },
-      h(
-        "button",
-        {
-          type: "button",
-          class: "primary",
-          id: "start-texture-box",
-          onclick: async () => {
+      button("Start a texture box", { class: "primary", id: "start-texture-box", onClick: async () => {
             await createBox("Texture box", TEXTURE_NOTE);
             await draw();
-          },
-        },
-        "Start a texture box",
-      ),
+          } }),
     ),
     boxForm(name, draw),
   );
@@ -70,7 +53,7 @@ function boxForm(name, draw) {
       },
     },
     name.element,
-    h("button", { type: "submit" }, "Make this box"),
+    submitButton("Make this box"),
   );
 }
 
@@ -135,7 +118,7 @@ export async function toolkitView(main) {
                   { class: "card" },
                   h("a", { href: `/toolkit/boxes/${entry.id}`, class: "card-link" }, name),
                   h("p", { class: "quiet" }, count ? `${count} ${count === 1 ? "thing" : "things"}` : "Nothing in it yet"),
-                  reorderButtons("toolkit_box", allBoxes, index, name, draw),
+                  reorderRecord("toolkit_box", allBoxes, index, name, draw),
                 );
               }),
             ),
@@ -206,14 +189,14 @@ export async function boxView(main, id) {
               h("a", { href: `/toolkit/items/${entry.id}`, class: "card-link" }, label),
               entry.sense ? h("p", { class: "tags" }, h("span", { class: "sense" }, SENSES[entry.sense] ?? entry.sense)) : null,
               entry.feelsLike ? h("p", { class: "quiet" }, entry.feelsLike) : null,
-              reorderButtons("toolkit_item", inside, index, label, draw),
+              reorderRecord("toolkit_item", inside, index, label, draw),
             );
           })
         : h("li", { class: "quiet" }, "Nothing in this box yet."),
     );
   }
 
-  const removeBox = h("button", { type: "button", class: "quiet" }, "Delete this box");
+  const removeBox = button("Delete this box", { class: "quiet" });
   removeBox.addEventListener("click", async () => {
     if (!confirm(`Delete “${name.input.value || "this box"}” and the things listed in it? The real things stay where they are.`)) return;
     await saver.flush();
@@ -242,7 +225,7 @@ export async function boxView(main, id) {
         },
       },
       newItem.element,
-      h("button", { type: "submit" }, "Add it"),
+      submitButton("Add it"),
     ),
     h("div", { class: "row" }, removeBox),
   );

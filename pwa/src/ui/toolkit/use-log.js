@@ -4,6 +4,7 @@
 
 import { logUse } from "../../toolkit.js";
 import { h } from "../kit/dom.js";
+import { submitButton } from "../kit/button.js";
 
 // Eleven numbers and "Skip", as radio buttons: arrow keys move along them, and a screen
 // reader says "8, 9 of 12" inside the question.
@@ -60,6 +61,6 @@ export function useLogger({ itemId = null, note = "", onLogged = async () => {} 
     h("p", { class: "quiet" }, "How you felt is optional. It is only for you, to see what helps."),
     before.element,
     after.element,
-    h("div", { class: "row" }, h("button", { type: "submit", id: "log-use", class: "primary" }, "Note that I used it"), done),
+    h("div", { class: "row" }, submitButton("Note that I used it", { id: "log-use", class: "primary" }), done),
   );
 }

@@ -1,12 +1,12 @@
 // "Words to carry": short sentences to keep close. Each card saves as it is typed.
 
-import { move } from "../../records.js";
 import { bus } from "../../sync.js";
 import { cards, createCard, deleteCard, editCard } from "../../toolkit.js";
 import { wording } from "../../wording.js";
 import { h, replace } from "../kit/dom.js";
 import { fieldSaver } from "../kit/fields.js";
-import { reorderButtons } from "./toolkit.js";
+import { reorderRecord } from "./toolkit.js";
+import { button, submitButton } from "../kit/button.js";
 
 function suggestions(words) {
   const list = [
@@ -44,19 +44,11 @@ export async function wordsView(main) {
           h(
             "div",
             { class: "row" },
-            reorderButtons("carry_card", all, index, `card ${index + 1}`, draw),
-            h(
-              "button",
-              {
-                type: "button",
-                class: "quiet",
-                onclick: async () => {
+            reorderRecord("carry_card", all, index, `card ${index + 1}`, draw),
+            button("Remove", { class: "quiet", onClick: async () => {
                   await deleteCard(card.id);
                   await draw();
-                },
-              },
-              "Remove",
-            ),
+                } }),
           ),
         );
       }),
@@ -87,13 +79,13 @@ export async function wordsView(main) {
       },
       h("label", { for: "new-card" }, "New words"),
       newCard,
-      h("button", { type: "submit", id: "add-card" }, "Keep these words"),
+      submitButton("Keep these words", { id: "add-card" }),
     ),
     h(
       "details",
       {},
       h("summary", {}, "Some words others have found"),
-      h("ul", { class: "plain" }, suggestions(words).map((text) => h("li", {}, h("button", { type: "button", class: "quiet", onclick: () => add(text) }, text)))),
+      h("ul", { class: "plain" }, suggestions(words).map((text) => h("li", {}, button(text, { class: "quiet", onClick: () => add(text) })))),
     ),
   );
   const onRecords = async () => {

@@ -9,6 +9,8 @@ import { bus } from "../../../sync.js";
 import { wording } from "../../../wording.js";
 import { h, replace } from "../../kit/dom.js";
 import { problem } from "../share-words.js";
+import { button } from "../../kit/button.js";
+import { errorBox } from "../../kit/form.js";
 
 const time = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
 const day = new Intl.DateTimeFormat(undefined, { weekday: "long", day: "numeric", month: "long" });
@@ -27,12 +29,8 @@ export function untilWhen(iso, now = new Date()) {
 // One held share: what it is, and the Cancel button. `done` runs after a cancel.
 function heldLine(share, { words, compact, done }) {
   const until = untilWhen(share.deliverAt);
-  const said = h("p", { class: "form-error held-problem", role: "alert" });
-  const cancel = h(
-    "button",
-    { type: "button", class: "cancel-held", "aria-label": `Cancel sharing with ${share.therapistName}` },
-    "Cancel",
-  );
+  const said = errorBox(null, "held-problem");
+  const cancel = button("Cancel", { class: "cancel-held", "aria-label": `Cancel sharing with ${share.therapistName}` });
   const offlineNote = navigator.onLine
     ? null
     : h("p", { class: "quiet" }, "This device is offline: this is what it last knew. Cancelling needs a connection.");

@@ -11,9 +11,11 @@ import { getMeta, setMeta } from "../../../store.js";
 import { wording } from "../../../wording.js";
 import { agreementCard } from "../../plans/agreement.js";
 import { fullDate, h, replace } from "../../kit/dom.js";
-import { problem, problemArea } from "../share-words.js";
+import { problem } from "../share-words.js";
 import { shareItem } from "./shares.js";
 import { me } from "../../../me.js";
+import { button, linkButton, submitButton, tryAgain } from "../../kit/button.js";
+import { errorBox } from "../../kit/form.js";
 
 const SUGGESTIONS = [
   "No need to reply — I'd like to talk about it in our next session.",
@@ -36,7 +38,7 @@ export async function shareView(main, id) {
     return null;
   }
   const words = await wording();
-  const message = problemArea("share-problem");
+  const message = errorBox("share-problem");
   const formArea = h("div", { id: "share-form-area" });
   const sharesList = h("div", { id: "letter-shares" });
   let copy = null;
@@ -62,8 +64,6 @@ export async function shareView(main, id) {
     h("h2", {}, "This letter's shares"),
     sharesList,
   );
-
-  const tryAgain = () => h("div", { class: "row" }, h("button", { type: "button", id: "share-retry", onclick: draw }, "Try again"));
 
   async function drawShares() {
     try {
@@ -93,7 +93,7 @@ export async function shareView(main, id) {
         copy = latest;
         replace(formArea, linked.length ? await shareForm(linked) : notLinked());
       } catch (error) {
-        replace(formArea, h("p", { id: "share-blocked" }, problem(error, words)), tryAgain());
+        replace(formArea, h("p", { id: "share-blocked" }, problem(error, words)), tryAgain(draw, { id: "share-retry" }));
       }
     }
     await drawShares();
@@ -101,7 +101,7 @@ export async function shareView(main, id) {
 
   const notLinked = () => [
     h("p", { id: "share-blocked" }, `You're not connected with ${words.yourTherapist} yet, so there is no one to share with.`),
-    h("p", {}, h("a", { href: "/connect", class: "button" }, "Connect with a code")),
+    h("p", {}, linkButton("Connect with a code", "/connect")),
   ];
 
   async function shareForm(linked) {
@@ -136,7 +136,7 @@ export async function shareView(main, id) {
     const at = h("input", { type: "datetime-local", id: "deliver-at" });
     const atField = h("div", { hidden: true }, h("label", { for: "deliver-at" }, "Date and time"), at);
     const chosen = (list) => list.find((option) => option.input.checked)?.input.value;
-    const send = h("button", { type: "submit", class: "primary", id: "share-send" });
+    const send = submitButton(null, { class: "primary", id: "share-send" });
     const recipient = () => linked.find((link) => link.id === chosen(to)) ?? linked[0];
     const label = () => {
       const later = chosen(when) !== "NOW";
@@ -172,18 +172,10 @@ export async function shareView(main, id) {
         "div",
         { class: "suggestions", role: "group", "aria-labelledby": "suggestions-label" },
         SUGGESTIONS.map((text) =>
-          h(
-            "button",
-            {
-              type: "button",
-              class: "suggestion",
-              onclick: () => {
+          button(text, { class: "suggestion", onClick: () => {
                 note.value = note.value.trim() ? `${note.value.trim()}\n${text}` : text;
                 note.dispatchEvent(new Event("input"));
-              },
-            },
-            text,
-          ),
+              } }),
         ),
       ),
       h(

@@ -14,7 +14,9 @@ import {
 import { go } from "../../../router.js";
 import { wording } from "../../../wording.js";
 import { dismiss, fullDate, h, notice, replace } from "../../kit/dom.js";
-import { problem, problemArea } from "../share-words.js";
+import { problem } from "../share-words.js";
+import { button, tryAgain } from "../../kit/button.js";
+import { errorBox } from "../../kit/form.js";
 
 function whereItIs(share) {
   const name = share.therapistName;
@@ -60,10 +62,10 @@ export function shareItem(share, { copy = null, link = false, redraw, message, w
           "div",
           { class: "row" },
           share.status === "HELD"
-            ? h("button", { type: "button", class: "cancel-share", onclick: act(() => cancelShare(share.id)) }, "Cancel it")
-            : h("button", { type: "button", class: "withdraw-share", onclick: act(() => withdrawShare(share.id)) }, "Withdraw it"),
+            ? button("Cancel it", { class: "cancel-share", onClick: act(() => cancelShare(share.id)) })
+            : button("Withdraw it", { class: "withdraw-share", onClick: act(() => withdrawShare(share.id)) }),
           canUpdate
-            ? h("button", { type: "button", class: "resend-share", onclick: act(() => resendShare(share.id)) }, "Send the updated version")
+            ? button("Send the updated version", { class: "resend-share", onClick: act(() => resendShare(share.id)) })
             : null,
         )
       : null,
@@ -72,7 +74,7 @@ export function shareItem(share, { copy = null, link = false, redraw, message, w
 
 export async function sharesView(main) {
   const words = await wording();
-  const message = problemArea("shares-problem");
+  const message = errorBox("shares-problem");
   const list = h("div", { id: "shares" });
   replace(
     main,
@@ -96,7 +98,7 @@ export async function sharesView(main) {
       );
     } catch (error) {
       message.textContent = problem(error, words);
-      replace(list, h("div", { class: "row" }, h("button", { type: "button", onclick: draw }, "Try again")));
+      replace(list, tryAgain(draw));
     }
   }
   await draw();
@@ -108,7 +110,7 @@ export async function sharesView(main) {
 // and that taking it back waits for a connection.
 export async function offerAfterTrash(letterId) {
   const id = "shared-letter-trashed";
-  const leave = h("button", { type: "button", class: "quiet", onclick: () => dismiss(id) }, "Leave it as it is");
+  const leave = button("Leave it as it is", { class: "quiet", onClick: () => dismiss(id) });
   let live;
   try {
     live = (await myShares(letterId)).filter(isLive);
@@ -128,7 +130,7 @@ export async function offerAfterTrash(letterId) {
     {
       id,
       actions: [
-        h("button", { type: "button", onclick: () => (dismiss(id), go(`/letters/${letterId}/share`)) }, "See what was shared"),
+        button("See what was shared", { onClick: () => (dismiss(id), go(`/letters/${letterId}/share`)) }),
         leave,
       ],
     },
