@@ -8,6 +8,9 @@ import { announce } from "./sync.js";
 
 const KIND = "letter";
 export const STATES = { draft: "Draft", kept: "Kept", never_send: "Never send" };
+// How long the server keeps a letter in the trash (TRASH_DAYS in server/letters/service.py;
+// a test keeps the two equal).
+export const TRASH_DAYS = 30;
 
 const stamp = () => new Date().toISOString();
 

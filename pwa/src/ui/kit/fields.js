@@ -75,14 +75,6 @@ export function checkField(id, label, checked) {
   return { input, element: h("div", { class: "check" }, input, h("label", { for: id }, label)) };
 }
 
-// 0 to 10, or not said: distress is optional.
-export const DISTRESS = {
-  "": "Skip",
-  ...Object.fromEntries(Array.from({ length: 11 }, (_, n) => [String(n), String(n)])),
-};
-
-export const distressValue = (select) => (select.value === "" ? null : Number(select.value));
-
 export function telLink(number, text = `Call ${number}`, kind = "") {
   return linkButton(text, `tel:${number.replace(/[^\d+]/g, "")}`, { class: kind });
 }

@@ -1,6 +1,6 @@
-// Letters in the trash: kept for 30 days, then deleted for good by the server.
+// Letters in the trash: kept for a while (TRASH_DAYS), then deleted for good by the server.
 
-import { excerpt, purgeLetter, restoreLetter, trashed } from "../../letters.js";
+import { TRASH_DAYS, excerpt, purgeLetter, restoreLetter, trashed } from "../../letters.js";
 import { bus } from "../../sync.js";
 import { h, replace, when } from "../kit/dom.js";
 import { button } from "../kit/button.js";
@@ -11,7 +11,7 @@ export async function trashView(main) {
   replace(
     main,
     h("h1", {}, "Trash"),
-    h("p", { class: "quiet" }, "Letters here are kept for 30 days, then deleted for good."),
+    h("p", { class: "quiet" }, `Letters here are kept for ${TRASH_DAYS} days, then deleted for good.`),
     message,
     list,
   );
