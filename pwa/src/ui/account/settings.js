@@ -20,7 +20,7 @@ function download(name, type, text) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-const escape = (text) =>
+const escapeHtml = (text) =>
   String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 
 // A readable document of every letter on this device, built here, so it works offline.
@@ -28,16 +28,16 @@ export function lettersDocument(list, title = "Letters") {
   const body = list
     .map(
       (l) => `<article>
-<h2>${escape(l.title.trim() || "Untitled")}</h2>
-<p class="meta">${escape(fullDate(l.createdAt))}${l.recipient ? ` · to ${escape(l.recipient)}` : ""}${l.part ? ` · ${escape(l.part)}` : ""}${l.deleted ? " · in the trash" : ""}</p>
-<div class="body">${escape(l.body)}</div>
+<h2>${escapeHtml(l.title.trim() || "Untitled")}</h2>
+<p class="meta">${escapeHtml(fullDate(l.createdAt))}${l.recipient ? ` · to ${escapeHtml(l.recipient)}` : ""}${l.part ? ` · ${escapeHtml(l.part)}` : ""}${l.deleted ? " · in the trash" : ""}</p>
+<div class="body">${escapeHtml(l.body)}</div>
 </article>`,
     )
     .join("\n");
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <style>body{font:1.1rem/1.6 Georgia,serif;max-width:40rem;margin:2rem auto;padding:0 1rem}.meta{color:#555}.body{white-space:pre-wrap}article{border-bottom:1px solid #ccc;padding-bottom:1rem}</style>
-</head><body><h1>${escape(title)}</h1><p class="meta">${list.length} ${list.length === 1 ? "letter" : "letters"}, saved ${escape(fullDate(new Date().toISOString()))}.</p>
+</head><body><h1>${escapeHtml(title)}</h1><p class="meta">${list.length} ${list.length === 1 ? "letter" : "letters"}, saved ${escapeHtml(fullDate(new Date().toISOString()))}.</p>
 ${body}
 </body></html>`;
 }

@@ -179,7 +179,7 @@ export async function helpView(main) {
 // The person's own contacts for Help now: synced, so they are on every device.
 export async function peopleView(main) {
   const list = h("div", { id: "people" });
-  let people = (await preferences()).helpContacts.map((p) => ({ ...p }));
+  const people = (await preferences()).helpContacts.map((p) => ({ ...p }));
   const note = h("p", { class: "quiet", "aria-live": "polite" });
   const form = h("form", { onsubmit: (event) => event.preventDefault() }, list);
   const saver = fieldSaver(

@@ -52,7 +52,7 @@ export async function planEditView(main, id, newKind = null) {
   const words = await wording();
   const [things, allLetters] = await Promise.all([items(), letters()]);
   let steps = (p.steps ?? []).map((s) => ({ ...s }));
-  let contacts = (p.crisisContacts ?? []).map((c) => ({ ...c }));
+  const contacts = (p.crisisContacts ?? []).map((c) => ({ ...c }));
 
   const title = textField("plan-title", "Name (optional)", p.title, { maxlength: 200 });
   const kind = selectField("plan-kind", "This plan is for", PLAN_KINDS, p.kind);

@@ -130,7 +130,12 @@ export async function offerAfterTrash(letterId) {
     {
       id,
       actions: [
-        button("See what was shared", { onClick: () => (dismiss(id), go(`/letters/${letterId}/share`)) }),
+        button("See what was shared", {
+          onClick: () => {
+            dismiss(id);
+            go(`/letters/${letterId}/share`);
+          },
+        }),
         leave,
       ],
     },
