@@ -96,9 +96,7 @@ export async function editLetter(id, fields) {
 
 export async function trashLetter(id) {
   const record = await change(KIND, id, "delete", null, (current, entries) =>
-    current.version == null && entries.every((entry) => entry.mutationId == null)
-      ? "forget"
-      : true,
+    current.version == null && entries.every((entry) => entry.mutationId == null) ? "forget" : true,
   );
   return saved(record ?? { id });
 }
@@ -151,6 +149,9 @@ export function matches(letter, query) {
 }
 
 export function excerpt(letter, length = 140) {
-  const text = letter.body.slice(0, length * 2).trim().replace(/\s+/g, " ");
+  const text = letter.body
+    .slice(0, length * 2)
+    .trim()
+    .replace(/\s+/g, " ");
   return text.length > length ? `${text.slice(0, length)}…` : text;
 }

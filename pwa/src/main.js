@@ -11,7 +11,10 @@ import { me } from "./me.js";
 // The letter list is loaded with the app; every other screen when first opened (they
 // are in the service worker's cache, so that works offline too). Less to run before
 // the list appears is what makes opening fast on a slow phone.
-const later = (module, name) => async (...args) => (await import(module))[name](...args);
+const later =
+  (module, name) =>
+  async (...args) =>
+    (await import(module))[name](...args);
 const letterView = later("./ui/letters/letter.js", "letterView");
 
 route(/^\/$/, homeView);
@@ -114,4 +117,6 @@ export async function begin() {
   }
 }
 
-begin().then(() => import("./ui/frame/update.js")).then((update) => update.watchForUpdates());
+begin()
+  .then(() => import("./ui/frame/update.js"))
+  .then((update) => update.watchForUpdates());

@@ -11,7 +11,8 @@ import { errorBox, submitting } from "../kit/form.js";
 import { button, submitButton } from "../kit/button.js";
 
 // An answer that never came may still have been acted on: say only what is known.
-const NEEDS_CONNECTION = "The server could not be reached, so this may not have gone through. Try again once you are connected.";
+const NEEDS_CONNECTION =
+  "The server could not be reached, so this may not have gone through. Try again once you are connected.";
 
 // Offline, say what to do, rather than the general offline line.
 async function askServer(work) {
@@ -59,7 +60,10 @@ function sessionsList() {
           ),
           session.current
             ? null
-            : button("Sign out there", { "aria-label": `Sign out ${session.deviceLabel}, last used ${when(session.lastSeenAt)}`, onClick: (event) => revoke(event.currentTarget, session) }),
+            : button("Sign out there", {
+                "aria-label": `Sign out ${session.deviceLabel}, last used ${when(session.lastSeenAt)}`,
+                onClick: (event) => revoke(event.currentTarget, session),
+              }),
         ),
       ),
     );
@@ -93,14 +97,7 @@ function serverForm({ id, heading, fields, submit, work, done }) {
   const errors = errorBox();
   const result = h("p", { role: "status", id: `${id}-result` });
   const form = h("form", { class: "stack", id, "aria-labelledby": `${id}-heading` });
-  replace(
-    form,
-    h("h2", { id: `${id}-heading` }, heading),
-    fields,
-    errors,
-    submitButton(submit),
-    result,
-  );
+  replace(form, h("h2", { id: `${id}-heading` }, heading), fields, errors, submitButton(submit), result);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     result.textContent = "";
@@ -169,7 +166,13 @@ export function deleteForm(account) {
     replace(
       unsynced,
       `${count} ${count === 1 ? "change on this device has" : "changes on this device have"} not reached your account, so the export does not have ${count === 1 ? "it" : "them"}. `,
-      account.role === "CLIENT" ? ["The letters document in ", h("a", { href: "/settings" }, "Settings"), " is made on this device, so it has every letter here."] : null,
+      account.role === "CLIENT"
+        ? [
+            "The letters document in ",
+            h("a", { href: "/settings" }, "Settings"),
+            " is made on this device, so it has every letter here.",
+          ]
+        : null,
     );
   });
   const form = h(
@@ -186,7 +189,10 @@ export function deleteForm(account) {
       ? h("p", {}, "To keep a copy, ", h("a", { href: "/settings" }, "export your data"), " first.")
       : null,
     unsynced,
-    requiredField("delete-password", "Your password, to confirm", { type: "password", autocomplete: "current-password" }),
+    requiredField("delete-password", "Your password, to confirm", {
+      type: "password",
+      autocomplete: "current-password",
+    }),
     errors,
     submitButton("Delete my account for good", { class: "danger" }),
   );

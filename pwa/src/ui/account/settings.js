@@ -3,7 +3,18 @@
 
 import { gql, offline } from "../../api.js";
 import { allLetters } from "../../letters.js";
-import { IDLE_CHOICES, NEUTRAL_NAME, discretion, fileName, hasPin, removePin, setIdleMinutes, setNeutral, setPin, validPin } from "../../lock.js";
+import {
+  IDLE_CHOICES,
+  NEUTRAL_NAME,
+  discretion,
+  fileName,
+  hasPin,
+  removePin,
+  setIdleMinutes,
+  setNeutral,
+  setPin,
+  validPin,
+} from "../../lock.js";
 import { preferences, setPreferences } from "../../preferences.js";
 import { BREAK_WORDS, ENDING_WORDS, THERAPIST_WORDS } from "../../wording.js";
 import { fullDate, h, replace } from "../kit/dom.js";
@@ -48,8 +59,16 @@ export async function settingsView(main) {
   const therapist = selectField("therapist-word", "Call my therapist", THERAPIST_WORDS, prefs.therapistWord);
   const breakWord = selectField("break-word", "Call a break", BREAK_WORDS, prefs.breakWord);
   const endingWord = selectField("ending-word", "Call an ending", ENDING_WORDS, prefs.endingWord);
-  const innerChild = checkField("inner-child", "Offer the inner-child framing (parts, “the little one”)", prefs.innerChild);
-  const showStarters = checkField("show-starters", "Offer gentle first lines (“Ways to begin”) when writing a letter", prefs.showStarters);
+  const innerChild = checkField(
+    "inner-child",
+    "Offer the inner-child framing (parts, “the little one”)",
+    prefs.innerChild,
+  );
+  const showStarters = checkField(
+    "show-starters",
+    "Offer gentle first lines (“Ways to begin”) when writing a letter",
+    prefs.showStarters,
+  );
   const wordsSaved = h("p", { class: "quiet", "aria-live": "polite", id: "words-saved" });
   const wordsForm = h(
     "form",
@@ -75,8 +94,20 @@ export async function settingsView(main) {
   const pinArea = h("div", { id: "pin-area" });
   async function drawPin() {
     const pinned = await hasPin();
-    const first = h("input", { id: "new-pin", type: "password", inputmode: "numeric", autocomplete: "new-password", maxlength: 12 });
-    const again = h("input", { id: "new-pin-again", type: "password", inputmode: "numeric", autocomplete: "new-password", maxlength: 12 });
+    const first = h("input", {
+      id: "new-pin",
+      type: "password",
+      inputmode: "numeric",
+      autocomplete: "new-password",
+      maxlength: 12,
+    });
+    const again = h("input", {
+      id: "new-pin-again",
+      type: "password",
+      inputmode: "numeric",
+      autocomplete: "new-password",
+      maxlength: 12,
+    });
     const message = errorBox("pin-message");
     replace(
       pinArea,
@@ -108,10 +139,13 @@ export async function settingsView(main) {
         submitButton(pinned ? "Change the PIN" : "Set a PIN", { id: "set-pin" }),
       ),
       pinned
-        ? button("Remove the PIN", { class: "quiet", onClick: async () => {
-                await removePin();
-                await drawPin();
-              } })
+        ? button("Remove the PIN", {
+            class: "quiet",
+            onClick: async () => {
+              await removePin();
+              await drawPin();
+            },
+          })
         : null,
     );
   }
@@ -143,7 +177,11 @@ export async function settingsView(main) {
   });
   const exportLetters = button("Download my letters as a document", { id: "export-letters" });
   exportLetters.addEventListener("click", async () => {
-    download(fileName("letters"), "text/html", lettersDocument(await allLetters(), (await discretion()).neutral ? NEUTRAL_NAME : "Letters"));
+    download(
+      fileName("letters"),
+      "text/html",
+      lettersDocument(await allLetters(), (await discretion()).neutral ? NEUTRAL_NAME : "Letters"),
+    );
     exportMessage.textContent = "Downloaded: a page any browser can open or print.";
   });
 
@@ -151,7 +189,13 @@ export async function settingsView(main) {
     main,
     h("p", {}, h("a", { href: "/account" }, "← Account")),
     h("h1", {}, "Settings"),
-    h("section", { "aria-labelledby": "words-heading" }, h("h2", { id: "words-heading" }, "Your words"), h("p", { class: "quiet" }, "Used on every screen, on all your devices."), wordsForm),
+    h(
+      "section",
+      { "aria-labelledby": "words-heading" },
+      h("h2", { id: "words-heading" }, "Your words"),
+      h("p", { class: "quiet" }, "Used on every screen, on all your devices."),
+      wordsForm,
+    ),
     h(
       "section",
       { "aria-labelledby": "privacy-heading" },
@@ -174,7 +218,11 @@ export async function settingsView(main) {
       "section",
       { "aria-labelledby": "export-heading" },
       h("h2", { id: "export-heading" }, "Your data"),
-      h("p", { class: "quiet" }, "The JSON file has everything your account holds, every version of every letter included. The letters document holds the letters on this device, in plain pages."),
+      h(
+        "p",
+        { class: "quiet" },
+        "The JSON file has everything your account holds, every version of every letter included. The letters document holds the letters on this device, in plain pages.",
+      ),
       h("div", { class: "row" }, exportJson, exportLetters),
       exportMessage,
     ),

@@ -33,10 +33,15 @@ export function signInForm({ username = "", onDone }) {
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    submitting(form, errors, async () => {
-      await signIn({ username: form.username.value.trim(), password: form.password.value });
-      await onDone();
-    }, { busy: "Signing in…" });
+    submitting(
+      form,
+      errors,
+      async () => {
+        await signIn({ username: form.username.value.trim(), password: form.password.value });
+        await onDone();
+      },
+      { busy: "Signing in…" },
+    );
   });
   return form;
 }
@@ -48,8 +53,16 @@ export function recoverForm({ username = "", onDone }) {
     "form",
     { class: "stack", id: "recover" },
     h("p", {}, "Use one of the recovery codes you saved when you made the account."),
-    requiredField("recover-username", "Username", { autocomplete: "username", autocapitalize: "none", value: username }),
-    requiredField("recover-code", "Recovery code", { autocomplete: "off", autocapitalize: "none", spellcheck: "false" }),
+    requiredField("recover-username", "Username", {
+      autocomplete: "username",
+      autocapitalize: "none",
+      value: username,
+    }),
+    requiredField("recover-code", "Recovery code", {
+      autocomplete: "off",
+      autocapitalize: "none",
+      spellcheck: "false",
+    }),
     newPasswordField("recover-password", "New password"),
     errors,
     submitButton("Set the new password and sign in", { class: "primary" }),
@@ -63,9 +76,12 @@ export function recoverForm({ username = "", onDone }) {
         newPassword: form["recover-password"].value,
       });
       await onDone();
-      notice("You are signed in with your new password. That recovery code is used up; you can make new ones in Account.", {
-        id: "recovered",
-      });
+      notice(
+        "You are signed in with your new password. That recovery code is used up; you can make new ones in Account.",
+        {
+          id: "recovered",
+        },
+      );
     });
   });
   return h("details", { class: "recover" }, h("summary", {}, "Forgot your password?"), form);
@@ -103,15 +119,20 @@ function registerForm({ onDone }) {
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    submitting(form, errors, async () => {
-      const codes = await register({
-        username: form["new-username"].value.trim(),
-        displayName: form["display-name"].value.trim(),
-        password: form["new-password"].value,
-        role: form.role.value,
-      });
-      await offerCodes(codes, onDone);
-    }, { busy: "Creating…", why: "Making your account. Keeping a password safe takes a few seconds." });
+    submitting(
+      form,
+      errors,
+      async () => {
+        const codes = await register({
+          username: form["new-username"].value.trim(),
+          displayName: form["display-name"].value.trim(),
+          password: form["new-password"].value,
+          role: form.role.value,
+        });
+        await offerCodes(codes, onDone);
+      },
+      { busy: "Creating…", why: "Making your account. Keeping a password safe takes a few seconds." },
+    );
   });
   return form;
 }
@@ -161,13 +182,12 @@ function showCodes(main, codes, onDone) {
       {},
       "There is no email on this account. If you forget your password, one of these codes lets you set a new one. They are shown only now. Keep them somewhere only you can reach.",
     ),
-    h("ol", { class: "codes", id: "recovery-codes" }, codes.map((code) => h("li", {}, h("code", {}, code)))),
     h(
-      "div",
-      { class: "row" },
-      linkButton("Save as a file", file, { download: fileName("codes") }),
-      copy,
+      "ol",
+      { class: "codes", id: "recovery-codes" },
+      codes.map((code) => h("li", {}, h("code", {}, code))),
     ),
+    h("div", { class: "row" }, linkButton("Save as a file", file, { download: fileName("codes") }), copy),
     h("div", { class: "row" }, done),
   );
   main.querySelector("h1").focus();

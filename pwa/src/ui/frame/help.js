@@ -29,7 +29,13 @@ function lineItem(line) {
       "div",
       { class: "row" },
       line.call ? telLink(line.call) : null,
-      line.text ? smsLink(line.text, line.textBody, line.textBody ? `Text ${line.textBody} to ${line.text}` : `Text ${line.text}`) : null,
+      line.text
+        ? smsLink(
+            line.text,
+            line.textBody,
+            line.textBody ? `Text ${line.textBody} to ${line.text}` : `Text ${line.text}`,
+          )
+        : null,
     ),
   );
 }
@@ -40,7 +46,9 @@ export async function crisisSection() {
     "select",
     { id: "country" },
     h("option", { value: "" }, "Choose where you are"),
-    Object.entries(COUNTRIES).map(([code, country]) => h("option", { value: code }, country.name.replace(/^the /, "The "))),
+    Object.entries(COUNTRIES).map(([code, country]) =>
+      h("option", { value: code }, country.name.replace(/^the /, "The ")),
+    ),
   );
   const body = h("div", {});
 
@@ -48,7 +56,14 @@ export async function crisisSection() {
     const country = COUNTRIES[code];
     choice.value = code ?? "";
     if (!country) {
-      replace(body, h("p", {}, "Choose where you are to see crisis lines there. Anywhere, in danger now, call your local emergency number."));
+      replace(
+        body,
+        h(
+          "p",
+          {},
+          "Choose where you are to see crisis lines there. Anywhere, in danger now, call your local emergency number.",
+        ),
+      );
       return;
     }
     replace(
@@ -58,7 +73,11 @@ export async function crisisSection() {
         { class: "emergency" },
         `In danger now, or about to act on thoughts of harming yourself: call ${country.emergency}.`,
       ),
-      h("div", { class: "row" }, telLink(country.emergencyCall ?? country.emergency, `Call ${country.emergencyCall ?? country.emergency}`)),
+      h(
+        "div",
+        { class: "row" },
+        telLink(country.emergencyCall ?? country.emergency, `Call ${country.emergencyCall ?? country.emergency}`),
+      ),
       h("ul", { class: "lines", id: "crisis-list" }, country.lines.map(lineItem)),
       h(
         "details",
@@ -69,7 +88,12 @@ export async function crisisSection() {
           "ul",
           {},
           country.lines.map((line) =>
-            h("li", {}, `${line.name}, checked ${line.checked}: `, line.sources.map((url) => h("span", { class: "source" }, url, " "))),
+            h(
+              "li",
+              {},
+              `${line.name}, checked ${line.checked}: `,
+              line.sources.map((url) => h("span", { class: "source" }, url, " ")),
+            ),
           ),
           h("li", {}, `Emergency number: ${country.emergencySource}`),
         ),
@@ -206,11 +230,14 @@ export async function peopleView(main) {
           name.element,
           phone.element,
           about.element,
-          button("Remove", { class: "quiet", onClick: () => {
-                people.splice(index, 1);
-                draw();
-                saver.touch();
-              } }),
+          button("Remove", {
+            class: "quiet",
+            onClick: () => {
+              people.splice(index, 1);
+              draw();
+              saver.touch();
+            },
+          }),
         );
       }),
     );
@@ -220,16 +247,23 @@ export async function peopleView(main) {
     main,
     h("p", {}, h("a", { href: "/help" }, "← Help now")),
     h("h1", {}, "Your people"),
-    h("p", { class: "quiet" }, "People you would call when it is hard. They are shown in Help now on all your devices."),
+    h(
+      "p",
+      { class: "quiet" },
+      "People you would call when it is hard. They are shown in Help now on all your devices.",
+    ),
     form,
     h(
       "div",
       { class: "row" },
-      button("Add a person", { id: "add-person", onClick: () => {
-            people.push({ name: "", phone: "", note: "" });
-            draw();
-            list.querySelector(`#person-name-${people.length - 1}`).focus();
-          } }),
+      button("Add a person", {
+        id: "add-person",
+        onClick: () => {
+          people.push({ name: "", phone: "", note: "" });
+          draw();
+          list.querySelector(`#person-name-${people.length - 1}`).focus();
+        },
+      }),
     ),
     note,
   );

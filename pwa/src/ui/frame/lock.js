@@ -14,7 +14,12 @@ function drawNeutral(main, pinned) {
   const back = button(icon("pencil"), { id: "cover-open", class: "neutral-back", "aria-label": "New note" });
   // With a PIN, the way back leads to the lock screen; without, straight back.
   back.addEventListener("click", () => (pinned ? lock("locked") : unlock("")));
-  replace(main, h("h1", {}, NEUTRAL_NAME), h("p", { class: "quiet" }, "Nothing here yet."), h("div", { class: "row" }, back));
+  replace(
+    main,
+    h("h1", {}, NEUTRAL_NAME),
+    h("p", { class: "quiet" }, "Nothing here yet."),
+    h("div", { class: "row" }, back),
+  );
 }
 
 export async function drawCover(main, state) {

@@ -30,10 +30,13 @@ function syncControl() {
     "div",
     { class: "sync-panel" },
     h("p", { id: "sync-detail" }),
-    button("Sync now", { id: "sync-now", onClick: () => {
-          close(control, true);
-          syncNow();
-        } }),
+    button("Sync now", {
+      id: "sync-now",
+      onClick: () => {
+        close(control, true);
+        syncNow();
+      },
+    }),
   );
   const control = h("details", { class: "sync", id: "sync" }, h("summary", { id: "sync-status" }), panel);
   drawStatus(control);
@@ -74,9 +77,7 @@ export async function drawShell() {
       "div",
       { class: "bar-tools" },
       account ? syncControl() : null,
-      account
-        ? button("Hide", { class: "quiet", id: "quick-hide", onClick: () => lock("hidden") })
-        : null,
+      account ? button("Hide", { class: "quiet", id: "quick-hide", onClick: () => lock("hidden") }) : null,
       linkButton("Help now", "/help", { class: "help-now", id: "help-now" }),
     ),
   );
@@ -87,7 +88,9 @@ export async function drawShell() {
       ? h(
           "ul",
           {},
-          list.map(([href, text, name]) => h("li", {}, h("a", { href }, icon(name), h("span", { class: "tab-label" }, text)))),
+          list.map(([href, text, name]) =>
+            h("li", {}, h("a", { href }, icon(name), h("span", { class: "tab-label" }, text))),
+          ),
         )
       : null,
   );

@@ -30,7 +30,8 @@ export function syncDetail() {
         : "Everything is saved on this device.",
   ];
   if (status.problem === "offline") sentences.push("You are offline. It syncs by itself when there is a connection.");
-  else if (status.problem === "signed-out") sentences.push("This device was signed out. Sign in again on the Account screen to sync.");
+  else if (status.problem === "signed-out")
+    sentences.push("This device was signed out. Sign in again on the Account screen to sync.");
   else if (status.running) sentences.push("Syncing now.");
   else if (status.problem) sentences.push(`The last try did not work (${status.problem}). It tries again by itself.`);
   return sentences.join(" ");

@@ -65,11 +65,13 @@ export async function historyView(main, id) {
           ),
           revision.title ? h("p", { class: "letter-title" }, revision.title) : null,
           h("p", { class: "version-text" }, revision.body),
-          button("Bring this version back", { onClick: async () => {
-                await restoreRevision(id, revision.id);
-                syncNow();
-                go(`/letters/${id}`);
-              } }),
+          button("Bring this version back", {
+            onClick: async () => {
+              await restoreRevision(id, revision.id);
+              syncNow();
+              go(`/letters/${id}`);
+            },
+          }),
         ),
       ),
     ),

@@ -111,9 +111,7 @@ function listItem(letter, held, words) {
       "a",
       { href: `/letters/${letter.id}`, class: "letter-link" },
       h("span", { class: "letter-title" }, name),
-      letter.title.trim() && letter.body.trim()
-        ? h("span", { class: "letter-excerpt" }, excerpt(letter))
-        : null,
+      letter.title.trim() && letter.body.trim() ? h("span", { class: "letter-excerpt" }, excerpt(letter)) : null,
       h("span", { class: "letter-meta" }, when(letter.editedAt), marks(letter)),
     ),
     held ? heldInList(letter.id, words) : null,
@@ -143,11 +141,7 @@ function captureBox() {
     if (id == null) id = await createLetter({ body });
     else await editLetter(id, { body });
     lastBody = body;
-    replace(
-      saved,
-      "Saved on this device. ",
-      h("a", { href: `/letters/${id}` }, "Open this letter"),
-    );
+    replace(saved, "Saved on this device. ", h("a", { href: `/letters/${id}` }, "Open this letter"));
   });
   field.addEventListener("input", () => saver.touch());
 

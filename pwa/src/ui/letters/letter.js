@@ -55,7 +55,12 @@ export async function letterView(main, id) {
     maxlength: 500,
     placeholder: "Title (optional)",
   });
-  const body = h("textarea", { id: "body", rows: 12, value: initial.body, placeholder: "Write here. It is saved as you go." });
+  const body = h("textarea", {
+    id: "body",
+    rows: 12,
+    value: initial.body,
+    placeholder: "Write here. It is saved as you go.",
+  });
   const space = writingSpace(body);
   const recipient = h("input", {
     id: "recipient",
@@ -75,9 +80,7 @@ export async function letterView(main, id) {
   const state = h(
     "select",
     { id: "state" },
-    Object.entries(STATES).map(([value, label]) =>
-      h("option", { value, selected: value === initial.state }, label),
-    ),
+    Object.entries(STATES).map(([value, label]) => h("option", { value, selected: value === initial.state }, label)),
   );
   const forSession = h("input", {
     id: "for-session",
@@ -219,16 +222,21 @@ export async function letterView(main, id) {
             "div",
             { class: "row" },
             words
-              ? button("Keep these words as a new letter", { onClick: async () => {
-                      const copy = await createLetter({ body: words });
-                      await dismissRejected(entry.seq);
-                      go(`/letters/${copy}`);
-                    } })
+              ? button("Keep these words as a new letter", {
+                  onClick: async () => {
+                    const copy = await createLetter({ body: words });
+                    await dismissRejected(entry.seq);
+                    go(`/letters/${copy}`);
+                  },
+                })
               : null,
-            button("Dismiss", { class: "quiet", onClick: async () => {
-                  await dismissRejected(entry.seq);
-                  await drawRejected();
-                } }),
+            button("Dismiss", {
+              class: "quiet",
+              onClick: async () => {
+                await dismissRejected(entry.seq);
+                await drawRejected();
+              },
+            }),
           ),
         );
       }),
@@ -249,10 +257,12 @@ export async function letterView(main, id) {
             "div",
             { class: "notice", role: "status" },
             h("p", {}, "This letter is in the trash. Bring it back to keep writing."),
-            button("Bring it back", { onClick: async () => {
-                  await restoreLetter(id);
-                  await refresh();
-                } }),
+            button("Bring it back", {
+              onClick: async () => {
+                await restoreLetter(id);
+                await refresh();
+              },
+            }),
           ),
     );
   }
@@ -363,12 +373,7 @@ export async function letterView(main, id) {
         tags,
         h("label", { for: "state" }, "This letter is"),
         state,
-        h(
-          "div",
-          { class: "check" },
-          forSession,
-          h("label", { for: "for-session" }, "Bring to my next session"),
-        ),
+        h("div", { class: "check" }, forSession, h("label", { for: "for-session" }, "Bring to my next session")),
       ),
       startersArea,
     ),

@@ -12,11 +12,7 @@ export async function sessionView(main) {
     h("h1", {}, "For my next session"),
     marked.length
       ? [
-          h(
-            "p",
-            { class: "quiet no-print" },
-            "Letters you marked to bring. They stay private; printing is for you.",
-          ),
+          h("p", { class: "quiet no-print" }, "Letters you marked to bring. They stay private; printing is for you."),
           h("div", { class: "row no-print" }, print),
           marked.map((letter) =>
             h(
@@ -36,4 +32,3 @@ export async function sessionView(main) {
   );
   return null;
 }
-

@@ -19,7 +19,10 @@ export async function trashView(main) {
   async function draw() {
     const letters = await trashed();
     message.textContent = letters.length ? "" : "The trash is empty.";
-    replace(list, letters.map((letter) => item(letter, draw)));
+    replace(
+      list,
+      letters.map((letter) => item(letter, draw)),
+    );
   }
   await draw();
   bus.addEventListener("records", draw);
@@ -43,10 +46,12 @@ function item(letter, draw) {
     h(
       "div",
       { class: "row" },
-      button("Bring it back", { onClick: async () => {
-            await restoreLetter(letter.id);
-            await draw();
-          } }),
+      button("Bring it back", {
+        onClick: async () => {
+          await restoreLetter(letter.id);
+          await draw();
+        },
+      }),
       forGood,
     ),
   );

@@ -10,7 +10,11 @@ export function agreementCard(plan, words) {
   return h(
     "section",
     { class: "agreement", "aria-labelledby": `agreement-${plan.id}` },
-    h("h2", { id: `agreement-${plan.id}` }, `What ${words.therapist === "my T" ? "my T" : `my ${words.therapist}`} and I agreed about contact`),
+    h(
+      "h2",
+      { id: `agreement-${plan.id}` },
+      `What ${words.therapist === "my T" ? "my T" : `my ${words.therapist}`} and I agreed about contact`,
+    ),
     h("p", { class: "version-text" }, plan.contactAgreement),
     h("p", { class: "quiet" }, "From ", h("a", { href: `/plans/${plan.id}` }, planName(plan, words)), "."),
   );

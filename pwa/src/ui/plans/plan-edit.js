@@ -5,7 +5,15 @@
 
 import { createLetter, letters } from "../../letters.js";
 import { parseLocal, toInstant } from "../../plans/countdown.js";
-import { PLAN_KINDS, REASONS, createPlan, deletePlan, editPlan, newPlanFields, plan as loadPlan } from "../../plans/plans.js";
+import {
+  PLAN_KINDS,
+  REASONS,
+  createPlan,
+  deletePlan,
+  editPlan,
+  newPlanFields,
+  plan as loadPlan,
+} from "../../plans/plans.js";
 import { go } from "../../router.js";
 import { items } from "../../toolkit.js";
 import { wording } from "../../wording.js";
@@ -57,7 +65,12 @@ export async function planEditView(main, id, newKind = null) {
   const title = textField("plan-title", "Name (optional)", p.title, { maxlength: 200 });
   const kind = selectField("plan-kind", "This plan is for", PLAN_KINDS, p.kind);
   const reason = selectField("plan-reason", "Why", { "": "Not said", ...REASONS }, p.reason ?? "");
-  const zone = selectField("plan-zone", "Time zone of the sessions", Object.fromEntries(zones().map((z) => [z, z])), p.timeZone);
+  const zone = selectField(
+    "plan-zone",
+    "Time zone of the sessions",
+    Object.fromEntries(zones().map((z) => [z, z])),
+    p.timeZone,
+  );
   const before = h("input", { id: "last-before", type: "datetime-local", value: p.lastSessionBefore ?? "" });
   const after = h("input", { id: "first-after", type: "datetime-local", value: p.firstSessionAfter ?? "" });
   const ever = h("input", { id: "last-ever", type: "datetime-local", value: p.lastSessionEver ?? "" });
@@ -65,14 +78,22 @@ export async function planEditView(main, id, newKind = null) {
   const everLabel = h("label", { for: "last-ever" }, "The last session");
   const dateProblem = errorBox("date-problem");
   const countdownOn = checkField("show-countdown", "Show the countdown", p.showCountdown !== false);
-  const agreement = textArea("contact-agreement", `What ${words.therapist === "my T" ? "my T" : `my ${words.therapist}`} and I agreed about contact, in my own words`, p.contactAgreement, {
-    maxlength: 5000,
-    rows: 4,
-    placeholder: "One email is OK; she reads it but won't reply until she's back.",
-  });
+  const agreement = textArea(
+    "contact-agreement",
+    `What ${words.therapist === "my T" ? "my T" : `my ${words.therapist}`} and I agreed about contact, in my own words`,
+    p.contactAgreement,
+    {
+      maxlength: 5000,
+      rows: 4,
+      placeholder: "One email is OK; she reads it but won't reply until she's back.",
+    },
+  );
   const clinician = p.coveringClinician?.[0] ?? {};
   const clinicianName = textField("clinician-name", "Covering clinician", clinician.name ?? "", { maxlength: 200 });
-  const clinicianPhone = textField("clinician-phone", "Their phone", clinician.phone ?? "", { maxlength: 60, type: "tel" });
+  const clinicianPhone = textField("clinician-phone", "Their phone", clinician.phone ?? "", {
+    maxlength: 60,
+    type: "tel",
+  });
   const clinicianNote = textField("clinician-note", "When to call them", clinician.note ?? "", { maxlength: 1000 });
   const stepArea = h("div", {});
   const contactArea = h("div", {});
@@ -116,7 +137,13 @@ export async function planEditView(main, id, newKind = null) {
         ? [{ name: clinicianName.input.value, phone: clinicianPhone.input.value, note: clinicianNote.input.value }]
         : [],
     crisisContacts: contacts.map(({ name, phone, note }) => ({ name, phone, note })),
-    steps: steps.map(({ id: stepId, type, text, toolkitItemId = null, letterId = null }) => ({ id: stepId, type, text, toolkitItemId, letterId })),
+    steps: steps.map(({ id: stepId, type, text, toolkitItemId = null, letterId = null }) => ({
+      id: stepId,
+      type,
+      text,
+      toolkitItemId,
+      letterId,
+    })),
   });
 
   const form = h("form", { class: "plan-form", onsubmit: (event) => event.preventDefault() });
@@ -149,7 +176,9 @@ export async function planEditView(main, id, newKind = null) {
         "select",
         { id: `step-link-${index}` },
         h("option", { value: "" }, "No letter"),
-        allLetters.map((l) => h("option", { value: l.id, selected: l.id === step.letterId }, l.title.trim() || "Untitled letter")),
+        allLetters.map((l) =>
+          h("option", { value: l.id, selected: l.id === step.letterId }, l.title.trim() || "Untitled letter"),
+        ),
       );
       select.addEventListener("change", () => (step.letterId = select.value || null));
       return [h("label", { for: `step-link-${index}` }, "Letter"), select];
@@ -167,25 +196,39 @@ export async function planEditView(main, id, newKind = null) {
           { class: "steps-edit" },
           h("legend", {}, heading),
           mine.map(([step, index]) => {
-            const text = h("input", { type: "text", id: `step-${index}`, value: step.text, maxlength: 2000, "aria-label": heading, placeholder: example });
+            const text = h("input", {
+              type: "text",
+              id: `step-${index}`,
+              value: step.text,
+              maxlength: 2000,
+              "aria-label": heading,
+              placeholder: example,
+            });
             // The cross is named by its line, so a screen reader says what goes.
             const named = () => (step.text.trim() ? `Remove “${step.text.trim()}”` : `Remove this empty line`);
-            const cross = button("✕", { class: "quiet remove-step", "aria-label": named(), onClick: () => {
-                  steps.splice(index, 1);
-                  drawSteps();
-                  saver.touch();
-                } });
+            const cross = button("✕", {
+              class: "quiet remove-step",
+              "aria-label": named(),
+              onClick: () => {
+                steps.splice(index, 1);
+                drawSteps();
+                saver.touch();
+              },
+            });
             text.addEventListener("input", () => {
               step.text = text.value;
               cross.setAttribute("aria-label", named());
             });
             return h("div", { class: "step-row" }, text, linkSelect(step, index), cross);
           }),
-          button("Add", { id: `add-${type}`, onClick: () => {
-                steps.push({ id: crypto.randomUUID(), type, text: "", toolkitItemId: null, letterId: null });
-                drawSteps();
-                stepArea.querySelector(`#step-${steps.length - 1}`)?.focus();
-              } }),
+          button("Add", {
+            id: `add-${type}`,
+            onClick: () => {
+              steps.push({ id: crypto.randomUUID(), type, text: "", toolkitItemId: null, letterId: null });
+              drawSteps();
+              stepArea.querySelector(`#step-${steps.length - 1}`)?.focus();
+            },
+          }),
         );
       }),
     );
@@ -208,10 +251,23 @@ export async function planEditView(main, id, newKind = null) {
             { class: "contact-row" },
             name.element,
             phone.element,
-            button("Remove", { class: "quiet", onClick: () => { contacts.splice(index, 1); drawContacts(); saver.touch(); } }),
+            button("Remove", {
+              class: "quiet",
+              onClick: () => {
+                contacts.splice(index, 1);
+                drawContacts();
+                saver.touch();
+              },
+            }),
           );
         }),
-        button("Add someone", { id: "add-contact", onClick: () => { contacts.push({ name: "", phone: "", note: "" }); drawContacts(); } }),
+        button("Add someone", {
+          id: "add-contact",
+          onClick: () => {
+            contacts.push({ name: "", phone: "", note: "" });
+            drawContacts();
+          },
+        }),
       ),
     );
   }
@@ -223,11 +279,20 @@ export async function planEditView(main, id, newKind = null) {
       "select",
       { id: "goodbye-letter" },
       h("option", { value: "" }, "Not chosen"),
-      allLetters.map((l) => h("option", { value: l.id, selected: l.id === current?.letterId }, l.title.trim() || "Untitled letter")),
+      allLetters.map((l) =>
+        h("option", { value: l.id, selected: l.id === current?.letterId }, l.title.trim() || "Untitled letter"),
+      ),
     );
     const setGoodbye = (letterId) => {
       steps = steps.filter((s) => s.type !== "goodbye_letter");
-      if (letterId) steps.push({ id: current?.id ?? crypto.randomUUID(), type: "goodbye_letter", text: "", toolkitItemId: null, letterId });
+      if (letterId)
+        steps.push({
+          id: current?.id ?? crypto.randomUUID(),
+          type: "goodbye_letter",
+          text: "",
+          toolkitItemId: null,
+          letterId,
+        });
     };
     choose.addEventListener("change", () => setGoodbye(choose.value));
     replace(
@@ -238,14 +303,17 @@ export async function planEditView(main, id, newKind = null) {
         h("legend", {}, "A goodbye letter"),
         h("label", { for: "goodbye-letter" }, "The letter"),
         choose,
-        button("Start a new goodbye letter", { id: "start-goodbye", onClick: async () => {
-              const letterId = await createLetter({ title: "Goodbye" });
-              setGoodbye(letterId);
-              await saver.flush();
-              saver.touch();
-              await saver.flush();
-              go(`/letters/${letterId}`);
-            } }),
+        button("Start a new goodbye letter", {
+          id: "start-goodbye",
+          onClick: async () => {
+            const letterId = await createLetter({ title: "Goodbye" });
+            setGoodbye(letterId);
+            await saver.flush();
+            saver.touch();
+            await saver.flush();
+            go(`/letters/${letterId}`);
+          },
+        }),
       ),
     );
   }
@@ -280,7 +348,14 @@ export async function planEditView(main, id, newKind = null) {
     stepArea,
     goodbyeArea,
     ...agreement.element,
-    h("fieldset", {}, h("legend", {}, "Covering clinician"), clinicianName.element, clinicianPhone.element, clinicianNote.element),
+    h(
+      "fieldset",
+      {},
+      h("legend", {}, "Covering clinician"),
+      clinicianName.element,
+      clinicianPhone.element,
+      clinicianNote.element,
+    ),
     contactArea,
   );
   kind.input.addEventListener("change", drawKind);

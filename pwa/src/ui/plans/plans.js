@@ -30,10 +30,16 @@ export async function plansView(main) {
               "li",
               { class: "card" },
               h("a", { href: `/plans/${p.id}`, class: "card-link" }, planName(p, words)),
-              p.showCountdown !== false ? describe(p, now, words).map((line) => h("p", { class: "quiet" }, line)) : null,
+              p.showCountdown !== false
+                ? describe(p, now, words).map((line) => h("p", { class: "quiet" }, line))
+                : null,
             ),
           )
-        : h("li", { class: "quiet" }, `No plans yet. A plan holds the dates, what helps each day, who to call, and what you and ${words.yourTherapist === "my T" ? "my T" : words.yourTherapist} agreed about contact.`),
+        : h(
+            "li",
+            { class: "quiet" },
+            `No plans yet. A plan holds the dates, what helps each day, who to call, and what you and ${words.yourTherapist === "my T" ? "my T" : words.yourTherapist} agreed about contact.`,
+          ),
     );
   }
 
@@ -69,7 +75,9 @@ function dayByDay(p, now) {
         { class: today ? "today" : "", "aria-current": today ? "date" : null },
         h("span", { class: "day-number" }, `Day ${n}`),
         ` ${shortDate(date)}`,
-        n === c.length ? ` · first session back${c.end ? ` at ${String(c.end.hour).padStart(2, "0")}:${String(c.end.minute).padStart(2, "0")}` : ""}` : "",
+        n === c.length
+          ? ` · first session back${c.end ? ` at ${String(c.end.hour).padStart(2, "0")}:${String(c.end.minute).padStart(2, "0")}` : ""}`
+          : "",
         today ? " · today" : "",
       ),
     );
@@ -86,13 +94,27 @@ function dayByDay(p, now) {
 function stepList(title, id, steps, render) {
   const shown = steps.filter((s) => s.text?.trim() || s.toolkitItemId || s.letterId);
   if (!shown.length) return null;
-  return h("section", { "aria-labelledby": id }, h("h2", { id }, title), h("ul", { class: "steps" }, shown.map((s) => h("li", {}, render(s)))));
+  return h(
+    "section",
+    { "aria-labelledby": id },
+    h("h2", { id }, title),
+    h(
+      "ul",
+      { class: "steps" },
+      shown.map((s) => h("li", {}, render(s))),
+    ),
+  );
 }
 
 export async function planView(main, id) {
   const p = await loadPlan(id);
   if (!p) {
-    replace(main, h("h1", {}, "Plan not found"), h("p", {}, "This plan is not on this device."), h("a", { href: "/plans" }, "Back to plans"));
+    replace(
+      main,
+      h("h1", {}, "Plan not found"),
+      h("p", {}, "This plan is not on this device."),
+      h("a", { href: "/plans" }, "Back to plans"),
+    );
     return null;
   }
   const words = await wording();
@@ -109,12 +131,18 @@ export async function planView(main, id) {
     s.toolkitItemId && thingName.has(s.toolkitItemId)
       ? [" ", h("a", { href: `/toolkit/items/${s.toolkitItemId}` }, thingName.get(s.toolkitItemId))]
       : null,
-    s.letterId && letterName.has(s.letterId) ? [" ", h("a", { href: `/letters/${s.letterId}` }, letterName.get(s.letterId))] : null,
+    s.letterId && letterName.has(s.letterId)
+      ? [" ", h("a", { href: `/letters/${s.letterId}` }, letterName.get(s.letterId))]
+      : null,
   ];
-  const toggle = button(p.showCountdown === false ? "Show the countdown" : "Hide the countdown", { class: "quiet", id: "toggle-countdown", onClick: async () => {
-        await editPlan(id, { showCountdown: p.showCountdown === false });
-        go(`/plans/${id}`, { replace: true });
-      } });
+  const toggle = button(p.showCountdown === false ? "Show the countdown" : "Hide the countdown", {
+    class: "quiet",
+    id: "toggle-countdown",
+    onClick: async () => {
+      await editPlan(id, { showCountdown: p.showCountdown === false });
+      go(`/plans/${id}`, { replace: true });
+    },
+  });
   const clinician = p.coveringClinician?.[0];
   const goodbye = stepsOf(p, "goodbye_letter")[0];
 
@@ -122,16 +150,34 @@ export async function planView(main, id) {
     main,
     h("p", {}, h("a", { href: "/plans" }, "← Plans")),
     h("h1", {}, planName(p, words)),
-    h("p", { class: "quiet" }, [PLAN_KINDS[p.kind], p.kind === "break" && p.reason ? REASONS[p.reason] : null].filter(Boolean).join(" · ")),
+    h(
+      "p",
+      { class: "quiet" },
+      [PLAN_KINDS[p.kind], p.kind === "break" && p.reason ? REASONS[p.reason] : null].filter(Boolean).join(" · "),
+    ),
     p.showCountdown !== false && lines.length
-      ? h("section", { class: "countdown", id: "countdown", "aria-label": "Countdown" }, lines.map((line) => h("p", {}, line)))
+      ? h(
+          "section",
+          { class: "countdown", id: "countdown", "aria-label": "Countdown" },
+          lines.map((line) => h("p", {}, line)),
+        )
       : null,
-    h("div", { class: "row" }, lines.length ? toggle : null, linkButton("Change this plan", `/plans/${id}/edit`, { id: "edit-plan" })),
+    h(
+      "div",
+      { class: "row" },
+      lines.length ? toggle : null,
+      linkButton("Change this plan", `/plans/${id}/edit`, { id: "edit-plan" }),
+    ),
     // Under way, today comes first: the anchors and what to do when it gets hard.
     underWay ? todayCard({ ...p, showCountdown: false }, words, { now, things: thingName }) : null,
     underWay ? null : stepList("Every day", "anchors", stepsOf(p, "daily_anchor"), (s) => s.text),
     underWay ? null : stepList("When it gets hard, I…", "when-hard", stepsOf(p, "when_hard"), withLinks),
-    stepList("People and things outside therapy", "outside", [...stepsOf(p, "person"), ...stepsOf(p, "activity")], (s) => s.text),
+    stepList(
+      "People and things outside therapy",
+      "outside",
+      [...stepsOf(p, "person"), ...stepsOf(p, "activity")],
+      (s) => s.text,
+    ),
     stepList("Letters to bring back", "bring-back", stepsOf(p, "bring_back_letter"), withLinks),
     !ending ? dayByDay(p, now) : null,
     ending ? stepList("Things to say before the end", "say", stepsOf(p, "say_before_end"), (s) => s.text) : null,
@@ -143,7 +189,11 @@ export async function planView(main, id) {
           h("h2", { id: "goodbye" }, "A goodbye letter"),
           goodbye?.letterId && letterName.has(goodbye.letterId)
             ? h("p", {}, h("a", { href: `/letters/${goodbye.letterId}` }, letterName.get(goodbye.letterId)))
-            : h("p", { class: "quiet" }, "You can write one when you are ready, or never. Choose or start it under “Change this plan”."),
+            : h(
+                "p",
+                { class: "quiet" },
+                "You can write one when you are ready, or never. Choose or start it under “Change this plan”.",
+              ),
         )
       : null,
     agreementCard(p, words),
@@ -165,7 +215,14 @@ export async function planView(main, id) {
           h(
             "ul",
             { class: "lines" },
-            p.crisisContacts.map((c) => h("li", { class: "line" }, h("p", {}, c.name, c.note ? ` · ${c.note}` : ""), c.phone ? telLink(c.phone, `Call ${c.name || c.phone}`) : null)),
+            p.crisisContacts.map((c) =>
+              h(
+                "li",
+                { class: "line" },
+                h("p", {}, c.name, c.note ? ` · ${c.note}` : ""),
+                c.phone ? telLink(c.phone, `Call ${c.name || c.phone}`) : null,
+              ),
+            ),
           ),
         )
       : null,

@@ -30,16 +30,40 @@ export function todayCard(plan, words, { now = Date.now(), things = new Map(), h
     "section",
     { class: "today", id, "aria-labelledby": `${id}-heading` },
     h("h2", { id: `${id}-heading` }, "Today"),
-    lines.length ? h("div", { class: "today-count" }, lines.map((line) => h("p", {}, line))) : null,
+    lines.length
+      ? h(
+          "div",
+          { class: "today-count" },
+          lines.map((line) => h("p", {}, line)),
+        )
+      : null,
     anchors.length
-      ? [h("h3", {}, "Every day"), h("ul", { class: "today-list" }, anchors.map((s) => h("li", {}, s.text)))]
+      ? [
+          h("h3", {}, "Every day"),
+          h(
+            "ul",
+            { class: "today-list" },
+            anchors.map((s) => h("li", {}, s.text)),
+          ),
+        ]
       : null,
     hard.length
-      ? [h("h3", {}, "When it gets hard, I…"), h("ul", { class: "today-list" }, hard.map((s) => h("li", {}, withThing(s))))]
+      ? [
+          h("h3", {}, "When it gets hard, I…"),
+          h(
+            "ul",
+            { class: "today-list" },
+            hard.map((s) => h("li", {}, withThing(s))),
+          ),
+        ]
       : null,
     agreed
       ? [
-          h("h3", {}, `What ${words.therapist === "my T" ? "my T" : `my ${words.therapist}`} and I agreed about contact`),
+          h(
+            "h3",
+            {},
+            `What ${words.therapist === "my T" ? "my T" : `my ${words.therapist}`} and I agreed about contact`,
+          ),
           h("p", { class: "version-text" }, plan.contactAgreement),
         ]
       : null,

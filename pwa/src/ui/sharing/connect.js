@@ -164,12 +164,7 @@ async function clientPart(words, draw, message) {
           "div",
           { class: "offer", role: "status" },
           h("p", {}, `This code is from ${match.therapistName}. Is this ${words.yourTherapist}?`),
-          h(
-            "div",
-            { class: "row" },
-            confirm,
-            button("Not now", { class: "quiet", onClick: () => replace(found) }),
-          ),
+          h("div", { class: "row" }, confirm, button("Not now", { class: "quiet", onClick: () => replace(found) })),
         ),
       );
     } catch (error) {
@@ -194,7 +189,11 @@ async function clientPart(words, draw, message) {
 // The current links, each with "Unlink" asking once, calmly, what it will do.
 function linkList(linked, explanation, empty, draw, message) {
   return linked.length
-    ? h("ul", { class: "plain", id: "links" }, linked.map((link) => linkItem(link, explanation(link.personName), draw, message)))
+    ? h(
+        "ul",
+        { class: "plain", id: "links" },
+        linked.map((link) => linkItem(link, explanation(link.personName), draw, message)),
+      )
     : h("p", { class: "quiet", id: "links" }, empty);
 }
 

@@ -13,9 +13,30 @@ import { useLogger } from "./use-log.js";
 import { button } from "../kit/button.js";
 
 export const PACES = {
-  "4-6": { label: "In for 4, out for 6", phases: [["in", 4], ["out", 6]] },
-  "4-7-8": { label: "In for 4, hold for 7, out for 8", phases: [["in", 4], ["hold", 7], ["out", 8]] },
-  box: { label: "Box: in 4, hold 4, out 4, hold 4", phases: [["in", 4], ["hold", 4], ["out", 4], ["hold", 4]] },
+  "4-6": {
+    label: "In for 4, out for 6",
+    phases: [
+      ["in", 4],
+      ["out", 6],
+    ],
+  },
+  "4-7-8": {
+    label: "In for 4, hold for 7, out for 8",
+    phases: [
+      ["in", 4],
+      ["hold", 7],
+      ["out", 8],
+    ],
+  },
+  box: {
+    label: "Box: in 4, hold 4, out 4, hold 4",
+    phases: [
+      ["in", 4],
+      ["hold", 4],
+      ["out", 4],
+      ["hold", 4],
+    ],
+  },
 };
 const WORDS = { in: "Breathe in", hold: "Hold", out: "Breathe out" };
 export const BUZZ = { in: [400], hold: [], out: [120, 120, 120] };
@@ -24,7 +45,12 @@ const reducedMotion = () => matchMedia("(prefers-reduced-motion: reduce)").match
 
 export function breatheView(main) {
   const canVibrate = typeof navigator.vibrate === "function";
-  const pace = selectField("pace", "Pace", Object.fromEntries(Object.entries(PACES).map(([k, v]) => [k, v.label])), "4-6");
+  const pace = selectField(
+    "pace",
+    "Pace",
+    Object.fromEntries(Object.entries(PACES).map(([k, v]) => [k, v.label])),
+    "4-6",
+  );
   const vibrate = checkField("vibrate", "Vibrate with each breath", canVibrate);
   if (!canVibrate) vibrate.input.disabled = true;
   const circle = h("div", { class: "pacer-circle", "aria-hidden": "true" });
@@ -56,7 +82,7 @@ export function breatheView(main) {
       if (vibrate.input.checked && BUZZ[name].length) navigator.vibrate?.(BUZZ[name]);
       if (!reducedMotion()) {
         circle.style.transitionDuration = `${length}s`;
-        circle.className = `pacer-circle ${name === "hold" ? circle.dataset.last ?? "out" : name}`;
+        circle.className = `pacer-circle ${name === "hold" ? (circle.dataset.last ?? "out") : name}`;
         if (name !== "hold") circle.dataset.last = name;
       }
     }

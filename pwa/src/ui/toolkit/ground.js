@@ -37,7 +37,12 @@ export async function groundView(main) {
       next.textContent = "Start again";
     } else {
       const [number, what, hint] = STEPS[index];
-      replace(step, h("p", { class: "ground-number" }, number), h("p", { class: "ground-what" }, what), h("p", { class: "quiet" }, hint));
+      replace(
+        step,
+        h("p", { class: "ground-number" }, number),
+        h("p", { class: "ground-what" }, what),
+        h("p", { class: "quiet" }, hint),
+      );
       next.textContent = "Next";
     }
     back.disabled = index === 0;

@@ -14,7 +14,12 @@ import { button, linkButton } from "../kit/button.js";
 const agreedWith = (words) => `Agreed with ${words.therapist === "my T" ? "my T" : `my ${words.therapist}`}`;
 
 function notFound(main) {
-  replace(main, h("h1", {}, "Not found"), h("p", {}, "This is not on this device."), h("a", { href: "/toolkit" }, "Back to the toolkit"));
+  replace(
+    main,
+    h("h1", {}, "Not found"),
+    h("p", {}, "This is not on this device."),
+    h("a", { href: "/toolkit" }, "Back to the toolkit"),
+  );
   return null;
 }
 
@@ -64,7 +69,11 @@ export async function itemView(main, id) {
     ),
     facts.length
       ? h("dl", { class: "facts" }, facts)
-      : h("p", { class: "quiet" }, "Nothing written about it yet. You can add what it feels like and where it is kept."),
+      : h(
+          "p",
+          { class: "quiet" },
+          "Nothing written about it yet. You can add what it feels like and where it is kept.",
+        ),
     h("p", {}, linkButton("Change these words", `/toolkit/items/${id}/edit`, { id: "edit-item" })),
     useLogger({ itemId: id, onLogged: recent.draw }),
     recent.list,
@@ -125,7 +134,12 @@ export async function itemEditView(main, id) {
     h("p", {}, h("a", { href: `/toolkit/items/${id}` }, `← ${initial.name || "Back"}`)),
     h("h1", {}, initial.name || "Something in the box"),
     form,
-    h("div", { class: "row" }, linkButton("Done", `/toolkit/items/${id}`, { class: "primary", id: "item-done" }), removeItem),
+    h(
+      "div",
+      { class: "row" },
+      linkButton("Done", `/toolkit/items/${id}`, { class: "primary", id: "item-done" }),
+      removeItem,
+    ),
   );
   return { leave: () => saver.leave() };
 }

@@ -4,7 +4,18 @@
 import { move } from "../../records.js";
 import { go } from "../../router.js";
 import { bus } from "../../sync.js";
-import { SENSES, box as loadBox, boxes, cards, createBox, createItem, deleteBox, editBox, items, uses } from "../../toolkit.js";
+import {
+  SENSES,
+  box as loadBox,
+  boxes,
+  cards,
+  createBox,
+  createItem,
+  deleteBox,
+  editBox,
+  items,
+  uses,
+} from "../../toolkit.js";
 import { wording } from "../../wording.js";
 import { h, replace } from "../kit/dom.js";
 import { fieldSaver, textArea, textField } from "../kit/fields.js";
@@ -22,7 +33,10 @@ export function reorderRecord(kind, list, index, name, redraw) {
 }
 
 function firstUse(draw) {
-  const name = textField("new-box-name", "Or name a box of your own", "", { maxlength: 100, placeholder: "Songs we agreed on" });
+  const name = textField("new-box-name", "Or name a box of your own", "", {
+    maxlength: 100,
+    placeholder: "Songs we agreed on",
+  });
   return h(
     "section",
     { class: "offer", "aria-labelledby": "start-heading" },
@@ -31,10 +45,14 @@ function firstUse(draw) {
     h(
       "div",
       { class: "row" },
-      button("Start a texture box", { class: "primary", id: "start-texture-box", onClick: async () => {
-            await createBox("Texture box", TEXTURE_NOTE);
-            await draw();
-          } }),
+      button("Start a texture box", {
+        class: "primary",
+        id: "start-texture-box",
+        onClick: async () => {
+          await createBox("Texture box", TEXTURE_NOTE);
+          await draw();
+        },
+      }),
     ),
     boxForm(name, draw),
   );
@@ -117,17 +135,16 @@ export async function toolkitView(main) {
                   "li",
                   { class: "card" },
                   h("a", { href: `/toolkit/boxes/${entry.id}`, class: "card-link" }, name),
-                  h("p", { class: "quiet" }, count ? `${count} ${count === 1 ? "thing" : "things"}` : "Nothing in it yet"),
+                  h(
+                    "p",
+                    { class: "quiet" },
+                    count ? `${count} ${count === 1 ? "thing" : "things"}` : "Nothing in it yet",
+                  ),
                   reorderRecord("toolkit_box", allBoxes, index, name, draw),
                 );
               }),
             ),
-            h(
-              "details",
-              {},
-              h("summary", {}, "Make another box"),
-              boxForm(newBox, draw),
-            ),
+            h("details", {}, h("summary", {}, "Make another box"), boxForm(newBox, draw)),
           )
         : firstUse(draw),
       h(
@@ -139,7 +156,15 @@ export async function toolkitView(main) {
           {},
           allCards[0]?.text ? h("span", { class: "carry" }, allCards[0].text) : "Short sentences to keep close.",
         ),
-        h("p", {}, h("a", { href: "/toolkit/words" }, allCards.length ? `All your words (${allCards.length})` : "Add words to carry")),
+        h(
+          "p",
+          {},
+          h(
+            "a",
+            { href: "/toolkit/words" },
+            allCards.length ? `All your words (${allCards.length})` : "Add words to carry",
+          ),
+        ),
       ),
       h(
         "section",
@@ -165,14 +190,24 @@ export async function toolkitView(main) {
 export async function boxView(main, id) {
   const initial = await loadBox(id);
   if (!initial) {
-    replace(main, h("h1", {}, "Box not found"), h("p", {}, "This box is not on this device."), h("a", { href: "/toolkit" }, "Back to the toolkit"));
+    replace(
+      main,
+      h("h1", {}, "Box not found"),
+      h("p", {}, "This box is not on this device."),
+      h("a", { href: "/toolkit" }, "Back to the toolkit"),
+    );
     return null;
   }
   const name = textField("box-name", "Name of the box", initial.name, { maxlength: 100 });
   const note = textArea("box-note", "A note (optional)", initial.note, { maxlength: 2000 });
   const saved = h("p", { class: "quiet", "aria-live": "polite" });
   const form = h("form", { onsubmit: (event) => event.preventDefault() }, name.element, note.element, saved);
-  const saver = fieldSaver(form, () => ({ name: name.input.value, note: note.input.value }), (changes) => editBox(id, changes), saved);
+  const saver = fieldSaver(
+    form,
+    () => ({ name: name.input.value, note: note.input.value }),
+    (changes) => editBox(id, changes),
+    saved,
+  );
   const list = h("ul", { class: "cards", id: "item-list" });
   const newItem = textField("new-item", "A thing to add", "", { maxlength: 200, placeholder: "A blue ribbon" });
 
@@ -187,7 +222,9 @@ export async function boxView(main, id) {
               "li",
               { class: "card" },
               h("a", { href: `/toolkit/items/${entry.id}`, class: "card-link" }, label),
-              entry.sense ? h("p", { class: "tags" }, h("span", { class: "sense" }, SENSES[entry.sense] ?? entry.sense)) : null,
+              entry.sense
+                ? h("p", { class: "tags" }, h("span", { class: "sense" }, SENSES[entry.sense] ?? entry.sense))
+                : null,
               entry.feelsLike ? h("p", { class: "quiet" }, entry.feelsLike) : null,
               reorderRecord("toolkit_item", inside, index, label, draw),
             );
@@ -198,7 +235,12 @@ export async function boxView(main, id) {
 
   const removeBox = button("Delete this box", { class: "quiet" });
   removeBox.addEventListener("click", async () => {
-    if (!confirm(`Delete “${name.input.value || "this box"}” and the things listed in it? The real things stay where they are.`)) return;
+    if (
+      !confirm(
+        `Delete “${name.input.value || "this box"}” and the things listed in it? The real things stay where they are.`,
+      )
+    )
+      return;
     await saver.flush();
     await deleteBox(id);
     go("/toolkit");

@@ -27,7 +27,9 @@ export function layout(points) {
   const last = Math.max(...times);
   const span = Math.max(last - first, 1);
   const x = (time) =>
-    points.length === 1 ? (PAD.left + WIDTH - PAD.right) / 2 : PAD.left + ((time - first) / span) * (WIDTH - PAD.left - PAD.right);
+    points.length === 1
+      ? (PAD.left + WIDTH - PAD.right) / 2
+      : PAD.left + ((time - first) / span) * (WIDTH - PAD.left - PAD.right);
   const y = (value) => PAD.top + ((10 - value) / 10) * (HEIGHT - PAD.top - PAD.bottom);
   return { x, y, first, last };
 }
@@ -85,13 +87,30 @@ export async function usesView(main) {
     h("h1", {}, "What helped"),
     all.length
       ? [
-          h("p", { class: "quiet" }, "Each time you noted how it felt: an open circle before, a filled one after. Lower is calmer."),
-          rated.length ? h("figure", { class: "chart-box" }, chart(rated)) : h("p", {}, "No before-and-after notes yet; the uses are listed below."),
+          h(
+            "p",
+            { class: "quiet" },
+            "Each time you noted how it felt: an open circle before, a filled one after. Lower is calmer.",
+          ),
+          rated.length
+            ? h("figure", { class: "chart-box" }, chart(rated))
+            : h("p", {}, "No before-and-after notes yet; the uses are listed below."),
           h(
             "table",
             { class: "uses-table", id: "uses-table" },
             h("caption", {}, "Every use, newest first"),
-            h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "When"), h("th", { scope: "col" }, "What"), h("th", { scope: "col" }, "Before"), h("th", { scope: "col" }, "After"))),
+            h(
+              "thead",
+              {},
+              h(
+                "tr",
+                {},
+                h("th", { scope: "col" }, "When"),
+                h("th", { scope: "col" }, "What"),
+                h("th", { scope: "col" }, "Before"),
+                h("th", { scope: "col" }, "After"),
+              ),
+            ),
             h(
               "tbody",
               {},

@@ -34,9 +34,21 @@ export async function wordsView(main) {
     replace(
       list,
       all.map((card, index) => {
-        const text = h("textarea", { id: `card-${card.id}`, rows: 2, maxlength: 1000, value: card.text, "aria-label": `Words to carry ${index + 1}` });
+        const text = h("textarea", {
+          id: `card-${card.id}`,
+          rows: 2,
+          maxlength: 1000,
+          value: card.text,
+          "aria-label": `Words to carry ${index + 1}`,
+        });
         const form = h("form", { onsubmit: (event) => event.preventDefault() }, text);
-        savers.push(fieldSaver(form, () => ({ text: text.value }), (changes) => editCard(card.id, changes)));
+        savers.push(
+          fieldSaver(
+            form,
+            () => ({ text: text.value }),
+            (changes) => editCard(card.id, changes),
+          ),
+        );
         return h(
           "li",
           { class: "card" },
@@ -45,10 +57,13 @@ export async function wordsView(main) {
             "div",
             { class: "row" },
             reorderRecord("carry_card", all, index, `card ${index + 1}`, draw),
-            button("Remove", { class: "quiet", onClick: async () => {
-                  await deleteCard(card.id);
-                  await draw();
-                } }),
+            button("Remove", {
+              class: "quiet",
+              onClick: async () => {
+                await deleteCard(card.id);
+                await draw();
+              },
+            }),
           ),
         );
       }),
@@ -85,7 +100,11 @@ export async function wordsView(main) {
       "details",
       {},
       h("summary", {}, "Some words others have found"),
-      h("ul", { class: "plain" }, suggestions(words).map((text) => h("li", {}, button(text, { class: "quiet", onClick: () => add(text) })))),
+      h(
+        "ul",
+        { class: "plain" },
+        suggestions(words).map((text) => h("li", {}, button(text, { class: "quiet", onClick: () => add(text) }))),
+      ),
     ),
   );
   const onRecords = async () => {

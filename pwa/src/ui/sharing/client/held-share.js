@@ -73,7 +73,10 @@ export async function drawHeld(area, letterId, { compact = false, words = null }
     await myShares(letterId).catch(() => {});
     await drawHeld(area, letterId, { compact, words: own });
   };
-  replace(area, list.map((share) => heldLine(share, { words: own, compact, done })));
+  replace(
+    area,
+    list.map((share) => heldLine(share, { words: own, compact, done })),
+  );
 }
 
 // For the letter screen: an area that follows what the device knows, and asks the

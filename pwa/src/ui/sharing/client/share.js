@@ -71,11 +71,18 @@ export async function shareView(main, id) {
       replace(
         sharesList,
         shares.length
-          ? h("ul", { class: "plain" }, shares.map((share) => shareItem(share, { copy, redraw: drawShares, message, words })))
+          ? h(
+              "ul",
+              { class: "plain" },
+              shares.map((share) => shareItem(share, { copy, redraw: drawShares, message, words })),
+            )
           : h("p", { class: "quiet" }, "Not shared so far."),
       );
     } catch {
-      replace(sharesList, h("p", { class: "quiet" }, "The shares of this letter show here when this device is online."));
+      replace(
+        sharesList,
+        h("p", { class: "quiet" }, "The shares of this letter show here when this device is online."),
+      );
     }
   }
 
@@ -85,7 +92,14 @@ export async function shareView(main, id) {
     if (current.state === "never_send") {
       replace(formArea, h("p", { id: "share-blocked" }, problem({ code: "NEVER_SEND" })));
     } else if (current.deleted) {
-      replace(formArea, h("p", { id: "share-blocked" }, "This letter is in the trash, so it can't be shared. Bring it back first if you'd like to share it."));
+      replace(
+        formArea,
+        h(
+          "p",
+          { id: "share-blocked" },
+          "This letter is in the trash, so it can't be shared. Bring it back first if you'd like to share it.",
+        ),
+      );
     } else {
       replace(formArea, h("p", { class: "quiet", "aria-live": "polite" }, "Getting the letter ready…"));
       try {
@@ -93,14 +107,22 @@ export async function shareView(main, id) {
         copy = latest;
         replace(formArea, linked.length ? await shareForm(linked) : notLinked());
       } catch (error) {
-        replace(formArea, h("p", { id: "share-blocked" }, problem(error, words)), tryAgain(draw, { id: "share-retry" }));
+        replace(
+          formArea,
+          h("p", { id: "share-blocked" }, problem(error, words)),
+          tryAgain(draw, { id: "share-retry" }),
+        );
       }
     }
     await drawShares();
   }
 
   const notLinked = () => [
-    h("p", { id: "share-blocked" }, `You're not connected with ${words.yourTherapist} yet, so there is no one to share with.`),
+    h(
+      "p",
+      { id: "share-blocked" },
+      `You're not connected with ${words.yourTherapist} yet, so there is no one to share with.`,
+    ),
     h("p", {}, linkButton("Connect with a code", "/connect")),
   ];
 
@@ -140,7 +162,9 @@ export async function shareView(main, id) {
     const recipient = () => linked.find((link) => link.id === chosen(to)) ?? linked[0];
     const label = () => {
       const later = chosen(when) !== "NOW";
-      send.textContent = later ? `Hold it for ${recipient().personName} until then` : `Share with ${recipient().personName} now`;
+      send.textContent = later
+        ? `Hold it for ${recipient().personName} until then`
+        : `Share with ${recipient().personName} now`;
       atField.hidden = chosen(when) !== "AT_TIME";
     };
 
@@ -149,7 +173,12 @@ export async function shareView(main, id) {
       "form",
       { class: "stack", id: "share-form" },
       linked.length > 1
-        ? h("fieldset", {}, h("legend", {}, "Share with"), to.map((option) => option.element))
+        ? h(
+            "fieldset",
+            {},
+            h("legend", {}, "Share with"),
+            to.map((option) => option.element),
+          )
         : h("p", {}, `To ${linked[0].personName}.`),
       h(
         "fieldset",
@@ -172,10 +201,13 @@ export async function shareView(main, id) {
         "div",
         { class: "suggestions", role: "group", "aria-labelledby": "suggestions-label" },
         SUGGESTIONS.map((text) =>
-          button(text, { class: "suggestion", onClick: () => {
-                note.value = note.value.trim() ? `${note.value.trim()}\n${text}` : text;
-                note.dispatchEvent(new Event("input"));
-              } }),
+          button(text, {
+            class: "suggestion",
+            onClick: () => {
+              note.value = note.value.trim() ? `${note.value.trim()}\n${text}` : text;
+              note.dispatchEvent(new Event("input"));
+            },
+          }),
         ),
       ),
       h(
@@ -237,7 +269,8 @@ export async function shareView(main, id) {
           try {
             copy = await serverCopy(id);
             drawPreview();
-            message.textContent = "The letter changed since this preview, perhaps on another device. The preview now shows what would be sent. Look it over, and share again if it's right.";
+            message.textContent =
+              "The letter changed since this preview, perhaps on another device. The preview now shows what would be sent. Look it over, and share again if it's right.";
           } catch (again) {
             message.textContent = problem(again, words);
           }

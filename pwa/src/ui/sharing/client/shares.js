@@ -55,7 +55,11 @@ export function shareItem(share, { copy = null, link = false, redraw, message, w
     h("p", { class: "share-status" }, whereItIs(share)),
     share.note ? h("p", { class: "quiet version-text" }, `Your note: ${share.note}`) : null,
     canUpdate
-      ? h("p", { class: "quiet" }, "The letter has changed since. What was shared stays as it was unless you send the new words.")
+      ? h(
+          "p",
+          { class: "quiet" },
+          "The letter has changed since. What was shared stays as it was unless you send the new words.",
+        )
       : null,
     live
       ? h(
@@ -93,8 +97,16 @@ export async function sharesView(main) {
       replace(
         list,
         shares.length
-          ? h("ul", { class: "plain" }, shares.map((share) => shareItem(share, { link: true, redraw: draw, message, words })))
-          : h("p", { class: "quiet" }, `You haven't shared any letters. Everything you write stays with you unless you choose to share it with ${words.yourTherapist}.`),
+          ? h(
+              "ul",
+              { class: "plain" },
+              shares.map((share) => shareItem(share, { link: true, redraw: draw, message, words })),
+            )
+          : h(
+              "p",
+              { class: "quiet" },
+              `You haven't shared any letters. Everything you write stays with you unless you choose to share it with ${words.yourTherapist}.`,
+            ),
       );
     } catch (error) {
       message.textContent = problem(error, words);

@@ -41,7 +41,11 @@ export async function sharedLetterView(main, id) {
             h("p", { class: "version-text", id: "shared-note" }, letter.note),
           )
         : null,
-      h("article", { "aria-labelledby": "shared-title" }, h("p", { class: "version-text", id: "shared-body" }, letter.body)),
+      h(
+        "article",
+        { "aria-labelledby": "shared-title" },
+        h("p", { class: "version-text", id: "shared-body" }, letter.body),
+      ),
       h(
         "div",
         { class: "check" },

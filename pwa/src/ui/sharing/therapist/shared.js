@@ -33,7 +33,11 @@ export async function sharedView(main) {
             ),
           )
         : [
-            h("p", { id: "shared-empty" }, "Nothing has been shared with you yet. When a client chooses to share a letter, it appears here."),
+            h(
+              "p",
+              { id: "shared-empty" },
+              "Nothing has been shared with you yet. When a client chooses to share a letter, it appears here.",
+            ),
             h("p", {}, h("a", { href: "/connect" }, "Connect with a client")),
           ],
     );
