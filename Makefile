@@ -23,14 +23,17 @@ migrate: install
 test: install
 	$(BIN)/python -m pytest
 
+# Biome (pwa/) comes from npm into ~/.cache on first use (tools/biome.py).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/python -m tools.biome check
 
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	$(BIN)/python -m tools.biome format
 
 schema: install
 	$(BIN)/between schema

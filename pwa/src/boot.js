@@ -86,8 +86,7 @@ function upgrade(db, tx, oldVersion) {
 self.openBetweenDatabase = () =>
   new Promise((resolve, reject) => {
     const request = indexedDB.open("between", 2);
-    request.onupgradeneeded = (event) =>
-      upgrade(request.result, request.transaction, event.oldVersion);
+    request.onupgradeneeded = (event) => upgrade(request.result, request.transaction, event.oldVersion);
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
     // An upgrade waits while another tab saves what is typed there and lets go.

@@ -8,6 +8,9 @@ import { announce } from "./sync.js";
 
 const KIND = "letter";
 export const STATES = { draft: "Draft", kept: "Kept", never_send: "Never send" };
+// How long the server keeps a letter in the trash (TRASH_DAYS in server/letters/service.py;
+// a test keeps the two equal).
+export const TRASH_DAYS = 30;
 
 const stamp = () => new Date().toISOString();
 
@@ -93,9 +96,7 @@ export async function editLetter(id, fields) {
 
 export async function trashLetter(id) {
   const record = await change(KIND, id, "delete", null, (current, entries) =>
-    current.version == null && entries.every((entry) => entry.mutationId == null)
-      ? "forget"
-      : true,
+    current.version == null && entries.every((entry) => entry.mutationId == null) ? "forget" : true,
   );
   return saved(record ?? { id });
 }
@@ -148,6 +149,9 @@ export function matches(letter, query) {
 }
 
 export function excerpt(letter, length = 140) {
-  const text = letter.body.slice(0, length * 2).trim().replace(/\s+/g, " ");
+  const text = letter.body
+    .slice(0, length * 2)
+    .trim()
+    .replace(/\s+/g, " ");
   return text.length > length ? `${text.slice(0, length)}…` : text;
 }

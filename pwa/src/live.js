@@ -33,9 +33,7 @@ function connect() {
     const message = JSON.parse(event.data);
     if (message.type === "connection_ack") {
       retryDelay = RETRY_FIRST_MS;
-      ws.send(
-        JSON.stringify({ id: "changes", type: "subscribe", payload: { query: "subscription { changes }" } }),
-      );
+      ws.send(JSON.stringify({ id: "changes", type: "subscribe", payload: { query: "subscription { changes }" } }));
     } else if (message.type === "ping") {
       ws.send(JSON.stringify({ type: "pong" }));
     } else if (message.type === "next") {

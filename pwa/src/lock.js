@@ -38,9 +38,7 @@ const base64 = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes)));
 const unbase64 = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 
 async function hashPin(pin, salt) {
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(pin), "PBKDF2", false, [
-    "deriveBits",
-  ]);
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(pin), "PBKDF2", false, ["deriveBits"]);
   const bits = await crypto.subtle.deriveBits(
     { name: "PBKDF2", hash: "SHA-256", salt, iterations: ITERATIONS },
     key,

@@ -3,44 +3,47 @@
 import { NEUTRAL_NAME, appName, coverState, isCovered, onCover, startLocked } from "./lock.js";
 import { coverWith, guardWith, leave, route, show, startRouting } from "./router.js";
 import { startSyncing } from "./sync.js";
-import { homeView } from "./ui/home.js";
-import { notice } from "./ui/dom.js";
-import { drawShell } from "./ui/shell.js";
+import { homeView } from "./ui/letters/home.js";
+import { notice } from "./ui/kit/dom.js";
+import { drawShell } from "./ui/frame/shell.js";
 import { me } from "./me.js";
 
 // The letter list is loaded with the app; every other screen when first opened (they
 // are in the service worker's cache, so that works offline too). Less to run before
 // the list appears is what makes opening fast on a slow phone.
-const later = (module, name) => async (...args) => (await import(module))[name](...args);
-const letterView = later("./ui/letter.js", "letterView");
+const later =
+  (module, name) =>
+  async (...args) =>
+    (await import(module))[name](...args);
+const letterView = later("./ui/letters/letter.js", "letterView");
 
 route(/^\/$/, homeView);
 route(/^\/letters\/([\w-]+)$/, letterView);
-route(/^\/letters\/([\w-]+)\/history$/, later("./ui/history.js", "historyView"));
-route(/^\/letters\/([\w-]+)\/share$/, later("./ui/share.js", "shareView"));
-route(/^\/shares$/, later("./ui/shares.js", "sharesView"));
-route(/^\/connect$/, later("./ui/connect.js", "connectView"));
-route(/^\/shared\/([\w-]+)$/, later("./ui/shared-letter.js", "sharedLetterView"));
-route(/^\/trash$/, later("./ui/trash.js", "trashView"));
-route(/^\/session$/, later("./ui/session.js", "sessionView"));
-route(/^\/account$/, later("./ui/account.js", "accountView"));
-route(/^\/welcome$/, later("./ui/welcome.js", "welcomeView"));
-route(/^\/codes$/, later("./ui/welcome.js", "codesView"));
-route(/^\/help$/, later("./ui/help.js", "helpView"));
-route(/^\/help\/people$/, later("./ui/help.js", "peopleView"));
-route(/^\/toolkit$/, later("./ui/toolkit.js", "toolkitView"));
-route(/^\/toolkit\/boxes\/([\w-]+)$/, later("./ui/toolkit.js", "boxView"));
-route(/^\/toolkit\/items\/([\w-]+)$/, later("./ui/toolkit-item.js", "itemView"));
-route(/^\/toolkit\/items\/([\w-]+)\/edit$/, later("./ui/toolkit-item.js", "itemEditView"));
-route(/^\/toolkit\/breathe$/, later("./ui/breathe.js", "breatheView"));
-route(/^\/toolkit\/ground$/, later("./ui/ground.js", "groundView"));
-route(/^\/toolkit\/words$/, later("./ui/words.js", "wordsView"));
-route(/^\/toolkit\/uses$/, later("./ui/uses.js", "usesView"));
-route(/^\/plans$/, later("./ui/plans.js", "plansView"));
-route(/^\/plans\/([\w-]+)$/, later("./ui/plans.js", "planView"));
-route(/^\/plans\/([\w-]+)\/edit$/, later("./ui/plan-edit.js", "planEditView"));
-route(/^\/plans\/new\/(break|client_away|ending)$/, later("./ui/plan-edit.js", "newPlanView"));
-route(/^\/settings$/, later("./ui/settings.js", "settingsView"));
+route(/^\/letters\/([\w-]+)\/history$/, later("./ui/letters/history.js", "historyView"));
+route(/^\/letters\/([\w-]+)\/share$/, later("./ui/sharing/client/share.js", "shareView"));
+route(/^\/shares$/, later("./ui/sharing/client/shares.js", "sharesView"));
+route(/^\/connect$/, later("./ui/sharing/connect.js", "connectView"));
+route(/^\/shared\/([\w-]+)$/, later("./ui/sharing/therapist/shared-letter.js", "sharedLetterView"));
+route(/^\/trash$/, later("./ui/letters/trash.js", "trashView"));
+route(/^\/session$/, later("./ui/letters/session.js", "sessionView"));
+route(/^\/account$/, later("./ui/account/account.js", "accountView"));
+route(/^\/welcome$/, later("./ui/account/welcome.js", "welcomeView"));
+route(/^\/codes$/, later("./ui/account/welcome.js", "codesView"));
+route(/^\/help$/, later("./ui/frame/help.js", "helpView"));
+route(/^\/help\/people$/, later("./ui/frame/help.js", "peopleView"));
+route(/^\/toolkit$/, later("./ui/toolkit/toolkit.js", "toolkitView"));
+route(/^\/toolkit\/boxes\/([\w-]+)$/, later("./ui/toolkit/toolkit.js", "boxView"));
+route(/^\/toolkit\/items\/([\w-]+)$/, later("./ui/toolkit/toolkit-item.js", "itemView"));
+route(/^\/toolkit\/items\/([\w-]+)\/edit$/, later("./ui/toolkit/toolkit-item.js", "itemEditView"));
+route(/^\/toolkit\/breathe$/, later("./ui/toolkit/breathe.js", "breatheView"));
+route(/^\/toolkit\/ground$/, later("./ui/toolkit/ground.js", "groundView"));
+route(/^\/toolkit\/words$/, later("./ui/toolkit/words.js", "wordsView"));
+route(/^\/toolkit\/uses$/, later("./ui/toolkit/uses.js", "usesView"));
+route(/^\/plans$/, later("./ui/plans/plans.js", "plansView"));
+route(/^\/plans\/([\w-]+)$/, later("./ui/plans/plans.js", "planView"));
+route(/^\/plans\/([\w-]+)\/edit$/, later("./ui/plans/plan-edit.js", "planEditView"));
+route(/^\/plans\/new\/(break|client_away|ending)$/, later("./ui/plans/plan-edit.js", "newPlanView"));
+route(/^\/settings$/, later("./ui/account/settings.js", "settingsView"));
 route(/./, homeView);
 
 // Help now needs no account: crisis lines are for anyone holding the phone.
@@ -59,7 +62,7 @@ coverWith(
     const covered = isCovered();
     document.body.classList.toggle("covered", covered);
     if (!covered) return false;
-    await (await import("./ui/lock.js")).drawCover(main, coverState());
+    await (await import("./ui/frame/lock.js")).drawCover(main, coverState());
     return true;
   },
   () => (coverState() === "hidden" ? NEUTRAL_NAME : appName()),
@@ -103,7 +106,7 @@ export async function begin() {
     startSyncing();
     import("./live.js").then((live) => live.listen());
     // The editor is the next screen most opened: have it ready.
-    import("./ui/letter.js");
+    import("./ui/letters/letter.js");
   }
   // Openings made offline still belong in the client's access log.
   if (account?.role === "THERAPIST") import("./sharing.js").then((sharing) => sharing.watchOpenings());
@@ -114,4 +117,6 @@ export async function begin() {
   }
 }
 
-begin().then(() => import("./ui/update.js")).then((update) => update.watchForUpdates());
+begin()
+  .then(() => import("./ui/frame/update.js"))
+  .then((update) => update.watchForUpdates());

@@ -77,9 +77,7 @@ export function enqueue(tx, record, entries, op, fields = null) {
 }
 
 export function entriesOf(tx, recordId) {
-  return done(tx.objectStore("outbox").index("recordId").getAll(recordId)).then((rows) =>
-    rows.sort(bySeq),
-  );
+  return done(tx.objectStore("outbox").index("recordId").getAll(recordId)).then((rows) => rows.sort(bySeq));
 }
 
 // One change to one record: the record and its outbox entry are written together.
@@ -113,9 +111,7 @@ function sizeOf(entry) {
 // change of each record, within the server's limits.
 export function nextBatch(entries, maxCount = MAX_MUTATIONS, maxBytes = MAX_PUSH_BYTES) {
   const sorted = [...entries].sort(bySeq);
-  const batch = sorted
-    .filter((entry) => entry.mutationId != null)
-    .sort((a, b) => a.mutationId - b.mutationId);
+  const batch = sorted.filter((entry) => entry.mutationId != null).sort((a, b) => a.mutationId - b.mutationId);
   const busy = new Set(batch.map((entry) => entry.recordId));
   let bytes = batch.reduce((sum, entry) => sum + sizeOf(entry), 0);
   for (const entry of sorted) {
@@ -135,9 +131,7 @@ export function nextBatch(entries, maxCount = MAX_MUTATIONS, maxBytes = MAX_PUSH
 // Only a change taken exactly as sent gives a version whose text this device knows;
 // otherwise the earlier base stays, so a merge never undoes another device's words.
 export function baseAfter(entry, result) {
-  return result.status === "APPLIED" && result.version != null
-    ? result.version
-    : entry.baseVersion;
+  return result.status === "APPLIED" && result.version != null ? result.version : entry.baseVersion;
 }
 
 // Freeze the next batch: give each new mutation its id, in one transaction.

@@ -5,8 +5,6 @@ import { change } from "./outbox.js";
 import { getRecord, recordsOfKind } from "./store.js";
 import { announce } from "./sync.js";
 
-const stamp = () => new Date().toISOString();
-
 // The record as a plain object: its fields, plus its id and whether it has synced.
 export function plain(record) {
   return { ...record.fields, id: record.id, synced: record.version != null, updatedAt: record.updatedAt };
@@ -62,5 +60,3 @@ export async function move(kind, list, index, step) {
   await edit(kind, list[index].id, { position: b });
   await edit(kind, list[other].id, { position: a });
 }
-
-export const now = stamp;

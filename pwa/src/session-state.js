@@ -48,10 +48,9 @@ export async function register({ username, password, displayName, role }) {
 
 export async function signIn({ username, password }) {
   await makeRoomFor(username);
-  const data = await gql(
-    `mutation SignIn($input: SignInInput!) { signIn(input: $input) { ${ACCOUNT_FIELDS} } }`,
-    { input: { username, password } },
-  );
+  const data = await gql(`mutation SignIn($input: SignInInput!) { signIn(input: $input) { ${ACCOUNT_FIELDS} } }`, {
+    input: { username, password },
+  });
   await begin(data.signIn);
   return data.signIn;
 }

@@ -64,9 +64,8 @@ export async function linkWith(code) {
 
 export async function myShares(letterId = null) {
   const asked = new Date().toISOString();
-  const shares = (
-    await gql(`query Shares($letterId: ID) { myShares(letterId: $letterId) { ${SHARE} } }`, { letterId })
-  ).myShares;
+  const shares = (await gql(`query Shares($letterId: ID) { myShares(letterId: $letterId) { ${SHARE} } }`, { letterId }))
+    .myShares;
   await rememberShared({ shares, letterId, asked, whole: true });
   return shares;
 }
@@ -181,7 +180,8 @@ const KIND = "shared_letter";
 
 // A withdrawn letter arrives as a tombstone without words. A mark made offline for it
 // can keep the record here until the server refuses the mark; it is never shown.
-const shown = (record) => record.version != null && !record.deleted && !record.serverDeleted && record.server.body != null;
+const shown = (record) =>
+  record.version != null && !record.deleted && !record.serverDeleted && record.server.body != null;
 
 function asShared(record) {
   const f = record.fields;

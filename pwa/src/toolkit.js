@@ -63,4 +63,3 @@ export const editItem = (id, fields) => edit("toolkit_item", id, fields);
 export const editCard = (id, fields) => edit("carry_card", id, fields);
 export const deleteItem = (id) => remove("toolkit_item", id);
 export const deleteCard = (id) => remove("carry_card", id);
-export const deleteUse = (id) => remove("toolkit_use", id);

@@ -235,7 +235,7 @@ def test_a_new_device_offers_a_new_account_first_and_ends_on_the_writing_screen(
 
 def test_counts_say_one_letter_not_one_letters(served_sqlite, chromium):
     letter = {"title": "One", "body": "Words", "createdAt": "2026-11-28T00:37:00Z"}
-    with module_page(chromium, served_sqlite, "/src/ui/settings.js") as call:
+    with module_page(chromium, served_sqlite, "/src/ui/account/settings.js") as call:
         assert '<p class="meta">1 letter, saved' in call("lettersDocument", [letter])
         assert '<p class="meta">2 letters, saved' in call("lettersDocument", [letter, letter])
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from pathlib import Path
 
 from server.clock import now
 from server.letters.models import LetterRevision
-from server.letters.service import purge_expired_trash
+from server.letters.service import TRASH_DAYS, purge_expired_trash
 from server.sync.models import SyncRecord
 from tests.graphql_client import register
 from tests.sync_client import mutation, new_id, pull_all, push
@@ -43,3 +45,10 @@ async def test_old_trash_is_emptied_and_recent_trash_kept(app, client):
     everything, _ = await pull_all(client)
     assert everything[recent]["fields"]["body"] == "recent words"
     assert everything[alive]["fields"]["body"] == "still here"
+
+
+def test_the_app_tells_the_days_the_server_keeps():
+    # The trash screen says how long letters stay there; it must be the server's number.
+    letters = Path(__file__).parents[2] / "pwa" / "src" / "letters.js"
+    said = re.search(r"^export const TRASH_DAYS = (\d+);$", letters.read_text(), re.MULTILINE)
+    assert said is not None and int(said.group(1)) == TRASH_DAYS

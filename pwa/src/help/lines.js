@@ -4,21 +4,23 @@
 // site; some of those copies are a few years old. Check again before each release:
 // numbers change rarely, but they do change.
 
-export const CHECKED_HOW =
-  "Checked on 23 November 2026 against a saved copy of each source page, not the live site.";
+export const CHECKED_HOW = "Checked on 23 November 2026 against a saved copy of each source page, not the live site.";
 
 export const COUNTRIES = {
   US: {
     name: "the United States",
     emergency: "911",
-    emergencySource: "https://health.wyo.gov/publichealth/prevention/wivpp/suicide-prevention/988-suicide-crisis-lifeline",
+    emergencySource:
+      "https://health.wyo.gov/publichealth/prevention/wivpp/suicide-prevention/988-suicide-crisis-lifeline",
     lines: [
       {
         name: "988 Suicide & Crisis Lifeline",
         about: "Call or text 988, any time. Free and confidential, for any kind of emotional distress.",
         call: "988",
         text: "988",
-        sources: ["https://www.mcphs.edu/student-life/counseling-services/emergency-services/988-suicide-and-crisis-lifeline"],
+        sources: [
+          "https://www.mcphs.edu/student-life/counseling-services/emergency-services/988-suicide-and-crisis-lifeline",
+        ],
         checked: "2026-11-23",
       },
       {
@@ -63,7 +65,9 @@ export const COUNTRIES = {
         name: "Samaritans",
         about: "Call 116 123, free, day or night.",
         call: "116 123",
-        sources: ["https://www.samaritans.org/news/samaritans-in-northern-ireland-answer-one-million-calls-during-10-years-of-freephone"],
+        sources: [
+          "https://www.samaritans.org/news/samaritans-in-northern-ireland-answer-one-million-calls-during-10-years-of-freephone",
+        ],
         checked: "2026-11-23",
       },
       {
@@ -89,14 +93,17 @@ export const COUNTRIES = {
   CA: {
     name: "Canada",
     emergency: "911",
-    emergencySource: "https://settlement.org/ontario/legal-services/police/emergency-services/how-can-i-get-help-in-an-emergency/",
+    emergencySource:
+      "https://settlement.org/ontario/legal-services/police/emergency-services/how-can-i-get-help-in-an-emergency/",
     lines: [
       {
         name: "9-8-8: Suicide Crisis Helpline",
         about: "Call or text 988, any time, in English or French.",
         call: "988",
         text: "988",
-        sources: ["https://www.newswire.ca/news-releases/government-of-canada-launches-three-digit-suicide-crisis-helpline-896472116.html"],
+        sources: [
+          "https://www.newswire.ca/news-releases/government-of-canada-launches-three-digit-suicide-crisis-helpline-896472116.html",
+        ],
         checked: "2026-11-23",
       },
     ],
@@ -129,7 +136,8 @@ export const COUNTRIES = {
   NZ: {
     name: "New Zealand",
     emergency: "111",
-    emergencySource: "https://www.globelink.co.uk/articles/country-information/travelling-to-new-zealand/telephone-and-postal-services-in-new-zealand.html",
+    emergencySource:
+      "https://www.globelink.co.uk/articles/country-information/travelling-to-new-zealand/telephone-and-postal-services-in-new-zealand.html",
     lines: [
       {
         name: "1737, Need to talk?",

@@ -130,12 +130,6 @@ export function countdown(plan, now) {
 }
 
 const weekdayFormat = new Intl.DateTimeFormat(undefined, { weekday: "long", timeZone: "UTC" });
-const dateFormat = new Intl.DateTimeFormat(undefined, {
-  weekday: "long",
-  day: "numeric",
-  month: "long",
-  timeZone: "UTC",
-});
 const shortDateFormat = new Intl.DateTimeFormat(undefined, {
   weekday: "short",
   day: "numeric",
@@ -148,10 +142,6 @@ const two = (n) => String(n).padStart(2, "0");
 // "Tuesday 10:00": the wall clock of the plan, whatever zone the phone is in.
 export function weekdayAndTime(parts) {
   return `${weekdayFormat.format(new Date(utc(parts)))} ${two(parts.hour)}:${two(parts.minute)}`;
-}
-
-export function longDate(parts) {
-  return dateFormat.format(new Date(utc(parts)));
 }
 
 export function shortDate(parts) {

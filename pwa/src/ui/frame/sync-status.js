@@ -1,0 +1,38 @@
+// One quiet, true word about syncing for the top bar, and the sentences behind it.
+// The word never pairs a waiting change with "synced": when something is waiting,
+// that is what it says.
+
+import { status } from "../../sync.js";
+import { when } from "../kit/dom.js";
+
+const changes = (n) => `${n} ${n === 1 ? "change" : "changes"}`;
+
+// { icon, word }: the state that matters most wins. A change waiting on this device
+// matters more than a sync that went well a while ago.
+export function syncSummary() {
+  if (status.problem === "signed-out") return { icon: "problem", word: "Signed out" };
+  if (status.running) return { icon: "syncing", word: "Syncing…" };
+  if (status.unsynced) return { icon: "waiting", word: `${status.unsynced} waiting` };
+  if (status.problem === "offline") return { icon: "offline", word: "Offline" };
+  if (status.problem) return { icon: "problem", word: "Not synced" };
+  if (status.lastSyncAt) return { icon: "synced", word: "Synced" };
+  return { icon: "waiting", word: "Not synced" };
+}
+
+// The whole story, for the panel under the word and the Account screen.
+export function syncDetail() {
+  const n = status.unsynced;
+  const sentences = [
+    n
+      ? `${changes(n)} saved on this device, not yet synced to your account.`
+      : status.lastSyncAt && !status.problem
+        ? `Everything is saved on this device and synced to your account, last ${when(status.lastSyncAt)}.`
+        : "Everything is saved on this device.",
+  ];
+  if (status.problem === "offline") sentences.push("You are offline. It syncs by itself when there is a connection.");
+  else if (status.problem === "signed-out")
+    sentences.push("This device was signed out. Sign in again on the Account screen to sync.");
+  else if (status.running) sentences.push("Syncing now.");
+  else if (status.problem) sentences.push(`The last try did not work (${status.problem}). It tries again by itself.`);
+  return sentences.join(" ");
+}

@@ -1,0 +1,1 @@
+"""Development tools: checks run by `make lint` and shared test helpers."""
