@@ -119,9 +119,7 @@ export function newRecoveryCodes() {
 
 // The canonical form of a typed code, or null if it cannot be one.
 export function normalizeRecoveryCode(text) {
-  const raw = Array.from(text.toLowerCase().replace(/[\s-]/g, ""), (ch) => CONFUSABLE[ch] ?? ch).join(
-    "",
-  );
+  const raw = Array.from(text.toLowerCase().replace(/[\s-]/g, ""), (ch) => CONFUSABLE[ch] ?? ch).join("");
   if (raw.length !== CODE_LENGTH || [...raw].some((ch) => !ALPHABET.includes(ch))) return null;
   return raw;
 }
