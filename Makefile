@@ -23,10 +23,12 @@ migrate: install
 test: install
 	$(BIN)/python -m pytest
 
+# pyright fetches its Node.js build from the npm registry on first use (into ~/.cache).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/pyright --pythonpath $(BIN)/python
 
 format: install
 	$(BIN)/ruff check --fix .

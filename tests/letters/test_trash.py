@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from server.clock import now
 from server.letters.models import LetterRevision
-from server.letters.service import purge_expired_trash
+from server.letters.service import TRASH_DAYS, purge_expired_trash
+from server.settings import PROJECT_ROOT
 from server.sync.models import SyncRecord
 from tests.graphql_client import register
 from tests.sync_client import mutation, new_id, pull_all, push
@@ -43,3 +45,19 @@ async def test_old_trash_is_emptied_and_recent_trash_kept(app, client):
     everything, _ = await pull_all(client)
     assert everything[recent]["fields"]["body"] == "recent words"
     assert everything[alive]["fields"]["body"] == "still here"
+
+
+def test_the_app_and_the_docs_give_the_servers_trash_days():
+    """The PWA and the docs cannot import TRASH_DAYS, so they say the number: it must
+    be the one the server keeps to."""
+    app_says = [
+        int(days)
+        for path in (PROJECT_ROOT / "pwa").rglob("*.js")
+        if "node_modules" not in path.parts
+        for days in re.findall(r"kept for (\d+) days", path.read_text())
+    ]
+    docs_say = re.findall(
+        r"in the trash for (\d+) days", (PROJECT_ROOT / "docs/sync.md").read_text()
+    )
+    assert app_says and docs_say
+    assert set(app_says) | {int(days) for days in docs_say} == {TRASH_DAYS}
