@@ -23,12 +23,14 @@ migrate: install
 test: install
 	$(BIN)/python -m pytest
 
-# Biome (pwa/) comes from npm into ~/.cache on first use (tools/biome.py).
+# Biome (pwa/) comes from npm into ~/.cache on first use (tools/biome.py); pyright
+# fetches its Node.js build from the npm registry on first use (into ~/.cache).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/python -m tools.biome check
+	$(BIN)/pyright --pythonpath $(BIN)/python
 
 format: install
 	$(BIN)/ruff check --fix .

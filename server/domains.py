@@ -9,7 +9,6 @@ so a new domain is its package (with a `plugin.py` describing it) and one line h
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from functools import partial
 
 from server.auth.models import Account
 from server.auth.plugin import DOMAIN as AUTH
@@ -39,4 +38,10 @@ SUBSCRIPTIONS = tuple(domain.subscription for domain in DOMAINS if domain.subscr
 
 def leaving(pokes: Pokes) -> list[Callable[[Account], Awaitable[None]]]:
     """What each domain does before an account is deleted."""
-    return [partial(domain.leaving, pokes=pokes) for domain in DOMAINS if domain.leaving]
+
+    def with_pokes(
+        leave: Callable[[Account, Pokes], Awaitable[None]],
+    ) -> Callable[[Account], Awaitable[None]]:
+        return lambda account: leave(account, pokes)
+
+    return [with_pokes(domain.leaving) for domain in DOMAINS if domain.leaving]

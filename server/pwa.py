@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
@@ -79,8 +80,9 @@ class AppFiles(StaticFiles):
     Text files go out gzipped when the client takes it. Each is compressed once, on
     first request, and again only if the file changes (which happens in development)."""
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, directory: str | os.PathLike[str], **kwargs: Any) -> None:
+        super().__init__(directory=directory, **kwargs)
+        self.index = Path(directory) / "index.html"
         self._gzipped: dict[str, tuple[tuple[int, int], bytes]] = {}
 
     def file_response(
@@ -126,8 +128,7 @@ class AppFiles(StaticFiles):
                 return method_not_allowed(error)
             if error.status_code != 404 or "." in Path(path).name:
                 raise
-            index = Path(self.directory) / "index.html"
-            return self.file_response(index, index.stat(), scope)
+            return self.file_response(self.index, self.index.stat(), scope)
 
 
 def method_not_allowed(error: HTTPException) -> Response:

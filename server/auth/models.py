@@ -2,6 +2,9 @@
 
 Every table that belongs to an account references it with ON DELETE CASCADE, so
 deleting the account removes everything of theirs in one statement.
+
+What Tortoise leaves untyped (each relation's `_id` column, BigIntField) is annotated
+with its type here.
 """
 
 from __future__ import annotations
@@ -26,11 +29,11 @@ class Account(Model):
     role = fields.CharEnumField(Role, max_length=16)
     password_hash = fields.CharField(max_length=255)
     # The account's change number: every write to its synced records takes the next one.
-    change_counter = fields.BigIntField(default=0)
+    change_counter: int = fields.BigIntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
-    class Meta:
+    class Meta(Model.Meta):
         table = "account"
 
 
@@ -39,6 +42,7 @@ class Session(Model):
     account = fields.ForeignKeyField(
         "between.Account", related_name="sessions", on_delete=fields.CASCADE, db_index=True
     )
+    account_id: uuid.UUID
     # SHA-256 of the cookie token; the token itself is never stored.
     token_hash = fields.CharField(max_length=64, unique=True)
     device_label = fields.CharField(max_length=100)
@@ -46,7 +50,7 @@ class Session(Model):
     last_seen_at = fields.DatetimeField()
     expires_at = fields.DatetimeField()
 
-    class Meta:
+    class Meta(Model.Meta):
         table = "auth_session"
 
 
@@ -55,12 +59,13 @@ class RecoveryCode(Model):
     account = fields.ForeignKeyField(
         "between.Account", related_name="recovery_codes", on_delete=fields.CASCADE
     )
+    account_id: uuid.UUID
     # The code's first characters, so a code is checked against one hash, not ten.
     lookup = fields.CharField(max_length=8)
     code_hash = fields.CharField(max_length=255)
     used_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(Model.Meta):
         table = "recovery_code"
         unique_together = (("account", "lookup"),)

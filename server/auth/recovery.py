@@ -40,5 +40,13 @@ def normalize_code(text: str, length: int = GROUPS * GROUP_LENGTH) -> str | None
     return raw
 
 
+def normalize_made_code(code: str, length: int = GROUPS * GROUP_LENGTH) -> str:
+    """The canonical form of a code this server made, which is always a valid one."""
+    normalized = normalize_code(code, length)
+    if normalized is None:
+        raise ValueError("Not a code of this length and alphabet.")
+    return normalized
+
+
 def lookup_of(normalized: str) -> str:
     return normalized[:LOOKUP_LENGTH]

@@ -12,9 +12,9 @@ from server.auth import models, service
 from server.auth.sessions import describe_device
 from server.context import Context
 
-Role = strawberry.enum(
-    models.Role, description="Whether the account belongs to a client or a therapist."
-)
+# The model's own enum, made a GraphQL enum in place.
+Role = models.Role
+strawberry.enum(Role, description="Whether the account belongs to a client or a therapist.")
 
 
 @strawberry.type(description="A signed-in person's own account.")
@@ -127,7 +127,7 @@ class Query:
 
     @strawberry.field(description="Everything this account has stored, as one JSON document.")
     async def export_my_data(self, info: Info[Context, None]) -> JSON:
-        return await info.context.export(info.context.require_account())
+        return JSON(await info.context.export(info.context.require_account()))
 
 
 @strawberry.type

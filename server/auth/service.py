@@ -126,7 +126,7 @@ async def _new_recovery_codes(
     codes = recovery.generate_codes()
     rows = []
     for code in codes:
-        normalized = recovery.normalize_code(code)
+        normalized = recovery.normalize_made_code(code)
         rows.append(
             RecoveryCode(
                 account_id=account.id,

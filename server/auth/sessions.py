@@ -22,6 +22,7 @@ from tortoise.transactions import in_transaction
 
 from server.auth.models import Account, Session
 from server.clock import now
+from server.columns import column
 
 log = logging.getLogger("between.sessions")
 
@@ -58,7 +59,7 @@ class Ending:
         self.ids: list[uuid.UUID] = []
 
     async def end(self, sessions: QuerySet[Session]) -> None:
-        ids = list(await sessions.values_list("id", flat=True))
+        ids: list[uuid.UUID] = await column(sessions, "id")
         if ids:
             # By id, so that exactly the sessions reported are the ones deleted.
             await Session.filter(id__in=ids).delete()

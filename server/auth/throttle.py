@@ -53,8 +53,10 @@ class GuessThrottle:
     def _trusted(self) -> TrustedAddresses:
         return TrustedAddresses(timedelta(seconds=self.limits.trusted_seconds))
 
-    async def _budgets(self, scope: str, account_key: str, ip: str):
-        budgets = [
+    async def _budgets(
+        self, scope: str, account_key: str, ip: str
+    ) -> list[tuple[RateLimitItem, tuple[str, ...]]]:
+        budgets: list[tuple[RateLimitItem, tuple[str, ...]]] = [
             (self.limits.per_ip, (scope, "ip", ip)),
             (self.limits.per_account_and_ip, (scope, "account-ip", account_key, ip)),
         ]
@@ -64,7 +66,7 @@ class GuessThrottle:
 
     async def attempt(self, scope: str, account_key: str, ip: str) -> None:
         """Count one guess against every budget, refusing it past any of them."""
-        waits = []
+        waits: list[float] = []
         for item, keys in await self._budgets(scope, account_key, ip):
             wait = await self.budgets.spend(item, *keys)
             if wait is not None:

@@ -116,7 +116,7 @@ class ErrorPolicy(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         yield
         result = self.execution_context.result
-        if result is not None and getattr(result, "errors", None):
+        if result is not None and result.errors:
             result.errors = [self.coded(error) for error in result.errors]
 
     def coded(self, error: GraphQLError) -> GraphQLError:
@@ -295,14 +295,14 @@ def refuse_control_characters(value: object, type_: GraphQLInputType | None, nam
                     name, "This has an invisible control character in it. Please remove it."
                 )
             continue
-        type_ = None if type_ is None else get_nullable_type(type_)
-        if isinstance(type_, GraphQLInputObjectType) and isinstance(value, dict):
-            for field_name, field in type_.fields.items():
+        nullable = None if type_ is None else get_nullable_type(type_)
+        if isinstance(nullable, GraphQLInputObjectType) and isinstance(value, dict):
+            for field_name, field in nullable.fields.items():
                 key = field.out_name or field_name
                 if key in value:
                     pending.append((value[key], field.type, field_name))
         elif isinstance(value, list):
-            item_type = type_.of_type if isinstance(type_, GraphQLList) else None
+            item_type = nullable.of_type if isinstance(nullable, GraphQLList) else None
             pending.extend((item, item_type, name) for item in value)
         elif isinstance(value, dict):
             for key, item in value.items():

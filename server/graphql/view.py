@@ -7,6 +7,7 @@ from datetime import timedelta
 from starlette.requests import HTTPConnection
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
@@ -28,7 +29,7 @@ from server.settings import Settings
 from server.sync.pokes import Pokes
 
 
-class GraphQLEndpoint(GraphQL):
+class GraphQLEndpoint(GraphQL[Context, None]):
     # Subscriptions only, on sessions that are still live: see server/graphql/websocket.py.
     websocket_adapter_class = SizedWebSocketAdapter
     graphql_transport_ws_handler_class = SessionBoundHandler
@@ -54,7 +55,7 @@ class GraphQLEndpoint(GraphQL):
         self.sockets = OpenSockets()
         pokes.on_sessions_ended(self.sockets.sessions_ended)
 
-    async def get_context(self, request: HTTPConnection, response: Response) -> Context:
+    async def get_context(self, request: HTTPConnection, response: Response | WebSocket) -> Context:
         return Context(
             request=request,
             response=response if isinstance(response, Response) else None,

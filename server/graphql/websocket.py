@@ -15,21 +15,29 @@ import contextlib
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import AsyncGenerator, Iterable
+from collections.abc import AsyncGenerator, Iterable, Mapping
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from graphql import GraphQLError, OperationType, get_operation_ast, parse
+from graphql import GraphQLError, GraphQLFormattedError, OperationType, get_operation_ast, parse
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.http.exceptions import NonJsonMessageReceived, NonTextMessageReceived
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ConnectionInitMessage,
+    SubscribeMessage,
+)
 
 from server.clock import now
 from server.context import Context
 from server.errors import ErrorCode
 from server.graphql.guards import MAX_TOKENS, TOO_LONG_MESSAGE, ErrorPolicy, query_too_long
+
+if TYPE_CHECKING:
+    from server.graphql.view import GraphQLEndpoint
 
 log = logging.getLogger("between.websocket")
 
@@ -107,14 +115,14 @@ class OpenSockets:
         return [socket for sockets in self._by_session.values() for socket in sockets]
 
 
-def _error(message: str, code: ErrorCode) -> dict:
+def _error(message: str, code: ErrorCode) -> GraphQLFormattedError:
     return GraphQLError(message, extensions={"code": code.value}).formatted
 
 
-class SessionBoundHandler(BaseGraphQLTransportWSHandler):
+class SessionBoundHandler(BaseGraphQLTransportWSHandler[Context, None]):
     """graphql-transport-ws for subscriptions only, on a session that is still live."""
 
-    context: Context
+    view: GraphQLEndpoint
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -124,7 +132,7 @@ class SessionBoundHandler(BaseGraphQLTransportWSHandler):
         self.ending: asyncio.Task | None = None
         self.errors = ErrorPolicy(mask_unexpected=self.view.settings.production)
 
-    async def handle_connection_init(self, message) -> None:
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         if self.connection_init_received or self.connection_timed_out:
             await super().handle_connection_init(message)
             return
@@ -139,7 +147,7 @@ class SessionBoundHandler(BaseGraphQLTransportWSHandler):
         self.watch = asyncio.create_task(self._watch_expiry())
         await super().handle_connection_init(message)
 
-    async def handle_subscribe(self, message) -> None:
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
         if not self.connection_acknowledged:
             await super().handle_subscribe(message)
             return
@@ -160,7 +168,7 @@ class SessionBoundHandler(BaseGraphQLTransportWSHandler):
         await super().handle_subscribe(message)
 
     @staticmethod
-    def _not_a_subscription(payload: dict) -> dict | None:
+    def _not_a_subscription(payload: Mapping[str, object]) -> GraphQLFormattedError | None:
         query = payload.get("query")
         if not isinstance(query, str):
             return _error("A subscription needs a query.", ErrorCode.BAD_REQUEST)
@@ -183,7 +191,7 @@ class SessionBoundHandler(BaseGraphQLTransportWSHandler):
 
     async def _handle_pre_execution_error(self, operation, result) -> None:
         # Refused before it ran (validation, limits, variables): coded as over HTTP.
-        result.errors = [self.errors.coded(error) for error in result.errors]
+        result.errors = [self.errors.coded(error) for error in result.errors or ()]
         await super()._handle_pre_execution_error(operation, result)
 
     async def _session_is_live(self) -> bool:
@@ -196,7 +204,7 @@ class SessionBoundHandler(BaseGraphQLTransportWSHandler):
     async def _watch_expiry(self) -> None:
         expiry = self.view.accounts.expiry
         while True:
-            session = self.context.session
+            session = self.context.require_session()
             ends_at = min(session.expires_at, session.last_seen_at + expiry.idle)
             wait = min(ends_at - now(), LONGEST_WATCH).total_seconds()
             await asyncio.sleep(max(wait, 0) + 1)

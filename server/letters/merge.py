@@ -64,7 +64,9 @@ class _Engine(diff_match_patch):
         if time.monotonic() >= self.deadline:
             raise _OutOfTime
 
-    def diff_main(self, text1, text2, checklines=True, deadline=None):
+    def diff_main(
+        self, text1: str, text2: str, checklines: bool = True, deadline: float | None = None
+    ) -> list[tuple[int, str]]:
         self.check_time()
         # The library's deadline is wall-clock; never let one diff run past ours.
         ours = time.time() + (self.deadline - time.monotonic())
@@ -75,7 +77,7 @@ class _Engine(diff_match_patch):
         self.check_time()
         return diffs
 
-    def match_main(self, text, pattern, loc):
+    def match_main(self, text: str, pattern: str, loc: int) -> int:
         """Where `pattern` occurs exactly, or the merge is unclean.
 
         The library's fuzzy search (bitap) scans up to Match_Distance in Python for
@@ -142,7 +144,7 @@ def merge_bodies(base: str, server: str, client: str, deadline: float | None = N
     return Merge(merged, clean=True)
 
 
-def _separate_changes(diffs: list) -> int:
+def _separate_changes(diffs: list[tuple[int, str]]) -> int:
     """How many runs of changes, with unchanged text between them, a diff holds; each
     becomes at most one patch."""
     runs, changing = 0, False

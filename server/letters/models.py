@@ -1,4 +1,8 @@
-"""Every version of a letter's words, kept until the letter is deleted for good."""
+"""Every version of a letter's words, kept until the letter is deleted for good.
+
+What Tortoise leaves untyped (each relation's `_id` column, BigIntField) is annotated
+with its type here.
+"""
 
 from __future__ import annotations
 
@@ -26,16 +30,18 @@ class LetterRevision(Model):
     letter = fields.ForeignKeyField(
         "between.SyncRecord", related_name="revisions", on_delete=fields.CASCADE
     )
+    letter_id: uuid.UUID
     owner = fields.ForeignKeyField(
         "between.Account", related_name="letter_revisions", on_delete=fields.CASCADE
     )
-    version = fields.BigIntField()
+    owner_id: uuid.UUID
+    version: int = fields.BigIntField()
     reason = fields.CharEnumField(RevisionReason, max_length=16)
     title = fields.TextField()
     body = fields.TextField()
     device_id = fields.CharField(max_length=64, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(Model.Meta):
         table = "letter_revision"
         indexes = (("letter", "version"),)

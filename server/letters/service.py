@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 from weakref import WeakKeyDictionary
 
 from server.clock import now
+from server.columns import column
 from server.errors import ErrorCode, not_found
 from server.letters.kind import LETTER
 from server.letters.merge import MERGE_SECONDS, merge_off_loop
@@ -15,6 +17,7 @@ from server.letters.models import CURRENT_REASONS, LetterRevision, RevisionReaso
 from server.sync.changes import (
     Change,
     KindHooks,
+    Merged,
     Stamp,
     counted_writes,
     edit_wins,
@@ -57,12 +60,17 @@ async def revisions_of(owner_id: uuid.UUID, letter_id: uuid.UUID) -> list[Letter
     return await LetterRevision.filter(letter_id=letter_id).order_by("-version", "-created_at")
 
 
+@dataclass(frozen=True)
+class Words:
+    title: str
+    body: str
+
+
 async def add_revision(
     change: Change,
     record: SyncRecord,
     reason: RevisionReason,
-    title: str,
-    body: str,
+    words: Words,
     revision_id: uuid.UUID | None = None,
 ) -> LetterRevision:
     return await LetterRevision.create(
@@ -71,13 +79,24 @@ async def add_revision(
         owner_id=record.owner_id,
         version=change.stamp.value,
         reason=reason,
-        title=title,
-        body=body,
+        title=words.title,
+        body=words.body,
         device_id=change.device_id,
     )
 
 
-class LetterHooks(KindHooks):
+@dataclass(frozen=True)
+class LetterNotes:
+    """What a merge keeps as revisions once the letter is written."""
+
+    # The device's own words, when they were merged into something else.
+    client_words: Words | None = None
+    # The device's words that could not be merged, and the id of the revision that
+    # holds them beside the letter.
+    conflict: tuple[uuid.UUID, Words] | None = None
+
+
+class LetterHooks(KindHooks[LetterNotes]):
     def __init__(self) -> None:
         self.operations = {
             "restore": restore,
@@ -86,9 +105,11 @@ class LetterHooks(KindHooks):
             "resolve_conflict": resolve_conflict,
         }
 
-    async def merge(self, change: Change, changes: dict, taken: dict, conflicts: list[str]) -> dict:
-        record = change.record
-        body_lost = False
+    async def merge(
+        self, change: Change, record: SyncRecord, changes: dict, taken: dict, conflicts: list[str]
+    ) -> Merged[LetterNotes]:
+        body_lost = combined = False
+        client_words = None
         if "body" in conflicts:
             _title, base_body = await body_at(record.id, change.base)
             merged = await merge_off_loop(
@@ -100,37 +121,47 @@ class LetterHooks(KindHooks):
             if merged.clean:
                 conflicts.remove("body")
                 taken["body"] = merged.body
-                change.merged = True
+                combined = True
                 if merged.body != changes["body"]:
                     # Keep the device's own text too, so every word it sent stays findable.
                     title = changes.get("title", record.data.get("title", ""))
-                    change.notes["client text"] = (title, changes["body"])
+                    client_words = Words(title, changes["body"])
             else:
                 body_lost = True
         if not body_lost and "title" not in conflicts:
-            return {}
+            return Merged(combined=combined, notes=LetterNotes(client_words))
         # The server's words stay; the device's wait beside them until the person chooses.
         revision_id = uuid.uuid4()
         title = changes.get("title", record.data.get("title", ""))
         body = changes.get("body", taken.get("body", record.data.get("body", "")))
-        change.notes["conflict"] = (revision_id, title, body)
-        return {
-            "conflictRevisionId": str(revision_id),
-            "conflictBody": body,
-            "conflictTitle": title,
-        }
+        return Merged(
+            server_updates={
+                "conflictRevisionId": str(revision_id),
+                "conflictBody": body,
+                "conflictTitle": title,
+            },
+            combined=combined,
+            notes=LetterNotes(client_words, (revision_id, Words(title, body))),
+        )
 
-    async def written(self, change: Change, record: SyncRecord, taken: dict, before: dict) -> None:
-        if "client text" in change.notes:
-            await add_revision(change, record, RevisionReason.CLIENT, *change.notes["client text"])
+    async def written(
+        self,
+        change: Change,
+        record: SyncRecord,
+        taken: dict,
+        before: dict,
+        merged: Merged[LetterNotes],
+    ) -> None:
+        notes = merged.notes or LetterNotes()
+        if notes.client_words is not None:
+            await add_revision(change, record, RevisionReason.CLIENT, notes.client_words)
         if "body" in taken or "title" in taken or not before:
-            reason = RevisionReason.MERGE if change.merged else RevisionReason.EDIT
-            await add_revision(
-                change, record, reason, record.data.get("title", ""), record.data.get("body", "")
-            )
-        if "conflict" in change.notes:
-            revision_id, title, body = change.notes["conflict"]
-            await add_revision(change, record, RevisionReason.CONFLICT, title, body, revision_id)
+            reason = RevisionReason.MERGE if merged.combined else RevisionReason.EDIT
+            words = Words(record.data.get("title", ""), record.data.get("body", ""))
+            await add_revision(change, record, reason, words)
+        if notes.conflict is not None:
+            revision_id, words = notes.conflict
+            await add_revision(change, record, RevisionReason.CONFLICT, words, revision_id)
 
 
 def _require(change: Change) -> SyncRecord:
@@ -159,7 +190,7 @@ async def purge(change: Change) -> Outcome:
         )
     if edited_since(record, change.base):
         # An edit beats a delete: the device never saw the newer words.
-        return await edit_wins(change)
+        return await edit_wins(change, record)
     await erase(change.stamp, record)
     return outcome(change, Status.APPLIED, record.version)
 
@@ -190,7 +221,7 @@ async def restore_revision(change: Change) -> Outcome:
     record.deleted = False
     record.deleted_at = None
     await record.save()
-    await add_revision(change, record, RevisionReason.RESTORE, revision.title, revision.body)
+    await add_revision(change, record, RevisionReason.RESTORE, Words(revision.title, revision.body))
     return outcome(change, Status.APPLIED, version)
 
 
@@ -213,10 +244,9 @@ async def resolve_conflict(change: Change) -> Outcome:
 async def purge_expired_trash(pokes: Pokes, days: int = TRASH_DAYS) -> int:
     """Delete for good every letter that has been in the trash longer than `days`."""
     cutoff = now() - timedelta(days=days)
-    owners = (
-        await SyncRecord.filter(kind=LETTER.name, deleted=True, deleted_at__lt=cutoff)
-        .distinct()
-        .values_list("owner_id", flat=True)
+    owners: list[uuid.UUID] = await column(
+        SyncRecord.filter(kind=LETTER.name, deleted=True, deleted_at__lt=cutoff).distinct(),
+        "owner_id",
     )
     purged = 0
     for owner_id in owners:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from server.contacts import CONTACT
@@ -38,20 +39,26 @@ STEP = {
 }
 
 
-def check_plan(plan: dict) -> None:
+def local_time(plan: Mapping[str, object], name: str) -> datetime | None:
+    """One of the plan's local date and times (already checked by its rule), if set."""
+    value = plan.get(name)
+    return datetime.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def check_plan(plan: Mapping[str, object]) -> None:
     """Dates must fit the kind of plan, and run forwards."""
-    before = plan.get("lastSessionBefore")
+    before = local_time(plan, "lastSessionBefore")
     if plan["kind"] == "ending":
-        end = plan.get("lastSessionEver")
+        end = local_time(plan, "lastSessionEver")
         if plan.get("firstSessionAfter"):
             raise RecordProblem("firstSessionAfter", "An ending has no session after it.")
-        if end and before and datetime.fromisoformat(end) < datetime.fromisoformat(before):
+        if end and before and end < before:
             raise RecordProblem("lastSessionEver", "The last session cannot come before.")
         return
     if plan.get("lastSessionEver"):
         raise RecordProblem("lastSessionEver", "Only an ending has a last session ever.")
-    after = plan.get("firstSessionAfter")
-    if after and before and datetime.fromisoformat(after) <= datetime.fromisoformat(before):
+    after = local_time(plan, "firstSessionAfter")
+    if after and before and after <= before:
         raise RecordProblem(
             "firstSessionAfter", "The first session after must come after the last one before."
         )

@@ -14,7 +14,7 @@ class RateLimitWindow(Model):
     accepted = fields.BooleanField(default=True)
     expires_at = fields.DatetimeField()
 
-    class Meta:
+    class Meta(Model.Meta):
         table = "rate_limit_window"
 
 
@@ -24,5 +24,5 @@ class TrustedAddress(Model):
     key = fields.CharField(max_length=64, primary_key=True)
     trusted_until = fields.DatetimeField(db_index=True)
 
-    class Meta:
+    class Meta(Model.Meta):
         table = "rate_limit_trusted"

@@ -16,6 +16,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from tortoise.backends.base.client import BaseDBAsyncClient
+
 from server.sharing.models import AccessLogEntry, LetterShare
 
 GENESIS = "0" * 64
@@ -47,12 +49,17 @@ def hash_of(entry: AccessLogEntry) -> str:
 
 
 async def append_opened(
-    connection, share: LetterShare, moment: datetime, device_opened_at: str | None
+    connection: BaseDBAsyncClient,
+    share: LetterShare,
+    moment: datetime,
+    device_opened_at: str | None,
 ) -> AccessLogEntry:
     """Add one entry at the end of the chain. Call inside the caller's transaction."""
     if connection.capabilities.dialect == "postgres":
         # Appends take turns, or two could both follow the same last entry.
-        await connection.execute_query("SELECT pg_advisory_xact_lock($1)", [APPEND_LOCK])
+        # Tortoise leaves the types of the query's values and rows open (bare list, dict).
+        lock = "SELECT pg_advisory_xact_lock($1)"
+        await connection.execute_query(lock, [APPEND_LOCK])  # pyright: ignore[reportUnknownMemberType]
     last = await AccessLogEntry.all().order_by("-position").first()
     entry = AccessLogEntry(
         id=uuid.uuid4(),
@@ -80,7 +87,7 @@ class Verdict:
 
 def check_chain(entries: list[AccessLogEntry]) -> Verdict:
     """Every problem with `entries` (in position order), in words for an operator."""
-    problems = []
+    problems: list[str] = []
     expected, previous = 1, GENESIS
     for entry in entries:
         if entry.position != expected:

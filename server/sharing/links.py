@@ -54,7 +54,7 @@ async def new_connect_code(therapist: Account, lifetime: timedelta) -> NewCode:
         )
         await ConnectCode.create(
             therapist_id=therapist.id,
-            code_hash=token_hash(recovery.normalize_code(code, CODE_LENGTH)),
+            code_hash=token_hash(recovery.normalize_made_code(code, CODE_LENGTH)),
             expires_at=expires_at,
         )
     return NewCode(code, expires_at)

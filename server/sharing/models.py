@@ -3,6 +3,9 @@
 A share belongs to both sides (ON DELETE CASCADE from either account). The access log
 holds only ids and times, and no foreign keys, so that deleting an account never breaks
 the hash chain of everyone else's entries.
+
+What Tortoise leaves untyped (each relation's `_id` column, BigIntField) is annotated
+with its type here.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ class ConnectCode(Model):
     therapist = fields.ForeignKeyField(
         "between.Account", related_name="connect_codes", on_delete=fields.CASCADE
     )
+    therapist_id: uuid.UUID
     # SHA-256 of the normalised code; the code itself is shown once and never stored.
     code_hash = fields.CharField(max_length=64, unique=True)
     state = fields.CharEnumField(CodeState, max_length=16, default=CodeState.ACTIVE)
@@ -32,7 +36,7 @@ class ConnectCode(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     ended_at = fields.DatetimeField(null=True)
 
-    class Meta:
+    class Meta(Model.Meta):
         table = "sharing_connect_code"
 
 
@@ -43,13 +47,15 @@ class SharingLink(Model):
     client = fields.ForeignKeyField(
         "between.Account", related_name="therapist_links", on_delete=fields.CASCADE
     )
+    client_id: uuid.UUID
     therapist = fields.ForeignKeyField(
         "between.Account", related_name="client_links", on_delete=fields.CASCADE
     )
+    therapist_id: uuid.UUID
     created_at = fields.DatetimeField(auto_now_add=True)
     ended_at = fields.DatetimeField(null=True)
 
-    class Meta:
+    class Meta(Model.Meta):
         table = "sharing_link"
 
 
@@ -74,17 +80,21 @@ class LetterShare(Model):
     client = fields.ForeignKeyField(
         "between.Account", related_name="shares_sent", on_delete=fields.CASCADE
     )
+    client_id: uuid.UUID
     therapist = fields.ForeignKeyField(
         "between.Account", related_name="shares_received", on_delete=fields.CASCADE
     )
+    therapist_id: uuid.UUID
     link = fields.ForeignKeyField(
         "between.SharingLink", related_name="shares", on_delete=fields.CASCADE
     )
+    link_id: uuid.UUID
     letter = fields.ForeignKeyField(
         "between.SyncRecord", related_name="shares", on_delete=fields.CASCADE
     )
+    letter_id: uuid.UUID
     # The letter's version when its words were taken (at sharing, or at a resend).
-    letter_version = fields.BigIntField()
+    letter_version: int = fields.BigIntField()
     title = fields.TextField()
     body = fields.TextField()
     note = fields.TextField()
@@ -102,7 +112,7 @@ class LetterShare(Model):
     withdrawn_at = fields.DatetimeField(null=True)
     cancelled_at = fields.DatetimeField(null=True)
 
-    class Meta:
+    class Meta(Model.Meta):
         table = "sharing_share"
         # The delivery job's question: which held shares are due?
         indexes = (("status", "deliver_at"),)
@@ -113,7 +123,7 @@ class AccessLogEntry(Model):
     its content and the hash before it, so a changed or removed row breaks the chain."""
 
     id = fields.UUIDField(primary_key=True, default=uuid.uuid4)
-    position = fields.BigIntField(unique=True)
+    position: int = fields.BigIntField(unique=True)
     at = fields.DatetimeField()
     event = fields.CharField(max_length=16)
     client_id = fields.UUIDField()
@@ -125,6 +135,6 @@ class AccessLogEntry(Model):
     prev_hash = fields.CharField(max_length=64)
     hash = fields.CharField(max_length=64)
 
-    class Meta:
+    class Meta(Model.Meta):
         table = "sharing_access_log"
         indexes = (("client_id",), ("therapist_id",))

@@ -15,6 +15,7 @@ from limits import parse
 
 from server.auth.throttle import rate_limited
 from server.clock import in_utc
+from server.columns import column
 from server.errors import bad_input
 from server.ratelimits import Budgets
 from server.sharing.models import LetterShare
@@ -46,7 +47,7 @@ async def check_device_time(share: LetterShare, opened_at: datetime, moment: dat
     """Refuse a device time outside [first delivery, now], CLOCK_SKEW either side."""
     # A resend moves `delivered_at` on; the snapshot was made at the first delivery,
     # and a device may report reading that first edition after the resend.
-    first = await SyncRecord.filter(id=share.snapshot_id).values_list("created_at", flat=True)
+    first = await column(SyncRecord.filter(id=share.snapshot_id), "created_at")
     delivered = [t for t in (share.delivered_at, *first) if t is not None]
     earliest = min(delivered) - CLOCK_SKEW
     device_time = in_utc(opened_at)

@@ -18,10 +18,9 @@ from server.sharing import links, models, shares
 from server.sharing.openings import OpeningReports
 from server.sync.models import SyncRecord
 
-Delivery = strawberry.enum(
-    models.Delivery,
-    description="When a shared letter reaches the therapist.",
-)
+# The model's own enum, made a GraphQL enum in place.
+Delivery = models.Delivery
+strawberry.enum(Delivery, description="When a shared letter reaches the therapist.")
 
 
 @strawberry.enum(description="Where a share is. There is deliberately no 'read'.")

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 from tortoise.transactions import in_transaction
 
@@ -101,28 +102,47 @@ class Change:
     base: int
     stamp: Stamp
     # What the kind's domain adds to the generic rules.
-    hooks: KindHooks
-    # Set by a kind's hooks when it combined both sides' edits of a field.
-    merged: bool = False
-    # Whatever a kind's hooks want to carry from merge() to written().
-    notes: dict = field(default_factory=dict)
+    hooks: KindHooks[Any]
 
 
 Handler = Callable[[Change], Awaitable[Outcome]]
+# What a kind's hooks hand from merge() to written(), in a type of the domain's own.
+Notes = TypeVar("Notes")
 
 
-class KindHooks:
+@dataclass
+class Merged(Generic[Notes]):
+    """What a kind's hooks made of one change's fields that both sides had changed."""
+
+    # Fields only the server writes (for example, words set aside beside the record).
+    server_updates: dict = field(default_factory=dict)
+    # Whether both sides' edits of some field were combined into one.
+    combined: bool = False
+    notes: Notes | None = None
+
+
+class KindHooks(Generic[Notes]):
     """What a domain adds to the generic rules; letters use these for their words."""
 
     def __init__(self) -> None:
         # The kind's own operations, by name; a domain's hooks fill in theirs.
         self.operations: dict[str, Handler] = {}
 
-    async def merge(self, change: Change, changes: dict, taken: dict, conflicts: list[str]) -> dict:
-        """Resolve conflicting fields the domain can merge; returns server-only field updates."""
-        return {}
+    async def merge(
+        self, change: Change, record: SyncRecord, changes: dict, taken: dict, conflicts: list[str]
+    ) -> Merged[Notes]:
+        """Resolve the conflicting fields the domain can merge (moving each from
+        `conflicts` to `taken`)."""
+        return Merged()
 
-    async def written(self, change: Change, record: SyncRecord, taken: dict, before: dict) -> None:
+    async def written(
+        self,
+        change: Change,
+        record: SyncRecord,
+        taken: dict,
+        before: dict,
+        merged: Merged[Notes],
+    ) -> None:
         """Called after a record's data changed, with the same version stamped."""
 
 
@@ -154,18 +174,18 @@ async def write_at(stamp: Stamp, record: SyncRecord, **updates) -> int:
     return record.version
 
 
-async def resend(change: Change) -> int:
+async def resend(change: Change, record: SyncRecord) -> int:
     """Give an unchanged record a new version, so that a device whose change was not
     taken as sent pulls the server's record again instead of keeping its own view."""
-    return await touch(change, change.record)
+    return await touch(change, record)
 
 
-async def edit_wins(change: Change) -> Outcome:
+async def edit_wins(change: Change, record: SyncRecord) -> Outcome:
     """The answer to a delete that lost because another device edited the record since."""
     return outcome(
         change,
         Status.CONFLICT_KEPT,
-        await resend(change),
+        await resend(change, record),
         code=ErrorCode.EDITED_ELSEWHERE,
         message="It was changed on another device, so it was kept.",
     )

@@ -10,9 +10,22 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Generic, TypeGuard, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from server.errors import AppError, ErrorCode
+
+# What a rule's clean value is: text for Text, a bool for Flag, and so on.
+Clean = TypeVar("Clean", covariant=True)
+
+
+def is_object(value: object) -> TypeGuard[dict[str, object]]:
+    """A JSON object as parsed: its keys are text, its values anything."""
+    return isinstance(value, dict)
+
+
+def is_list(value: object) -> TypeGuard[list[object]]:
+    return isinstance(value, list)
 
 
 class FieldProblem(ValueError):
@@ -21,28 +34,32 @@ class FieldProblem(ValueError):
         self.code = code
 
 
-class Rule:
+class Rule(Generic[Clean]):
     nullable: bool = False
     default: object = None
 
-    def check(self, value: object) -> object:
+    def check(self, value: object) -> Clean | None:
+        if value is None and self.nullable:
+            return None
+        return self.required(value)
+
+    def required(self, value: object) -> Clean:
+        """The clean value; None is refused even where the field may be empty."""
         if value is None:
-            if self.nullable:
-                return None
             raise FieldProblem("This cannot be empty.")
         return self.clean(value)
 
-    def clean(self, value: object) -> object:
+    def clean(self, value: object) -> Clean:
         raise NotImplementedError
 
 
 @dataclass
-class Text(Rule):
+class Text(Rule[str]):
     max_length: int
     nullable: bool = False
     default: object = ""
 
-    def clean(self, value):
+    def clean(self, value: object) -> str:
         if not isinstance(value, str):
             raise FieldProblem("Expected text.")
         if len(value) > self.max_length:
@@ -53,23 +70,23 @@ class Text(Rule):
 
 
 @dataclass
-class Flag(Rule):
+class Flag(Rule[bool]):
     default: object = False
 
-    def clean(self, value):
+    def clean(self, value: object) -> bool:
         if not isinstance(value, bool):
             raise FieldProblem("Expected true or false.")
         return value
 
 
 @dataclass
-class Number(Rule):
+class Number(Rule[int]):
     minimum: int
     maximum: int
     nullable: bool = False
     default: object = None
 
-    def clean(self, value):
+    def clean(self, value: object) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise FieldProblem("Expected a whole number.")
         if not self.minimum <= value <= self.maximum:
@@ -78,71 +95,78 @@ class Number(Rule):
 
 
 @dataclass
-class Choice(Rule):
+class Choice(Rule[str]):
     choices: tuple[str, ...]
     nullable: bool = False
     default: object = None
 
-    def clean(self, value):
-        if value not in self.choices:
+    def clean(self, value: object) -> str:
+        if not isinstance(value, str) or value not in self.choices:
             raise FieldProblem("Choose one of: " + ", ".join(self.choices) + ".")
         return value
 
 
 @dataclass
-class TextList(Rule):
+class TextList(Rule[list[str]]):
     max_items: int
     max_length: int
-    default: object = field(default_factory=list)
+    default: object = field(default_factory=list[object])
 
-    def clean(self, value):
-        if not isinstance(value, list):
+    def clean(self, value: object) -> list[str]:
+        if not is_list(value):
             raise FieldProblem("Expected a list.")
         if len(value) > self.max_items:
             raise FieldProblem(f"Use at most {self.max_items} items.", ErrorCode.TOO_LARGE)
         item = Text(self.max_length)
-        return [item.check(entry) for entry in value]
+        return [item.required(entry) for entry in value]
 
 
-def parse_datetime(value: object, expected: str) -> datetime:
+def datetime_text(value: object, expected: str) -> tuple[str, datetime]:
+    """The text of a date and time, and what it says; FieldProblem(`expected`) if it is
+    not one."""
     if not isinstance(value, str) or len(value) > 40:
         raise FieldProblem(expected)
     try:
-        return datetime.fromisoformat(value)
+        return value, datetime.fromisoformat(value)
     except ValueError:
         raise FieldProblem(expected) from None
 
 
+def parse_datetime(value: object, expected: str) -> datetime:
+    return datetime_text(value, expected)[1]
+
+
 @dataclass
-class Moment(Rule):
+class Moment(Rule[str]):
     """A client clock reading with its UTC offset; for display only, never for order."""
 
     nullable: bool = False
 
-    def clean(self, value):
-        if parse_datetime(value, "Expected an ISO 8601 date and time.").tzinfo is None:
+    def clean(self, value: object) -> str:
+        text, moment = datetime_text(value, "Expected an ISO 8601 date and time.")
+        if moment.tzinfo is None:
             raise FieldProblem("The date and time needs its UTC offset.")
-        return value
+        return text
 
 
 @dataclass
-class LocalDateTime(Rule):
+class LocalDateTime(Rule[str]):
     """A wall-clock time (no offset), read in the record's IANA time zone."""
 
     nullable: bool = False
 
-    def clean(self, value):
-        moment = parse_datetime(value, "Expected a local date and time like 2026-08-04T10:00.")
+    def clean(self, value: object) -> str:
+        text, moment = datetime_text(value, "Expected a local date and time like 2026-08-04T10:00.")
         if moment.tzinfo is not None:
             raise FieldProblem("Give the local time without an offset; the time zone says where.")
-        return value
+        return text
 
 
 @dataclass
-class TimeZone(Rule):
+class TimeZone(Rule[str]):
     default: object = "UTC"
 
-    def clean(self, value):
+    def clean(self, value: object) -> str:
         if not isinstance(value, str) or not value or len(value) > 64 or value.startswith("/"):
             raise FieldProblem("Expected an IANA time zone such as Europe/Dublin.")
         try:
@@ -153,13 +177,13 @@ class TimeZone(Rule):
 
 
 @dataclass
-class Reference(Rule):
+class Reference(Rule[str]):
     """The id of another record of this account (checked to be a UUID, not to exist:
     devices may sync the two records in either order)."""
 
     nullable: bool = True
 
-    def clean(self, value):
+    def clean(self, value: object) -> str:
         try:
             return str(uuid.UUID(str(value)))
         except ValueError:
@@ -167,29 +191,29 @@ class Reference(Rule):
 
 
 @dataclass
-class Objects(Rule):
+class Objects(Rule[list[dict[str, object]]]):
     """A list of small objects, each checked against its own rules."""
 
-    rules: Mapping[str, Rule]
+    rules: Mapping[str, Rule[object]]
     max_items: int
-    default: object = field(default_factory=list)
+    default: object = field(default_factory=list[object])
 
-    def clean(self, value):
-        if not isinstance(value, list):
+    def clean(self, value: object) -> list[dict[str, object]]:
+        if not is_list(value):
             raise FieldProblem("Expected a list.")
         if len(value) > self.max_items:
             raise FieldProblem(f"Use at most {self.max_items} items.", ErrorCode.TOO_LARGE)
         return [self._one(entry, index) for index, entry in enumerate(value)]
 
-    def _one(self, entry, index: int) -> dict:
-        if not isinstance(entry, dict):
+    def _one(self, entry: object, index: int) -> dict[str, object]:
+        if not is_object(entry):
             raise FieldProblem(f"Item {index + 1} should be an object.")
         unknown = set(entry) - set(self.rules)
         if unknown:
             raise FieldProblem(
                 f"Item {index + 1} has unknown fields: {', '.join(sorted(unknown))}."
             )
-        cleaned = {}
+        cleaned: dict[str, object] = {}
         for name, rule in self.rules.items():
             try:
                 cleaned[name] = rule.check(entry.get(name, default_of(rule)))
@@ -198,15 +222,15 @@ class Objects(Rule):
         return cleaned
 
 
-def default_of(rule: Rule) -> object:
+def default_of(rule: Rule[object]) -> object:
     default = rule.default
-    return list(default) if isinstance(default, list) else default
+    return list(default) if is_list(default) else default
 
 
-def checked(rule: Rule, value: object, field: str) -> object:
-    """A field rule's answer for a plain input (not a pushed field), with its complaint
-    as a typed error naming the input."""
+def checked(rule: Rule[Clean], value: object, field: str) -> Clean:
+    """A field rule's answer for a plain input that must be given (not a pushed field),
+    with its complaint as a typed error naming the input."""
     try:
-        return rule.check(value)
+        return rule.required(value)
     except FieldProblem as problem:
         raise AppError(problem.code, str(problem), field=field) from None

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from server.errors import ErrorCode
-from server.sync.fields import FieldProblem, Rule, default_of
+from server.sync.fields import FieldProblem, Rule, default_of, is_object
 
 
 class RecordProblem(FieldProblem):
@@ -24,10 +24,10 @@ class RecordProblem(FieldProblem):
 class Kind:
     name: str
     # Fields a device may write.
-    rules: Mapping[str, Rule]
+    rules: Mapping[str, Rule[object]]
     # Fields only the server writes; devices read them in pulls.
     server_fields: frozenset[str] = frozenset()
-    check_record: Callable[[dict], None] | None = field(default=None)
+    check_record: Callable[[dict[str, object]], None] | None = field(default=None)
     # Which of the generic operations devices may use, and whether a device may make a
     # new record of this kind (or bring a deleted one back) at all. A kind's own
     # operations are its domain's, declared once with its hooks.
@@ -37,14 +37,14 @@ class Kind:
     # id. Anyone who knows an account id can work it out, so no other id is accepted.
     owned_id: Callable[[uuid.UUID], uuid.UUID] | None = None
 
-    def defaults(self) -> dict:
+    def defaults(self) -> dict[str, object]:
         return {name: default_of(rule) for name, rule in self.rules.items()}
 
-    def clean_changes(self, changes: object) -> dict:
+    def clean_changes(self, changes: object) -> dict[str, object]:
         """Check each changed field alone; raises RecordProblem naming the field."""
-        if not isinstance(changes, dict):
+        if not is_object(changes):
             raise RecordProblem("fields", "Expected an object of changed fields.")
-        cleaned = {}
+        cleaned: dict[str, object] = {}
         for name, value in changes.items():
             rule = self.rules.get(name)
             if rule is None:
@@ -58,6 +58,6 @@ class Kind:
                 raise RecordProblem(name, str(problem), problem.code) from None
         return cleaned
 
-    def check_whole(self, data: dict) -> None:
+    def check_whole(self, data: dict[str, object]) -> None:
         if self.check_record is not None:
             self.check_record(data)

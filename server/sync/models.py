@@ -1,4 +1,8 @@
-"""Synced records, and what the server remembers about each device's outbox."""
+"""Synced records, and what the server remembers about each device's outbox.
+
+What Tortoise leaves untyped (each relation's `_id` column, BigIntField) is annotated
+with its type here.
+"""
 
 from __future__ import annotations
 
@@ -15,10 +19,11 @@ class SyncRecord(Model):
     owner = fields.ForeignKeyField(
         "between.Account", related_name="records", on_delete=fields.CASCADE
     )
+    owner_id: uuid.UUID
     kind = fields.CharField(max_length=32)
     # The owner's change number at which this record last changed, and was created.
-    version = fields.BigIntField()
-    created_version = fields.BigIntField()
+    version: int = fields.BigIntField()
+    created_version: int = fields.BigIntField()
     deleted = fields.BooleanField(default=False)
     deleted_at = fields.DatetimeField(null=True)
     # Current field values, and the version at which each field last changed, so
@@ -28,7 +33,7 @@ class SyncRecord(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
-    class Meta:
+    class Meta(Model.Meta):
         table = "sync_record"
         unique_together = (("owner", "version"),)
 
@@ -38,11 +43,12 @@ class SyncDevice(Model):
     account = fields.ForeignKeyField(
         "between.Account", related_name="devices", on_delete=fields.CASCADE
     )
+    account_id: uuid.UUID
     device_id = fields.CharField(max_length=64)
-    last_mutation_id = fields.BigIntField(default=0)
+    last_mutation_id: int = fields.BigIntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
-    class Meta:
+    class Meta(Model.Meta):
         table = "sync_device"
         unique_together = (("account", "device_id"),)

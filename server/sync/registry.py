@@ -7,17 +7,18 @@ domain's description and hands it to pull and push.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 from server.sync.changes import KindHooks
 from server.sync.kinds import Kind
 
-PLAIN = KindHooks()
+PLAIN: KindHooks[None] = KindHooks()
 
 
 class Kinds(Mapping[str, Kind]):
     """Each kind by name, with the hooks its domain added."""
 
-    def __init__(self, kinds: Iterable[Kind], hooks: Mapping[str, KindHooks]) -> None:
+    def __init__(self, kinds: Iterable[Kind], hooks: Mapping[str, KindHooks[Any]]) -> None:
         self.by_name: dict[str, Kind] = {}
         for kind in kinds:
             if kind.name in self.by_name:
@@ -37,7 +38,7 @@ class Kinds(Mapping[str, Kind]):
     def __len__(self) -> int:
         return len(self.by_name)
 
-    def hooks_for(self, kind: Kind) -> KindHooks:
+    def hooks_for(self, kind: Kind) -> KindHooks[Any]:
         return self._hooks.get(kind.name, PLAIN)
 
     def allows(self, kind: Kind, op: str) -> bool:

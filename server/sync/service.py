@@ -18,10 +18,12 @@ from dataclasses import dataclass
 
 from server.auth.models import Account
 from server.clock import now
+from server.columns import first_value
 from server.errors import AppError, ErrorCode
 from server.sync.changes import (
     Change,
     Handler,
+    Merged,
     Stamp,
     changed_since,
     counted_writes,
@@ -75,9 +77,7 @@ def valid_device_id(device_id: str) -> str:
 
 async def current_version(account_id: uuid.UUID) -> int:
     """The account's change counter as committed now."""
-    return (
-        await Account.filter(id=account_id).first().values_list("change_counter", flat=True)
-    ) or 0
+    return (await first_value(Account.filter(id=account_id).first(), "change_counter")) or 0
 
 
 @dataclass(frozen=True)
@@ -112,11 +112,8 @@ async def pull(
         records, has_more = await _records_after(account_id, after, limit)
     last_mutation_id = None
     if device_id is not None:
-        last_mutation_id = (
-            await SyncDevice.filter(account_id=account_id, device_id=valid_device_id(device_id))
-            .first()
-            .values_list("last_mutation_id", flat=True)
-        ) or 0
+        device = SyncDevice.filter(account_id=account_id, device_id=valid_device_id(device_id))
+        last_mutation_id = (await first_value(device.first(), "last_mutation_id")) or 0
     return Page(
         records=records,
         cursor=cursor_of(records[-1].version if records else after),
@@ -212,7 +209,7 @@ async def _apply(account_id, device_id, incoming: Incoming, stamp: Stamp, kinds:
         else:
             outcome_ = _rejected(incoming, problem.code, str(problem), problem.field)
         if change.record is not None:
-            outcome_.version = await resend(change)
+            outcome_.version = await resend(change, change.record)
         return outcome_
 
 
@@ -307,7 +304,7 @@ async def upsert(change: Change) -> Outcome:
         data = {**kind.defaults(), **changes}
         kind.check_whole(data)
         record = await new_record(change.stamp, change.account_id, change.record_id, kind, data)
-        await hooks.written(change, record, data, {})
+        await hooks.written(change, record, data, {}, Merged())
         return outcome(change, Status.APPLIED, record.version)
 
     before = dict(record.data)
@@ -321,12 +318,13 @@ async def upsert(change: Change) -> Outcome:
             conflicts.append(name)
         else:
             taken[name] = value
-    server_updates = await hooks.merge(change, changes, taken, conflicts)
+    merged = await hooks.merge(change, record, changes, taken, conflicts)
+    server_updates = merged.server_updates
     resurrect = record.deleted
     if not taken and not server_updates and not resurrect:
         if not conflicts:
             return outcome(change, Status.APPLIED, record.version)
-        version = await resend(change)
+        version = await resend(change, record)
         return outcome(change, Status.CONFLICT_KEPT, version, conflict_fields=conflicts)
     data = {**current, **taken}
     kind.check_whole(data)
@@ -342,10 +340,10 @@ async def upsert(change: Change) -> Outcome:
     record.deleted = False
     record.deleted_at = None
     await record.save()
-    await hooks.written(change, record, taken, before)
+    await hooks.written(change, record, taken, before, merged)
     if conflicts:
         return outcome(change, Status.CONFLICT_KEPT, version, conflict_fields=conflicts)
-    status = Status.MERGED if merged_elsewhere or change.merged else Status.APPLIED
+    status = Status.MERGED if merged_elsewhere or merged.combined else Status.APPLIED
     return outcome(change, status, version)
 
 
@@ -357,7 +355,7 @@ async def delete(change: Change) -> Outcome:
         return outcome(change, Status.APPLIED, record.version)
     if edited_since(record, change.base):
         # An edit beats a delete: the device never saw the newer words.
-        return await edit_wins(change)
+        return await edit_wins(change, record)
     await mark_deleted(change, record)
     return outcome(change, Status.APPLIED, record.version)
 

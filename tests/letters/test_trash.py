@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from pathlib import Path
 
 from server.clock import now
 from server.letters.models import LetterRevision
 from server.letters.service import TRASH_DAYS, purge_expired_trash
+from server.settings import PROJECT_ROOT
 from server.sync.models import SyncRecord
 from tests.graphql_client import register
 from tests.sync_client import mutation, new_id, pull_all, push
@@ -47,8 +47,13 @@ async def test_old_trash_is_emptied_and_recent_trash_kept(app, client):
     assert everything[alive]["fields"]["body"] == "still here"
 
 
-def test_the_app_tells_the_days_the_server_keeps():
-    # The trash screen says how long letters stay there; it must be the server's number.
-    letters = Path(__file__).parents[2] / "pwa" / "src" / "letters.js"
-    said = re.search(r"^export const TRASH_DAYS = (\d+);$", letters.read_text(), re.MULTILINE)
-    assert said is not None and int(said.group(1)) == TRASH_DAYS
+def test_the_app_and_the_docs_give_the_servers_trash_days():
+    """The PWA and the docs cannot import TRASH_DAYS, so they say the number: it must
+    be the one the server keeps to."""
+    letters = (PROJECT_ROOT / "pwa" / "src" / "letters.js").read_text()
+    app_says = re.findall(r"^export const TRASH_DAYS = (\d+);$", letters, re.MULTILINE)
+    docs_say = re.findall(
+        r"in the trash for (\d+) days", (PROJECT_ROOT / "docs/sync.md").read_text()
+    )
+    assert app_says and docs_say
+    assert {int(days) for days in app_says + docs_say} == {TRASH_DAYS}
