@@ -25,7 +25,7 @@ REQUEST_ID: ContextVar[str | None] = ContextVar("request_id", default=None)
 # What a proxy may hand us as an id: short, and nothing that could forge a log line.
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{8,128}")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
-JSON_FIELDS = ["asctime", "levelname", "name", "message"]
+JSON_FIELDS = ["levelname", "name", "message"]
 
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 
@@ -69,6 +69,15 @@ class PrivateTextFormatter(logging.Formatter):
     def formatException(self, ei) -> str:
         return without_messages(ei)
 
+    def format(self, record: logging.LogRecord) -> str:
+        # logging keeps the first handler's rendering of the exception on the record and
+        # every later formatter reuses it: render ours, then leave the record as it was.
+        cached, record.exc_text = record.exc_text, None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_text = cached
+
 
 def log_handler(log_format: str, stream: IO[str] | None = None) -> logging.Handler:
     """A handler writing lines in `log_format` ("json" or "text") to `stream` (stderr)."""
@@ -76,7 +85,9 @@ def log_handler(log_format: str, stream: IO[str] | None = None) -> logging.Handl
     if log_format == "json":
         formatter: logging.Formatter = PrivateJsonFormatter(
             JSON_FIELDS,
-            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+            rename_fields={"levelname": "level", "name": "logger"},
+            # ISO 8601 in UTC, which log stores read without being told a format.
+            timestamp="time",
             # uvicorn adds a colourised copy of some messages; one copy is enough.
             reserved_attrs=[*RESERVED_ATTRS, "taskName", "color_message"],
         )

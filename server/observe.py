@@ -29,6 +29,7 @@ from server.metrics import REQUEST_SECONDS, REQUESTS, UNKNOWN_OPERATION
 log = logging.getLogger("between.access")
 
 ROUTES = {"/graphql": "graphql", "/healthz": "healthz", "/readyz": "readyz"}
+HEALTH_CHECKS = frozenset({"healthz", "readyz"})
 
 
 @dataclass
@@ -99,6 +100,8 @@ class Observe:
         outcome = observation.outcome or ("ok" if status < 400 else f"http_{status}")
         REQUESTS.labels(operation, outcome).inc()
         REQUEST_SECONDS.labels(operation).observe(seconds)
+        if operation in HEALTH_CHECKS and outcome == "ok":
+            return  # the load balancer asks every second: only a failing answer is news
         log.info(
             "request",
             extra={
