@@ -13,6 +13,7 @@ import uvicorn
 from server.settings import PROJECT_ROOT, Settings, load_settings
 
 SCHEMA_FILE = PROJECT_ROOT / "schema" / "schema.graphql"
+PROXY_KEEPALIVE_SECONDS = 75
 
 
 def uvicorn_options(settings: Settings) -> dict:
@@ -38,6 +39,10 @@ def uvicorn_options(settings: Settings) -> dict:
         # which costs memory on every open socket.
         ws_max_size=MAX_MESSAGE_BYTES,
         ws_per_message_deflate=False,
+        # Idle keep-alive connections stay open longer than the proxy keeps them in its
+        # pool (Caddy: 30 s, deploy/Caddyfile), so the proxy is never the one to send a
+        # request down a connection this end has just closed (a 502 for a POST).
+        timeout_keep_alive=PROXY_KEEPALIVE_SECONDS,
         # In-flight requests get this long to finish once the shutdown begins.
         timeout_graceful_shutdown=settings.shutdown_grace_seconds,
     )
