@@ -93,7 +93,7 @@ PUSH = """mutation Push($device: String!, $mutations: [SyncMutationInput!]!) {
 
 @pytest.mark.parametrize(
     "sent",
-    ["short", "has space in it", "line\nbreak-forged-entry", "x" * 129, "quote\"inside1"],
+    ["short", "has space in it", "line\nbreak-forged-entry", "x" * 129, 'quote"inside1'],
 )
 async def test_an_odd_request_id_is_replaced(client, sent):
     response = await client.get("/healthz", headers={"x-request-id": sent})

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
-import sys
 import time
 
 import httpx
@@ -16,11 +13,11 @@ import websockets
 from prometheus_client import REGISTRY
 
 from server.errors import AppError, ErrorCode
+from tests.deploy.serving import serving
 from tests.e2e.conftest import free_port
 from tests.graphql_client import error_code, gql, register
 from tests.sync_client import PULL, mutation, new_id, push
 
-SERVE = [sys.executable, "-m", "server.cli", "serve"]
 METRIC_NAMES = (
     "between_requests_total",
     "between_request_duration_seconds",
@@ -112,33 +109,9 @@ async def test_the_public_app_serves_no_metrics(client):
 @pytest.fixture
 def served(empty_database_url, tmp_path):
     """`between serve` with its metrics listener, as a replica runs."""
-    port, metrics_port = free_port(), free_port()
-    env = {**os.environ, "DATABASE_URL": empty_database_url, "BETWEEN_ENV": "development"}
-    log = (tmp_path / "serve.log").open("w")
-    process = subprocess.Popen(
-        [*SERVE, "--port", str(port), "--metrics-port", str(metrics_port)],
-        env=env,
-        cwd=tmp_path,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    try:
-        while True:
-            assert process.poll() is None, (tmp_path / "serve.log").read_text()
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
-            time.sleep(0.2)
+    metrics_port = free_port()
+    with serving(empty_database_url, tmp_path, "--metrics-port", str(metrics_port)) as (_, base):
         yield base, f"http://127.0.0.1:{metrics_port}/metrics"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
 
 
 def metric(text: str, name: str) -> float:
