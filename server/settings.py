@@ -157,6 +157,8 @@ def load_settings(env_file: str | Path | None = ".env", **overrides) -> Settings
     if settings.production and (
         settings.rate_limit_secret == DEVELOPMENT_SECRET
         or len(settings.rate_limit_secret) < MIN_SECRET_LENGTH
+        # The environment example's placeholder.
+        or "CHANGE-ME" in settings.rate_limit_secret
     ):
         raise ValueError(
             f"BETWEEN_RATE_LIMIT_SECRET: set it to a random value of at least "
