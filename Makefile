@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run migrate test lint format schema bench bench-pwa screens deploy-smoke
+.PHONY: install run migrate test lint format schema bench bench-pwa bench-load screens deploy-smoke
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ bench: install
 bench-pwa: install
 	$(BIN)/python bench/pwa_bench.py
 	$(BIN)/python bench/lighthouse.py
+
+# Simulated devices with live subscriptions through Caddy against 1 and 3 replicas on
+# PostgreSQL (the smoke test's topology; SMOKE_POSTGRES as there); figures in docs/deploy.md
+bench-load: install
+	$(BIN)/python bench/load_bench.py
 
 # Every screen at 320x640 and 390x844, light and dark, as PNG files in screens/
 screens: install

@@ -2,16 +2,16 @@
 
 deploy/install.sh installs into .deploy-smoke/; a fresh PostgreSQL database is migrated
 once; three replicas run `between serve --no-migrate` in production mode; Caddy serves
-deploy/Caddyfile over HTTPS from its internal CA (production cookies are `Secure` and
-`__Host-`, so the test speaks HTTPS rather than weakening them). Each check below fails
-when the property it names breaks.
+deploy/Caddyfile over HTTPS from its internal CA (deploy/topology.py). Each check below
+fails when the property it names breaks.
 
 Client retries: pushes are idempotent (a device's mutation id is applied once), so a
 device retries one when a replica dies under it (502/503, a dropped connection). Only
 the SIGKILL check needs that; the rolling restart must pass with no retry at all.
 
 Environment: SMOKE_POSTGRES (default postgres://postgres@127.0.0.1:5432/postgres), an
-account that may create and drop the databases deploy_smoke and deploy_smoke_restored.
+account that may create and drop the databases SMOKE_DATABASE (default deploy_smoke) and
+SMOKE_DATABASE_restored. `python deploy/smoke.py 1 5` runs only those checks.
 """
 
 from __future__ import annotations
@@ -21,248 +21,39 @@ import contextlib
 import json
 import os
 import random
-import shutil
 import signal
-import socket
-import ssl
 import subprocess
 import sys
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
-import websockets
+from topology import (
+    LINK,
+    NEW_CODE,
+    PULL,
+    PUSH,
+    ROOT,
+    SHARE,
+    Failed,
+    Topology,
+    check,
+    database_url,
+    drop,
+    gql,
+    letter,
+    ok,
+    prepare,
+    psql,
+    pull_everything,
+    register,
+    sign_in,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / ".deploy-smoke"
-PREFIX = WORK / "install"
-ADMIN_URL = os.environ.get("SMOKE_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
-DATABASE = "deploy_smoke"
-RESTORED = "deploy_smoke_restored"
-PASSWORD = "a quiet harbour at dusk"
-
-PUSH = """mutation Push($device: String!, $mutations: [SyncMutationInput!]!) {
-  push(deviceId: $device, mutations: $mutations) {
-    serverVersion results { mutationId recordId status version code } } }"""
-PULL = """query Pull($cursor: String) { pull(cursor: $cursor, limit: 500) {
-  cursor hasMore serverVersion records { id kind version deleted fields } } }"""
-REGISTER = """mutation R($i: RegisterInput!) { register(input: $i) { account { id } } }"""
-SIGN_IN = """mutation S($i: SignInInput!) { signIn(input: $i) { id } }"""
-NEW_CODE = "mutation { newConnectCode { code } }"
-LINK = "mutation L($code: String!) { linkWithTherapist(code: $code) { id } }"
-SHARE = """mutation Share($input: ShareLetterInput!) { shareLetter(input: $input) { id status } }"""
-
-
-class Failed(Exception):
-    pass
-
-
-def check(condition: bool, message: str) -> None:
-    if not condition:
-        raise Failed(message)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def database_url(name: str) -> str:
-    return urlunsplit(urlsplit(ADMIN_URL)._replace(path=f"/{name}"))
-
-
-def psql(sql: str) -> None:
-    env = {**os.environ, "PGOPTIONS": "-c client_min_messages=warning"}
-    subprocess.run(
-        ["psql", ADMIN_URL, "-q", "-v", "ON_ERROR_STOP=1", "-c", sql], check=True, env=env
-    )
-
-
-class Replica:
-    def __init__(self, number: int, database: str) -> None:
-        self.number = number
-        self.port = free_port()
-        self.database = database
-        self.log = WORK / f"replica-{number}.log"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url(self.database),
-            "BETWEEN_ENV": "production",
-            "BETWEEN_HOST": "127.0.0.1",
-            "BETWEEN_FORWARDED_ALLOW_IPS": "127.0.0.1,::1",
-            # Longer than Caddy's 1 s health interval, so it stops sending first.
-            "BETWEEN_DRAIN_SECONDS": "2.5",
-            "BETWEEN_DELIVERY_INTERVAL_SECONDS": "1",
-        }
-        env.pop("BETWEEN_RATE_LIMIT_STORAGE", None)
-        with self.log.open("a") as log:
-            self.process = subprocess.Popen(
-                [
-                    str(PREFIX / "bin" / "between"),
-                    "serve",
-                    "--no-migrate",
-                    "--port",
-                    str(self.port),
-                ],
-                env=env,
-                cwd=WORK,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-
-    def signal(self, sig: int) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(sig)
-            self.process.wait(timeout=60)
-
-    async def ready(self) -> None:
-        deadline = time.monotonic() + 60
-        async with httpx.AsyncClient(timeout=2) as http:
-            while time.monotonic() < deadline:
-                check(self.process.poll() is None, f"replica {self.number} died: see {self.log}")
-                with contextlib.suppress(httpx.TransportError):
-                    if (await http.get(f"http://127.0.0.1:{self.port}/readyz")).status_code == 200:
-                        return
-                await asyncio.sleep(0.2)
-        raise Failed(f"replica {self.number} never became ready")
-
-
-class Topology:
-    def __init__(self) -> None:
-        self.replicas = [Replica(n, DATABASE) for n in (1, 2, 3)]
-        self.site_port = free_port()
-        self.site = f"https://localhost:{self.site_port}"
-        self.caddy: subprocess.Popen | None = None
-        self.tls = None
-
-    async def start(self) -> None:
-        for replica in self.replicas:
-            replica.start()
-        for replica in self.replicas:
-            await replica.ready()
-        env = {
-            **os.environ,
-            "HOME": str(WORK),
-            "XDG_DATA_HOME": str(WORK / "caddy-data"),
-            "XDG_CONFIG_HOME": str(WORK / "caddy-config"),
-            "BETWEEN_SITE": f"localhost:{self.site_port}",
-            "BETWEEN_TLS": "internal",
-            "BETWEEN_UPSTREAMS": " ".join(f"127.0.0.1:{r.port}" for r in self.replicas),
-            "BETWEEN_CADDY_HTTP_PORT": str(free_port()),
-            "BETWEEN_CADDY_ADMIN": f"localhost:{free_port()}",
-        }
-        with (WORK / "caddy.log").open("a") as log:
-            self.caddy = subprocess.Popen(
-                [
-                    "caddy",
-                    "run",
-                    "--config",
-                    str(ROOT / "deploy" / "Caddyfile"),
-                    "--adapter",
-                    "caddyfile",
-                ],
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        root = WORK / "caddy-data" / "caddy" / "pki" / "authorities" / "local" / "root.crt"
-        deadline = time.monotonic() + 30
-        while True:
-            check(self.caddy.poll() is None, "caddy stopped: see .deploy-smoke/caddy.log")
-            if root.exists():
-                self.tls = ssl.create_default_context(cafile=str(root))
-                try:
-                    async with self.device() as http:
-                        if (await http.get("/readyz")).status_code == 200:
-                            return
-                except (httpx.TransportError, ssl.SSLError):
-                    pass
-            check(time.monotonic() < deadline, "caddy never served the site")
-            await asyncio.sleep(0.3)
-
-    def stop(self) -> None:
-        if self.caddy and self.caddy.poll() is None:
-            self.caddy.terminate()
-            self.caddy.wait(timeout=10)
-        for replica in self.replicas:
-            with contextlib.suppress(Exception):
-                replica.signal(signal.SIGKILL)
-
-    def device(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(
-            base_url=self.site, verify=self.tls, headers={"origin": self.site}, timeout=30
-        )
-
-    async def websocket(self, http: httpx.AsyncClient):
-        cookie = "; ".join(f"{name}={value}" for name, value in http.cookies.items())
-        ws = await websockets.connect(
-            f"wss://localhost:{self.site_port}/graphql",
-            ssl=self.tls,
-            subprotocols=["graphql-transport-ws"],
-            additional_headers={"Cookie": cookie, "Origin": self.site},
-        )
-        await ws.send(json.dumps({"type": "connection_init"}))
-        check(json.loads(await ws.recv())["type"] == "connection_ack", "no connection_ack")
-        await ws.send(
-            json.dumps(
-                {"id": "1", "type": "subscribe", "payload": {"query": "subscription { changes }"}}
-            )
-        )
-        return ws
-
-
-async def gql(http: httpx.AsyncClient, query: str, variables: dict | None = None) -> dict:
-    response = await http.post("/graphql", json={"query": query, "variables": variables})
-    check(response.status_code == 200, f"HTTP {response.status_code}: {response.text[:200]}")
-    return response.json()
-
-
-async def ok(http: httpx.AsyncClient, query: str, variables: dict | None = None) -> dict:
-    result = await gql(http, query, variables)
-    check("errors" not in result, f"unexpected errors: {result}")
-    return result["data"]
-
-
-async def register(http: httpx.AsyncClient, username: str, role: str = "CLIENT") -> None:
-    account = {
-        "username": username,
-        "password": PASSWORD,
-        "displayName": username.title(),
-        "role": role,
-    }
-    await ok(http, REGISTER, {"i": account})
-
-
-async def sign_in(http: httpx.AsyncClient, username: str, password: str = PASSWORD) -> dict:
-    return await gql(http, SIGN_IN, {"i": {"username": username, "password": password}})
-
-
-def letter(mutation_id: int, record_id: str, body: str) -> dict:
-    return {
-        "mutationId": mutation_id,
-        "kind": "letter",
-        "op": "upsert",
-        "recordId": record_id,
-        "baseVersion": None,
-        "fields": {"title": "smoke", "body": body},
-    }
-
-
-async def pull_everything(http: httpx.AsyncClient) -> dict[str, dict]:
-    records, cursor = {}, None
-    while True:
-        page = (await ok(http, PULL, {"cursor": cursor}))["pull"]
-        records.update({record["id"]: record for record in page["records"]})
-        cursor = page["cursor"]
-        if not page["hasMore"]:
-            return records
+DATABASE = os.environ.get("SMOKE_DATABASE", "deploy_smoke")
+RESTORED = f"{DATABASE}_restored"
 
 
 # --- the checks ------------------------------------------------------------------------
@@ -272,13 +63,15 @@ async def pokes_cross_replicas(topology: Topology) -> None:
     async with topology.device() as phone, topology.device() as laptop:
         await register(phone, "poked")
         check("errors" not in await sign_in(laptop, "poked"), "second device could not sign in")
-        # Three sockets in a row land on the three replicas (round robin); the logs prove it.
-        before = [r.log.read_text().count("WebSocket /graphql") for r in topology.replicas]
+        # Three sockets in a row land on the three replicas (round robin); each replica's
+        # own metrics prove it.
         sockets = [await topology.websocket(laptop) for _ in topology.replicas]
-        after = [r.log.read_text().count("WebSocket /graphql") for r in topology.replicas]
+        for ws in sockets:  # the first message: the version at subscribe time
+            json.loads(await asyncio.wait_for(ws.recv(), timeout=10))
+        counts = [await r.open_subscriptions() for r in topology.replicas]
         check(
-            all(a > b for a, b in zip(after, before, strict=True)),
-            f"the sockets did not reach every replica: {before} -> {after}",
+            all(count >= 1 for count in counts),
+            f"the sockets did not reach every replica: {counts}",
         )
         pushed = await ok(
             phone,
@@ -287,7 +80,6 @@ async def pokes_cross_replicas(topology: Topology) -> None:
         )
         version = pushed["push"]["serverVersion"]
         for ws in sockets:
-            # The first message is the version at subscribe time; then the poke.
             while True:
                 message = json.loads(await asyncio.wait_for(ws.recv(), timeout=10))
                 if message.get("type") == "next" and message["payload"]["data"]["changes"] >= (
@@ -491,13 +283,29 @@ async def rate_limits_span_replicas(topology: Topology) -> None:
     check(codes[-1] == "RATE_LIMITED", f"the budget was not shared across replicas: {codes}")
 
 
+async def metrics_stay_inside(topology: Topology) -> None:
+    # Each replica serves its metrics on its own loopback port, and they move...
+    for replica in topology.replicas:
+        text = await replica.metrics()
+        check("between_requests_total{" in text, f"replica {replica.number} counted no request")
+    # ...while the public site, through Caddy, never answers with them.
+    async with topology.device() as http:
+        for path in ("/metrics", "/metrics/", "/metrics?format=prometheus"):
+            response = await http.get(path)
+            check(
+                response.status_code == 404 and "between_" not in response.text,
+                f"{path} through Caddy answered {response.status_code}: {response.text[:80]}",
+            )
+    print("    3 replicas serve metrics on loopback; /metrics through Caddy: 404")
+
+
 async def restore_from_a_dump(topology: Topology) -> None:
     async with topology.device() as http:
         check("errors" not in await sign_in(http, "chaos"), "sign-in failed")
         before = await pull_everything(http)
         dump = WORK / "between.dump"
         subprocess.run(["pg_dump", "-Fc", "-f", str(dump), database_url(DATABASE)], check=True)
-        psql(f"DROP DATABASE IF EXISTS {RESTORED} WITH (FORCE)")
+        drop(RESTORED)
         psql(f"CREATE DATABASE {RESTORED}")
         subprocess.run(
             ["pg_restore", "--no-owner", "-d", database_url(RESTORED), str(dump)], check=True
@@ -526,31 +334,15 @@ CHECKS = [
     ("rolling restart: zero failed requests", rolling_restart_drops_nothing),
     ("50 held shares released by 3 replicas: each delivered exactly once", held_shares_go_out_once),
     ("rate limits hold across replicas", rate_limits_span_replicas),
+    ("metrics on each replica's loopback port, never through Caddy", metrics_stay_inside),
     ("pg_dump and restore: a device sees exactly what it had", restore_from_a_dump),
 ]
 
 
 async def main(selected: list[str]) -> int:
-    WORK.mkdir(exist_ok=True)
-    for log in WORK.glob("*.log"):
-        log.unlink()
-    shutil.rmtree(WORK / "caddy-data", ignore_errors=True)
-    subprocess.run(
-        [str(ROOT / "deploy" / "install.sh"), str(PREFIX)],
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    psql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-    psql(f"DROP DATABASE IF EXISTS {RESTORED} WITH (FORCE)")
-    psql(f"CREATE DATABASE {DATABASE}")
-    subprocess.run(
-        [str(PREFIX / "bin" / "between"), "migrate"],
-        check=True,
-        cwd=WORK,
-        env={**os.environ, "DATABASE_URL": database_url(DATABASE)},
-    )
-    topology = Topology()
+    drop(RESTORED)
+    prepare(WORK, DATABASE)
+    topology = Topology(DATABASE, WORK)
     failed = 0
     started = time.monotonic()
     try:
@@ -570,8 +362,7 @@ async def main(selected: list[str]) -> int:
     finally:
         topology.stop()
         with contextlib.suppress(subprocess.CalledProcessError):
-            psql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-            psql(f"DROP DATABASE IF EXISTS {RESTORED} WITH (FORCE)")
+            drop(DATABASE, RESTORED)
     print(
         f"{'FAILED' if failed else 'passed'} in {time.monotonic() - started:.0f}s"
         f" (logs in {WORK.relative_to(ROOT)}/)"

@@ -23,6 +23,7 @@ from server.graphql.view import GraphQLEndpoint
 from server.health import healthz, readyz
 from server.housekeeping import keep_house
 from server.middleware import RequestGuard, SecurityHeaders
+from server.observe import Observe
 from server.pwa import AppFiles, service_worker
 from server.ratelimits import budgets_for
 from server.settings import Settings, load_settings
@@ -42,7 +43,11 @@ def create_app(
     pokes = Pokes(settings.database_url)
     accounts = Accounts(
         hasher=hasher,
-        throttle=GuessThrottle(budgets_for(settings.database_url, settings.rate_limit_storage)),
+        throttle=GuessThrottle(
+            budgets_for(
+                settings.database_url, settings.rate_limit_storage, settings.rate_limit_secret
+            )
+        ),
         expiry=Expiry(
             idle=timedelta(days=settings.session_idle_days),
             absolute=timedelta(days=settings.session_absolute_days),
@@ -81,6 +86,8 @@ def create_app(
             Mount("/", AppFiles(directory=settings.pwa_dir, html=True), name="pwa"),
         ],
         middleware=[
+            # Outermost, so that every answer, refusals included, is counted and logged.
+            Middleware(Observe),
             Middleware(SecurityHeaders, settings=settings),
             Middleware(RequestGuard, settings=settings),
         ],

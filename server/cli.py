@@ -13,6 +13,7 @@ import uvicorn
 from server.settings import PROJECT_ROOT, Settings, load_settings
 
 SCHEMA_FILE = PROJECT_ROOT / "schema" / "schema.graphql"
+PROXY_KEEPALIVE_SECONDS = 75
 
 
 def uvicorn_options(settings: Settings) -> dict:
@@ -20,6 +21,7 @@ def uvicorn_options(settings: Settings) -> dict:
     counts by, is taken from X-Forwarded-For only when the peer is a trusted proxy;
     anyone else could write any address there."""
     from server.graphql.websocket import MAX_MESSAGE_BYTES
+    from server.logs import logging_config
 
     return dict(
         host=settings.host,
@@ -28,11 +30,19 @@ def uvicorn_options(settings: Settings) -> dict:
         forwarded_allow_ips=list(settings.forwarded_allow_ips),
         server_header=False,
         log_level="info",
+        # One line per request comes from the app (server/observe.py), with its id and
+        # without the query string, which uvicorn's own access line would print.
+        log_config=logging_config(settings.log_format),
+        access_log=False,
         # The websocket carries only small subscription messages: uvicorn refuses larger
         # frames before reading them, and pokes of a few bytes gain nothing from deflate,
         # which costs memory on every open socket.
         ws_max_size=MAX_MESSAGE_BYTES,
         ws_per_message_deflate=False,
+        # Idle keep-alive connections stay open longer than the proxy keeps them in its
+        # pool (Caddy: 30 s, deploy/Caddyfile), so the proxy is never the one to send a
+        # request down a connection this end has just closed (a 502 for a POST).
+        timeout_keep_alive=PROXY_KEEPALIVE_SECONDS,
         # In-flight requests get this long to finish once the shutdown begins.
         timeout_graceful_shutdown=settings.shutdown_grace_seconds,
     )
@@ -67,14 +77,22 @@ class DrainingServer(uvicorn.Server):
 def serve(args: argparse.Namespace) -> None:
     from server.app import create_app
     from server.db import migrate
+    from server.metrics import start_metrics_server
 
-    overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
-    settings = load_settings(**overrides)
+    given = (("host", args.host), ("port", args.port), ("metrics_port", args.metrics_port))
+    settings = load_settings(**{k: v for k, v in given if v is not None})
     if not args.no_migrate:
         migrate(settings.database_url)
     app = create_app(settings)
     config = uvicorn.Config(app, **uvicorn_options(settings))
-    DrainingServer(config, app, settings.drain_seconds).run()
+    metrics = None
+    if settings.metrics_port:
+        metrics = start_metrics_server(settings.metrics_host, settings.metrics_port)
+    try:
+        DrainingServer(config, app, settings.drain_seconds).run()
+    finally:
+        if metrics is not None:
+            metrics.shutdown()
 
 
 def migrate_only(args: argparse.Namespace) -> None:
@@ -127,6 +145,11 @@ def main(argv: list[str] | None = None) -> None:
     serve_cmd = commands.add_parser("serve", help="apply migrations, then serve the app")
     serve_cmd.add_argument("--host", help="overrides BETWEEN_HOST")
     serve_cmd.add_argument("--port", type=int, help="overrides BETWEEN_PORT")
+    serve_cmd.add_argument(
+        "--metrics-port",
+        type=int,
+        help="overrides BETWEEN_METRICS_PORT: Prometheus metrics on BETWEEN_METRICS_HOST",
+    )
     serve_cmd.add_argument(
         "--no-migrate",
         action="store_true",

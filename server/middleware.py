@@ -9,6 +9,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.accept import asks_for
 from server.errors import ErrorCode, error_body
+from server.observe import note_outcome
 from server.settings import Settings
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -25,6 +26,7 @@ CSP = (
 
 
 async def refuse(send: Send, status: int, code: ErrorCode, message: str) -> None:
+    note_outcome(code.value)
     body = error_body(code, message)
     await send(
         {

@@ -37,11 +37,15 @@ def test_settings_come_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("BETWEEN_ENV", "production")
     monkeypatch.setenv("BETWEEN_PORT", "9000")
     monkeypatch.setenv("BETWEEN_ALLOWED_ORIGINS", "https://a.example/, https://b.example")
+    monkeypatch.setenv("BETWEEN_RATE_LIMIT_SECRET", "s" * 32)
+    monkeypatch.delenv("BETWEEN_LOG_FORMAT", raising=False)
     settings = load_settings(env_file=None)
     assert settings.database_url == "postgres://u@db:5432/between"
     assert settings.production and settings.port == 9000
     assert settings.allowed_origins == ("https://a.example", "https://b.example")
     assert settings.cookie_name == "__Host-between_session"
+    # Production logs JSON unless told otherwise.
+    assert settings.log_format == "json"
 
 
 def test_settings_come_from_a_dotenv_file(monkeypatch, tmp_path):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import threading
+import time
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
@@ -20,6 +21,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from server.errors import AppError, ErrorCode
+from server.metrics import ARGON2_IN_FLIGHT, ARGON2_REFUSED, ARGON2_WAIT
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1024
@@ -103,12 +105,21 @@ class Hasher:
         with self._lock:
             held = self._by_source.get(source, 0)
             if self._pending >= self._limit or held >= self._per_source:
+                ARGON2_REFUSED.inc()
                 raise AppError(ErrorCode.BUSY, "The server is busy. Please try again shortly.")
             self._pending += 1
             self._by_source[source] = held + 1
+        ARGON2_IN_FLIGHT.inc()
+        queued = time.perf_counter()
+
+        def timed(*args):
+            ARGON2_WAIT.observe(time.perf_counter() - queued)
+            return fn(*args)
+
         try:
-            return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
+            return await asyncio.get_running_loop().run_in_executor(self._pool, timed, *args)
         finally:
+            ARGON2_IN_FLIGHT.dec()
             with self._lock:
                 self._pending -= 1
                 if self._by_source[source] == 1:

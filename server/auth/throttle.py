@@ -28,7 +28,7 @@ from typing import NamedTuple
 from limits import RateLimitItem, parse
 
 from server.errors import AppError, ErrorCode
-from server.ratelimits import Budgets, LimitsBudgets, TrustedAddresses
+from server.ratelimits import Budgets, TrustedAddresses
 
 
 class GuessLimits(NamedTuple):
@@ -45,13 +45,13 @@ class GuessLimits(NamedTuple):
 
 
 class GuessThrottle:
-    def __init__(self, budgets: Budgets | None = None, limits: GuessLimits | None = None):
+    def __init__(self, budgets: Budgets, limits: GuessLimits | None = None):
         self.limits = limits or GuessLimits()
-        self.budgets = budgets or LimitsBudgets()
+        self.budgets = budgets
 
     @property
     def _trusted(self) -> TrustedAddresses:
-        return TrustedAddresses(timedelta(seconds=self.limits.trusted_seconds))
+        return TrustedAddresses(timedelta(seconds=self.limits.trusted_seconds), self.budgets.digest)
 
     async def _budgets(
         self, scope: str, account_key: str, ip: str

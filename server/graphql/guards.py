@@ -30,6 +30,7 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 from server.errors import ErrorCode, bad_input
 from server.graphql.fragments import expand
 from server.graphql.overlaps import count_overlaps
+from server.observe import NameTheOperation
 
 log = logging.getLogger("between.graphql")
 
@@ -321,7 +322,9 @@ VALIDATION_RULES = [
 def extensions(production: bool) -> list:
     """Extension factories: Strawberry builds fresh ones for every request."""
     chosen = [
-        # First, so that it sees the final errors of every other extension.
+        # Before the error policy, so that it names the outcome by the final error codes.
+        NameTheOperation,
+        # Next, so that it sees the final errors of every other extension.
         lambda: ErrorPolicy(mask_unexpected=production),
         # The app sends the same few documents again and again; parse and check each once.
         lambda: DocumentCache(maxsize=256),

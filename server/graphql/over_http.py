@@ -28,6 +28,7 @@ from strawberry.types.graphql import OperationType
 from server.accept import asks_for, quality
 from server.errors import ErrorCode, error_body
 from server.graphql.guards import MAX_TOKENS, TOO_LONG_MESSAGE, query_too_long
+from server.observe import note_outcome
 
 JSON = "application/json"
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -207,6 +208,7 @@ class GraphQLOverHTTP:
         try:
             response = await self._answer(request, media_type)
         except Refusal as refusal:
+            note_outcome(refusal.code.value)
             response = Response(
                 error_body(refusal.code, refusal.message),
                 status_code=refusal.status,

@@ -35,6 +35,7 @@ from server.clock import now
 from server.context import Context
 from server.errors import ErrorCode
 from server.graphql.guards import MAX_TOKENS, TOO_LONG_MESSAGE, ErrorPolicy, query_too_long
+from server.metrics import OPEN_SUBSCRIPTIONS, OPEN_WEBSOCKETS
 
 if TYPE_CHECKING:
     from server.graphql.view import GraphQLEndpoint
@@ -89,12 +90,14 @@ class OpenSockets:
         if len(sockets) >= MAX_SOCKETS_PER_SESSION:
             return False
         sockets.add(socket)
+        OPEN_WEBSOCKETS.inc()
         return True
 
     def remove(self, session_id: uuid.UUID, socket: SessionBoundHandler) -> None:
         sockets = self._by_session.get(session_id)
-        if sockets is not None:
+        if sockets is not None and socket in sockets:
             sockets.discard(socket)
+            OPEN_WEBSOCKETS.dec()
             if not sockets:
                 del self._by_session[session_id]
 
@@ -188,6 +191,14 @@ class SessionBoundHandler(BaseGraphQLTransportWSHandler[Context, None]):
                 ErrorCode.BAD_REQUEST,
             )
         return None
+
+    async def run_operation(self, operation) -> None:
+        # Runs for as long as the subscription is open; cancelled when it closes.
+        OPEN_SUBSCRIPTIONS.inc()
+        try:
+            await super().run_operation(operation)
+        finally:
+            OPEN_SUBSCRIPTIONS.dec()
 
     async def _handle_pre_execution_error(self, operation, result) -> None:
         # Refused before it ran (validation, limits, variables): coded as over HTTP.

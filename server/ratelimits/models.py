@@ -1,5 +1,6 @@
-"""Rate-limit state shared by every server process. Keys are SHA-256 digests of what
-they count (an address, a username), so the tables never hold either in the clear."""
+"""Rate-limit state shared by every server process. Keys are keyed digests of what they
+count (an address, a username; server/ratelimits/keys.py), so the tables hold neither,
+in the clear or recoverable by trying every address."""
 
 from tortoise import fields
 from tortoise.models import Model

@@ -9,10 +9,10 @@ from the database, so replicas with drifting clocks still agree on the window.
 
 from __future__ import annotations
 
-import hashlib
-
 from limits import RateLimitItem
 from tortoise import connections
+
+from server.ratelimits.keys import KeyedDigest
 
 # $1 key, $2 window in seconds, $3 cost, $4 budget size. `live` is the row's tries still
 # in the window; a try is added only when it fits beside them.
@@ -53,14 +53,13 @@ RETURNING w.accepted, (
 """
 
 
-def digest(*parts: str) -> str:
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-
-
 class PostgresBudgets:
+    def __init__(self, digest: KeyedDigest) -> None:
+        self.digest = digest
+
     async def spend(self, item: RateLimitItem, *keys: str, cost: int = 1) -> float | None:
         # The item's own key names its rate too, so a changed rate starts a new count.
-        key = digest(item.key_for(*keys))
+        key = self.digest(item.key_for(*keys))
         _, rows = await connections.get("default").execute_query(
             SPEND, [key, float(item.get_expiry()), cost, item.amount]
         )

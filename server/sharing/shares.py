@@ -19,6 +19,7 @@ from server.auth.models import Account, Role
 from server.errors import AppError, ErrorCode, bad_input, not_found
 from server.inputs import parse_id
 from server.letters.words import Words, words_to_share
+from server.metrics import DELIVERY_LAG
 from server.sharing import access_log
 from server.sharing.feed import put_snapshot, remove_snapshot
 from server.sharing.models import Delivery, LetterShare, ShareStatus, SharingLink
@@ -283,6 +284,7 @@ async def deliver_due(pokes: Pokes, moment: datetime | None = None) -> list[uuid
                     return delivered
                 await deliver(writes, share, moment)
             delivered.append(share.id)
+            DELIVERY_LAG.observe(max(0.0, (clock.now() - share.deliver_at).total_seconds()))
         except Exception:
             if share is None:
                 raise

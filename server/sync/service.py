@@ -20,6 +20,7 @@ from server.auth.models import Account
 from server.clock import now
 from server.columns import first_value
 from server.errors import AppError, ErrorCode
+from server.metrics import count_push_results
 from server.sync.changes import (
     Change,
     Handler,
@@ -193,6 +194,11 @@ async def push(
             device.last_mutation_id = incoming.mutation_id
         if mutations:
             await device.save(update_fields=["last_mutation_id", "updated_at"])
+    # Counted once stored; a kind this server does not know is not a label.
+    count_push_results(
+        (incoming.kind if kinds.get(incoming.kind) else "unknown", str(outcome.status))
+        for incoming, outcome in zip(mutations, outcomes, strict=True)
+    )
     return Pushed(outcomes, device.last_mutation_id, stamp.value)
 
 

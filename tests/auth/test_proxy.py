@@ -19,7 +19,7 @@ PROXY = "10.0.0.5"
 
 def served(app, settings) -> uvicorn.Config:
     """The app as `between serve` hands it to uvicorn, with uvicorn's own middleware."""
-    config = uvicorn.Config(app, **cli.uvicorn_options(settings), log_config=None)
+    config = uvicorn.Config(app, **{**cli.uvicorn_options(settings), "log_config": None})
     config.load()
     return config
 

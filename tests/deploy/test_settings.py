@@ -21,5 +21,5 @@ def test_per_process_counts_are_refused_with_postgres(monkeypatch):
 def test_the_environment_example_names_every_setting():
     example = PROJECT_ROOT / "deploy" / "between.env.example"
     named = set(re.findall(r"^([A-Z_]+)=", example.read_text(encoding="utf-8"), re.M))
-    # Each replica's port comes from its systemd instance, not from the shared file.
-    assert named == set(ENVIRONMENT) - {"BETWEEN_PORT"}
+    # Each replica's ports come from its systemd instance, not from the shared file.
+    assert named == set(ENVIRONMENT) - {"BETWEEN_PORT", "BETWEEN_METRICS_PORT"}

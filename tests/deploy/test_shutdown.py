@@ -6,17 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
-import subprocess
-import sys
-import time
 
 import httpx
 import pytest
 import websockets
 
-from tests.e2e.conftest import free_port
+from tests.deploy.serving import serving
 from tests.graphql_client import register
 
 SERVICE_RESTART = 1012
@@ -24,39 +20,8 @@ SERVICE_RESTART = 1012
 
 @pytest.fixture
 def replica(empty_database_url, tmp_path):
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": empty_database_url,
-        "BETWEEN_ENV": "development",
-        "BETWEEN_DRAIN_SECONDS": "2",
-    }
-    log = (tmp_path / "serve.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "server.cli", "serve", "--port", str(port)],
-        env=env,
-        cwd=tmp_path,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        assert process.poll() is None, (tmp_path / "serve.log").read_text()
-        try:
-            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
-        time.sleep(0.2)
-    try:
-        yield process, base
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait()
-        log.close()
+    with serving(empty_database_url, tmp_path, BETWEEN_DRAIN_SECONDS="2") as running:
+        yield running
 
 
 async def test_sigterm_drains_then_finishes_in_flight_work(replica):

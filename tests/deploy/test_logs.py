@@ -1,0 +1,117 @@
+"""Log lines: JSON (or text) with each request's id, and never a word a person wrote, nor
+a session token, even when something fails and an exception is logged."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+
+import pytest
+
+from server.logs import log_handler
+from server.sync import service
+from tests.graphql_client import register
+from tests.sync_client import PULL, gql, mutation, new_id, push
+
+MARKERS = ("marigoldlantern", "quietheronwaits")
+
+
+@pytest.fixture(params=["json", "text"])
+def log_lines(request):
+    """Everything the server logs, as the production handler writes it."""
+    buffer = io.StringIO()
+    handler = log_handler(request.param, buffer)
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    try:
+        yield request.param, buffer
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+
+
+async def test_no_word_and_no_token_reaches_the_log(client, log_lines, monkeypatch):
+    log_format, buffer = log_lines
+    await register(client)
+    [token] = client.cookies.values()
+    letter = mutation(1, new_id(), {"title": MARKERS[0], "body": f"dear you, {MARKERS[1]}"})
+    response = await client.post(
+        "/graphql",
+        json={"query": PUSH, "variables": {"device": "device-0001", "mutations": [letter]}},
+        headers={"x-request-id": "caddy-4f2a9c1e-request"},
+    )
+    assert response.status_code == 200 and "errors" not in response.json()
+    assert response.headers["x-request-id"] == "caddy-4f2a9c1e-request"
+
+    # An unexpected failure whose message quotes the words, as a database error can.
+    async def failing_pull(*_args, **_kwargs):
+        raise RuntimeError(f"could not store {MARKERS[0]} for token {token}")
+
+    monkeypatch.setattr(service, "pull", failing_pull)
+    failed = await client.post("/graphql", json={"query": PULL, "variables": {"cursor": None}})
+    assert failed.json()["errors"][0]["extensions"]["code"] == "INTERNAL"
+    failed_id = failed.headers["x-request-id"]
+
+    text = buffer.getvalue()
+    for secret in (*MARKERS, token):
+        assert secret not in text
+    # The failure is logged, with its type and where it happened, under its request's id.
+    assert "RuntimeError (message not logged)" in text
+    assert "failing_pull" in text
+    if log_format == "json":
+        lines = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+        pushed = [line for line in lines if line.get("operation") == "push"]
+        assert pushed == [
+            {
+                "time": pushed[0]["time"],
+                "level": "INFO",
+                "logger": "between.access",
+                "message": "request",
+                "request_id": "caddy-4f2a9c1e-request",
+                "method": "POST",
+                "path": "/graphql",
+                "status": 200,
+                "operation": "push",
+                "outcome": "ok",
+                "duration_ms": pushed[0]["duration_ms"],
+            }
+        ]
+        error = next(line for line in lines if line["level"] == "ERROR")
+        assert error["request_id"] == failed_id
+        assert "exc_info" in error
+    else:
+        assert "[caddy-4f2a9c1e-request] request" in text
+        assert f"ERROR between.graphql [{failed_id}]" in text
+
+
+PUSH = """mutation Push($device: String!, $mutations: [SyncMutationInput!]!) {
+  push(deviceId: $device, mutations: $mutations) { serverVersion results { status } } }"""
+
+
+@pytest.mark.parametrize(
+    "sent",
+    ["short", "has space in it", "line\nbreak-forged-entry", "x" * 129, 'quote"inside1'],
+)
+async def test_an_odd_request_id_is_replaced(client, sent):
+    response = await client.get("/healthz", headers={"x-request-id": sent})
+    given = response.headers["x-request-id"]
+    assert given != sent
+    assert len(given) == 32 and given.isalnum()
+
+
+async def test_every_answer_carries_a_request_id(client):
+    first = await client.get("/healthz")
+    second = await client.post("/graphql", content="{", headers={"content-type": "text/plain"})
+    ids = {first.headers["x-request-id"], second.headers["x-request-id"]}
+    assert len(ids) == 2
+
+
+async def test_a_push_is_unaffected_by_logging(client, log_lines):
+    # The access line is written after the answer: the push itself is stored as ever.
+    await register(client)
+    await push(client, "device-0001", [mutation(1, new_id(), {"title": "t", "body": "b"})])
+    records = (await gql(client, PULL, {"cursor": None}))["data"]["pull"]["records"]
+    assert [r["fields"]["body"] for r in records if r["kind"] == "letter"] == ["b"]
