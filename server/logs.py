@@ -27,7 +27,7 @@ SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{8,128}")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 JSON_FIELDS = ["levelname", "name", "message"]
 
-ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
+ExcInfo = tuple[type[BaseException] | None, BaseException | None, TracebackType | None]
 
 
 def request_id_from(header: str | None) -> str:
