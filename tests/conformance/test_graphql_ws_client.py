@@ -19,7 +19,8 @@ def test_graphql_ws_client_gets_the_version_then_a_new_one_after_a_push(
 ):
     with (
         start_server(empty_database_url, tmp_path) as base,
-        httpx.Client(base_url=base) as http,
+        # Sign-up hashes eleven times with argon2 at full cost: seconds on a busy machine.
+        httpx.Client(base_url=base, timeout=60) as http,
     ):
         sign_up(http)
         cookie = "; ".join(f"{name}={value}" for name, value in http.cookies.items())
