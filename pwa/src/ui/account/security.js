@@ -7,7 +7,7 @@ import { deleteAccount, unsyncedCount } from "../../session-state.js";
 import { h, replace, when } from "../kit/dom.js";
 import { newPasswordField, offerCodes } from "./welcome.js";
 import { requiredField } from "../kit/fields.js";
-import { errorBox, submitting } from "../kit/form.js";
+import { errorBox, whenSubmitted } from "../kit/form.js";
 import { button, submitButton } from "../kit/button.js";
 
 // An answer that never came may still have been acted on: say only what is known.
@@ -98,14 +98,11 @@ function serverForm({ id, heading, fields, submit, work, done }) {
   const result = h("p", { role: "status", id: `${id}-result` });
   const form = h("form", { class: "stack", id, "aria-labelledby": `${id}-heading` });
   replace(form, h("h2", { id: `${id}-heading` }, heading), fields, errors, submitButton(submit), result);
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
+  whenSubmitted(form, errors, async () => {
     result.textContent = "";
-    submitting(form, errors, async () => {
-      const answer = await askServer(() => work(form));
-      form.reset();
-      result.textContent = done(answer) ?? "";
-    });
+    const answer = await askServer(() => work(form));
+    form.reset();
+    result.textContent = done(answer) ?? "";
   });
   return form;
 }
@@ -196,12 +193,9 @@ export function deleteForm(account) {
     errors,
     submitButton("Delete my account for good", { class: "danger" }),
   );
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    submitting(form, errors, async () => {
-      await askServer(() => deleteAccount(form["delete-password"].value));
-      location.assign("/welcome");
-    });
+  whenSubmitted(form, errors, async () => {
+    await askServer(() => deleteAccount(form["delete-password"].value));
+    location.assign("/welcome");
   });
   return h("details", { class: "leaving" }, h("summary", {}, "Delete my account"), form);
 }

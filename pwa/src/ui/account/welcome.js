@@ -5,7 +5,7 @@ import { go } from "../../router.js";
 import { recover, register, signIn } from "../../session-state.js";
 import { h, notice, replace } from "../kit/dom.js";
 import { requiredField } from "../kit/fields.js";
-import { errorBox, submitting } from "../kit/form.js";
+import { errorBox, whenSubmitted } from "../kit/form.js";
 import { drawShell } from "../frame/shell.js";
 import { button, linkButton, submitButton } from "../kit/button.js";
 
@@ -31,18 +31,15 @@ export function signInForm({ username = "", onDone }) {
     errors,
     submitButton("Sign in", { class: "primary" }),
   );
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    submitting(
-      form,
-      errors,
-      async () => {
-        await signIn({ username: form.username.value.trim(), password: form.password.value });
-        await onDone();
-      },
-      { busy: "Signing in…" },
-    );
-  });
+  whenSubmitted(
+    form,
+    errors,
+    async () => {
+      await signIn({ username: form.username.value.trim(), password: form.password.value });
+      await onDone();
+    },
+    { busy: "Signing in…" },
+  );
   return form;
 }
 
@@ -67,22 +64,19 @@ export function recoverForm({ username = "", onDone }) {
     errors,
     submitButton("Set the new password and sign in", { class: "primary" }),
   );
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    submitting(form, errors, async () => {
-      await recover({
-        username: form["recover-username"].value.trim(),
-        recoveryCode: form["recover-code"].value.trim(),
-        newPassword: form["recover-password"].value,
-      });
-      await onDone();
-      notice(
-        "You are signed in with your new password. That recovery code is used up; you can make new ones in Account.",
-        {
-          id: "recovered",
-        },
-      );
+  whenSubmitted(form, errors, async () => {
+    await recover({
+      username: form["recover-username"].value.trim(),
+      recoveryCode: form["recover-code"].value.trim(),
+      newPassword: form["recover-password"].value,
     });
+    await onDone();
+    notice(
+      "You are signed in with your new password. That recovery code is used up; you can make new ones in Account.",
+      {
+        id: "recovered",
+      },
+    );
   });
   return h("details", { class: "recover" }, h("summary", {}, "Forgot your password?"), form);
 }
@@ -117,23 +111,20 @@ function registerForm({ onDone }) {
     submitButton("Create account", { class: "primary" }),
     h("p", { class: "quiet busy-status", role: "status" }),
   );
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    submitting(
-      form,
-      errors,
-      async () => {
-        const codes = await register({
-          username: form["new-username"].value.trim(),
-          displayName: form["display-name"].value.trim(),
-          password: form["new-password"].value,
-          role: form.role.value,
-        });
-        await offerCodes(codes, onDone);
-      },
-      { busy: "Creating…", why: "Making your account. Keeping a password safe takes a few seconds." },
-    );
-  });
+  whenSubmitted(
+    form,
+    errors,
+    async () => {
+      const codes = await register({
+        username: form["new-username"].value.trim(),
+        displayName: form["display-name"].value.trim(),
+        password: form["new-password"].value,
+        role: form.role.value,
+      });
+      await offerCodes(codes, onDone);
+    },
+    { busy: "Creating…", why: "Making your account. Keeping a password safe takes a few seconds." },
+  );
   return form;
 }
 

@@ -11,7 +11,7 @@ export function errorBox(id = null, className = "") {
 // While the server works (a password takes it a moment, on purpose), the button says
 // what is happening instead of only greying out, and a form's status line (if it has
 // one) says it for screen readers too. What goes wrong is said in `errors`.
-export async function submitting(form, errors, work, { busy = null, why = "" } = {}) {
+async function submitting(form, errors, work, { busy = null, why = "" } = {}) {
   const button = form.querySelector("button[type=submit]");
   const status = form.querySelector(".busy-status");
   const label = button.textContent;
@@ -28,4 +28,12 @@ export async function submitting(form, errors, work, { busy = null, why = "" } =
     button.textContent = label;
     if (status) status.textContent = "";
   }
+}
+
+// Sending `form` runs `work`, as `submitting` says, instead of leaving the page.
+export function whenSubmitted(form, errors, work, options) {
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submitting(form, errors, work, options);
+  });
 }
