@@ -25,8 +25,9 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_server  # noqa: E402
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.e2e.pwa import PASSWORD  # noqa: E402
+from tests.serving import start_server  # noqa: E402
 
 LIGHTHOUSE = "12.8.2"
 CACHE = Path.home() / ".cache" / "between-lighthouse" / LIGHTHOUSE

@@ -26,8 +26,9 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from server.pwa import shell_files  # noqa: E402
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_server  # noqa: E402
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.e2e.pwa import Device  # noqa: E402
+from tests.serving import start_server  # noqa: E402
 
 LETTERS = 200
 OPEN_RUNS = 5

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.e2e.conftest import start_server
+from tests.serving import start_server
 
 # GET may not run queries here (a query in a URL ends up in logs and caches); the
 # audits that try it are optional ("MAY") and report a notice, not a warning.

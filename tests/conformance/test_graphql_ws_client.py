@@ -8,8 +8,8 @@ import threading
 
 import httpx
 
-from tests.e2e.conftest import start_server
 from tests.e2e.test_pokes import push_a_letter, sign_up
+from tests.serving import start_server
 
 WAIT_SECONDS = 20
 

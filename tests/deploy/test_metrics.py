@@ -13,9 +13,8 @@ import websockets
 from prometheus_client import REGISTRY
 
 from server.errors import AppError, ErrorCode
-from tests.deploy.serving import serving
-from tests.e2e.conftest import free_port
 from tests.graphql_client import error_code, gql, register
+from tests.serving import free_port, serving
 from tests.sync_client import PULL, mutation, new_id, push
 
 METRIC_NAMES = (

@@ -11,8 +11,8 @@ import pytest
 from server.auth.throttle import GuessLimits
 from server.db import migrate
 from tests.conftest import scratch_postgres
-from tests.e2e.conftest import start_server
 from tests.graphql_client import error_code, register, sign_in
+from tests.serving import start_server
 
 LIMITS = GuessLimits()
 

@@ -12,8 +12,8 @@ import httpx
 import pytest
 import websockets
 
-from tests.deploy.serving import serving
 from tests.graphql_client import register
+from tests.serving import serving
 
 SERVICE_RESTART = 1012
 

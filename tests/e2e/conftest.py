@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.conftest import IN_CI
+from tests.serving import start_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 PWA = Path(__file__).resolve().parents[2] / "pwa"
@@ -25,53 +19,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
-def start_server(database_url: str, workdir: Path, pwa_dir: Path | None = None):
-    """Run `between serve` on `database_url`; yields its base URL."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "BETWEEN_ENV": "development"}
-    if pwa_dir is not None:
-        env["BETWEEN_PWA_DIR"] = str(pwa_dir)
-    log_path = workdir / "serve.log"
-    log = log_path.open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "server.cli", "serve", "--port", str(port)],
-        env=env,
-        cwd=workdir,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail("between serve stopped:\n" + log_path.read_text())
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("between serve did not start:\n" + log_path.read_text())
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 @pytest.fixture

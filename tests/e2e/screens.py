@@ -21,9 +21,10 @@ import httpx
 from playwright.sync_api import sync_playwright
 
 from server.preferences.kind import preferences_id
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_server
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.pwa import PASSWORD
 from tests.graphql_client import REGISTER
+from tests.serving import start_server
 from tests.sync_client import PUSH
 
 SIZES = ((320, 640), (390, 844))

@@ -9,7 +9,7 @@ import httpx
 import pytest
 import websockets
 
-from tests.e2e.conftest import start_server
+from tests.serving import start_server
 from tests.sync_client import PUSH, new_id
 
 PASSWORD = "a quiet harbour at dusk"

@@ -17,8 +17,8 @@ import websockets
 from websockets.exceptions import ConnectionClosed
 
 from server.graphql.websocket import MAX_MESSAGE_BYTES, MAX_SOCKETS_PER_SESSION
-from tests.e2e.conftest import start_server
 from tests.graphql_client import PASSWORD, gql, register, sign_in
+from tests.serving import start_server
 
 CHANGES = {"query": "subscription { changes }"}
 WAIT = 15
