@@ -12,7 +12,12 @@ import { wording } from "../wording.js";
 import { h, replace } from "./dom.js";
 import { checkField, fieldSaver, selectField, textArea, textField } from "./fields.js";
 
-const zones = () => (Intl.supportedValuesOf ? Intl.supportedValuesOf("timeZone") : ["UTC"]);
+// The browser's list of zones leaves out "UTC" and older names ("Asia/Calcutta"); the
+// plan's own zone is always offered, so opening a plan never changes it silently.
+function zones(current) {
+  const known = Intl.supportedValuesOf ? Intl.supportedValuesOf("timeZone") : ["UTC"];
+  return !current || known.includes(current) ? known : [current, ...known];
+}
 
 function groups(words, ending) {
   const list = [
@@ -55,7 +60,7 @@ export async function planEditView(main, id, newKind = null) {
   const title = textField("plan-title", "Name (optional)", p.title, { maxlength: 200 });
   const kind = selectField("plan-kind", "This plan is for", PLAN_KINDS, p.kind);
   const reason = selectField("plan-reason", "Why", { "": "Not said", ...REASONS }, p.reason ?? "");
-  const zone = selectField("plan-zone", "Time zone of the sessions", Object.fromEntries(zones().map((z) => [z, z])), p.timeZone);
+  const zone = selectField("plan-zone", "Time zone of the sessions", Object.fromEntries(zones(p.timeZone).map((z) => [z, z])), p.timeZone);
   const before = h("input", { id: "last-before", type: "datetime-local", value: p.lastSessionBefore ?? "" });
   const after = h("input", { id: "first-after", type: "datetime-local", value: p.firstSessionAfter ?? "" });
   const ever = h("input", { id: "last-ever", type: "datetime-local", value: p.lastSessionEver ?? "" });
