@@ -16,7 +16,7 @@ BRAND = """() => {
   const bar = document.querySelector(".bar").getBoundingClientRect();
   const name = document.querySelector(".brand");
   return {
-    onBar: brand.bottom <= bar.bottom && brand.top >= bar.top,
+    onBar: name.checkVisibility() && brand.bottom <= bar.bottom && brand.top >= bar.top,
     whole: name.scrollWidth <= Math.ceil(brand.width),
   };
 }"""

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
 from tests.e2e.pwa import Device, server_records
+
+# A break under way while the test runs (its contact agreement and covering clinician
+# count only then), two weeks long.
+LAST_BEFORE = f"{date.today() - timedelta(days=3)}T10:00"
+FIRST_AFTER = f"{date.today() + timedelta(days=11)}T10:00"
 
 pytestmark = pytest.mark.browser
 
@@ -66,8 +73,8 @@ def fill_in(device: Device) -> list[tuple[str, str]]:
     page.click("#new-break")
     page.wait_for_selector("#last-before")
     page.select_option("#plan-zone", "Europe/Dublin")
-    page.fill("#last-before", "2026-11-17T10:00")
-    page.fill("#first-after", "2026-12-01T10:00")
+    page.fill("#last-before", LAST_BEFORE)
+    page.fill("#first-after", FIRST_AFTER)
     page.click("#add-when_hard")
     page.fill("#step-0", "I hold the burlap")
     page.select_option("#step-link-0", label="Burlap")
@@ -130,7 +137,7 @@ def test_toolkit_uses_and_plans_reach_a_second_device(chromium, served_sqlite):
     assert (use["distressBefore"], use["distressAfter"]) == (8, 5)
     (plan,) = kinds["plan"]
     assert plan["timeZone"] == "Europe/Dublin"
-    assert plan["firstSessionAfter"] == "2026-12-01T10:00"
+    assert plan["firstSessionAfter"] == FIRST_AFTER
 
     laptop = Device(chromium, served_sqlite)
     laptop.sign_in("tess")
