@@ -1,7 +1,10 @@
 """Lighthouse (mobile) scores of the main screens, in the system Chromium, against a
 real `between serve` on a throwaway SQLite database.
 
-    python bench/lighthouse.py
+    python bench/lighthouse.py [folder]
+
+With a folder, each screen's whole Lighthouse report is kept there as JSON (the layout
+shifts and their elements, the timings), to see why a score is what it is.
 
 Lighthouse comes from npm into a cache folder outside the repo, at the version pinned
 here. It drives the Chromium that Playwright started with a remote debugging port, in
@@ -64,7 +67,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def scores(cli: Path, url: str, port: int) -> dict[str, int]:
+def scores(cli: Path, url: str, port: int, keep: Path | None = None) -> dict[str, float]:
     run = subprocess.run(
         [
             "node",
@@ -82,10 +85,24 @@ def scores(cli: Path, url: str, port: int) -> dict[str, int]:
     if run.returncode != 0:
         sys.exit(f"Lighthouse failed on {url}:\n{run.stderr[-2000:]}")
     report = json.loads(run.stdout)
-    return {name: round((report["categories"][name]["score"] or 0) * 100) for name in CATEGORIES}
+    if keep is not None:
+        keep.write_text(run.stdout)
+    result: dict[str, float] = {
+        name: round((report["categories"][name]["score"] or 0) * 100) for name in CATEGORIES
+    }
+    # How far the screen moves as it fills (the goal is under 0.1, and 0 is usual here).
+    result["CLS"] = round(report["audits"]["cumulative-layout-shift"]["numericValue"], 3)
+    return result
 
 
 def main() -> None:
+    keep = Path(sys.argv[1]) if len(sys.argv) > 1 else None
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+
+    def measure(name: str, url: str) -> dict[str, float]:
+        return scores(cli, url, port, keep / f"{name.split()[0]}.json" if keep else None)
+
     cli = lighthouse_cli()
     port = free_port()
     rows = []
@@ -101,7 +118,7 @@ def main() -> None:
             page = context.new_page()
             page.goto("/")
             page.wait_for_selector("main h1")
-            rows.append(("welcome (signed out)", scores(cli, base + "/", port)))
+            rows.append(("welcome (signed out)", measure("welcome", base + "/")))
             page.fill("#new-username", "robin")
             page.fill("#display-name", "Robin")
             page.fill("#new-password", PASSWORD)
@@ -113,11 +130,12 @@ def main() -> None:
             page.wait_for_selector("#capture-status a")
             page.wait_for_function("() => navigator.serviceWorker.controller !== null")
             for name, path in SIGNED_IN:
-                rows.append((name, scores(cli, base + path, port)))
+                rows.append((name, measure(name, base + path)))
             context.close()
-    print(f"{'screen':24}" + "".join(f"{name:>16}" for name in CATEGORIES))
+    columns = (*CATEGORIES, "CLS")
+    print(f"{'screen':24}" + "".join(f"{name:>16}" for name in columns))
     for name, result in rows:
-        print(f"{name:24}" + "".join(f"{result[c]:>16}" for c in CATEGORIES))
+        print(f"{name:24}" + "".join(f"{result[c]:>16}" for c in columns))
 
 
 if __name__ == "__main__":

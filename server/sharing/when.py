@@ -15,7 +15,8 @@ from server.sync.fields import FieldProblem, TimeZone, checked, parse_datetime
 
 MORNING = time(8)
 # Before this hour it is still the night before: "tomorrow morning" is this morning's 08:00.
-NIGHT_ENDS = time(5)
+# The app's night (when a share waits for the morning by default) ends at the same hour.
+NIGHT_ENDS = time(6)
 FURTHEST = timedelta(days=366)
 
 

@@ -51,10 +51,11 @@ SMALL_TARGETS = """() => {
 
 
 @contextlib.contextmanager
-def module_page(browser, base: str, module: str):
+def module_page(browser, base: str, module: str, **page_options):
     """One page with the app loaded; yields `call(name, *args)`, which runs an export
-    of `module` (e.g. "/src/outbox.js") in the page and returns its result."""
-    page = browser.new_page()
+    of `module` (e.g. "/src/outbox.js") in the page and returns its result.
+    `page_options` go to the page (a locale, a time zone)."""
+    page = browser.new_page(**page_options)
     page.goto(f"{base}/welcome")
     page.wait_for_selector("#register-heading")
 

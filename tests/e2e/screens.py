@@ -203,6 +203,8 @@ def render(out: Path) -> None:
                             viewport={"width": width, "height": height},
                             color_scheme=scheme,
                             reduced_motion="reduce",
+                            # Times follow the locale; these people write "08:00".
+                            locale="en-GB",
                         )
                         page = context.new_page()
                         if who == "robin":

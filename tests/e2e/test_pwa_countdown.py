@@ -86,8 +86,9 @@ def instant_of(local: str, zone: str) -> int:
 
 @pytest.fixture
 def countdown(chromium, served_sqlite):
-    """Calls into pwa/src/plans/countdown.js in one page: `countdown(name, *args)`."""
-    with module_page(chromium, served_sqlite, "/src/plans/countdown.js") as call:
+    """Calls into pwa/src/plans/countdown.js in one page: `countdown(name, *args)`, in
+    British English (times are written the locale's way: "10:00")."""
+    with module_page(chromium, served_sqlite, "/src/plans/countdown.js", locale="en-GB") as call:
         yield call
 
 

@@ -41,9 +41,18 @@ MAKE_PLAN = """async ([before, after, agreement, zone]) => {
 TOP = "(selector) => document.querySelector(selector).getBoundingClientRect().top"
 
 
-def people(chromium, base: str, width: int, height: int, scheme: str) -> tuple[Device, Device]:
+def people(
+    chromium, base: str, width: int, height: int, scheme: str, locale: str = "en-GB"
+) -> tuple[Device, Device]:
+    """Dana and Robin in Dublin, where the day has 24 hours (unless `locale` says not)."""
     return two_people(
-        chromium, base, width=width, height=height, color_scheme=scheme, timezone_id=ZONE
+        chromium,
+        base,
+        width=width,
+        height=height,
+        color_scheme=scheme,
+        timezone_id=ZONE,
+        locale=locale,
     )
 
 

@@ -20,8 +20,9 @@ ZONES = ["Europe/Dublin", "America/New_York", "Australia/Sydney", "Asia/Kolkata"
     [
         # Written at 2 a.m.: the morning after that night, six hours on.
         ("2026-03-04T02:00", "Europe/Dublin", "2026-03-04T08:00"),
-        ("2026-03-04T04:59", "Europe/Dublin", "2026-03-04T08:00"),
-        ("2026-03-04T05:00", "Europe/Dublin", "2026-03-05T08:00"),
+        ("2026-03-04T05:30", "Europe/Dublin", "2026-03-04T08:00"),
+        ("2026-03-04T05:59", "Europe/Dublin", "2026-03-04T08:00"),
+        ("2026-03-04T06:00", "Europe/Dublin", "2026-03-05T08:00"),
         ("2026-03-04T21:00", "Europe/Dublin", "2026-03-05T08:00"),
         # The clocks go forward that night, and back on the other.
         ("2026-03-28T22:00", "Europe/London", "2026-03-29T08:00"),

@@ -6,6 +6,8 @@
 // dates in the zone: "day 4 of 14" and "10 days until" always add up to the length.
 // Everything here is pure: the same plan and the same instant give the same answer.
 
+import { timeOfDay } from "../times.js";
+
 const DAY_MS = 86_400_000;
 const formatters = new Map();
 
@@ -137,11 +139,13 @@ const shortDateFormat = new Intl.DateTimeFormat(undefined, {
   timeZone: "UTC",
 });
 
-const two = (n) => String(n).padStart(2, "0");
+// "10:00" (or "10:00 AM" where the locale says so): the wall clock of the plan,
+// whatever zone the phone is in.
+export const wallTime = (parts) => timeOfDay(new Date(utc(parts)), "UTC");
 
-// "Tuesday 10:00": the wall clock of the plan, whatever zone the phone is in.
+// "Tuesday 10:00".
 export function weekdayAndTime(parts) {
-  return `${weekdayFormat.format(new Date(utc(parts)))} ${two(parts.hour)}:${two(parts.minute)}`;
+  return `${weekdayFormat.format(new Date(utc(parts)))} ${wallTime(parts)}`;
 }
 
 export function shortDate(parts) {

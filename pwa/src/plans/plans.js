@@ -46,15 +46,15 @@ export function stepsOf(plan, type) {
   return (plan.steps ?? []).filter((step) => step.type === type);
 }
 
-// The plan in progress, or else the next one to begin. Past plans are kept but quiet.
+// The plan under way now, if any: its agreement, covering clinician and Today are what
+// hold during the separation. A plan yet to begin is not active (before it, the usual
+// contact holds), and past plans are kept but quiet. Of two under way, the one that
+// began last.
 export function activePlan(list, now = Date.now()) {
-  const placed = list.map((p) => ({ plan: p, c: countdown(p, now) })).filter(({ c }) => c.phase);
-  const during = placed.find(({ c }) => c.phase === "during");
-  if (during) return during.plan;
-  const upcoming = placed
-    .filter(({ c }) => c.phase === "before")
-    .sort((a, b) => (a.c.daysUntilStart ?? 0) - (b.c.daysUntilStart ?? 0));
-  return upcoming[0]?.plan ?? null;
+  const during = list.map((p) => ({ plan: p, c: countdown(p, now) })).filter(({ c }) => c.phase === "during");
+  const began = ({ c }) => c.daysUntilStart ?? Number.MIN_SAFE_INTEGER;
+  during.sort((a, b) => began(b) - began(a));
+  return during[0]?.plan ?? null;
 }
 
 export function planName(plan, words) {

@@ -14,7 +14,15 @@ export async function accountView(main) {
   const line = h("p", { id: "account-status", "aria-live": "polite" }, syncDetail());
   const again = h("div", {});
   const leaving = h("div", {});
-  const storage = h("p", { class: "quiet" });
+  // Known before the screen is drawn, so nothing below it moves when it is said.
+  const persisted = await navigator.storage?.persisted?.();
+  const storage = h(
+    "p",
+    { class: "quiet" },
+    persisted
+      ? "This browser keeps the app's data until you sign out."
+      : "This browser may clear the app's data if the device runs short of space. What has synced is safe on your account.",
+  );
 
   const drawStatus = () => {
     line.textContent = syncDetail();
@@ -103,9 +111,5 @@ export async function accountView(main) {
     deleteForm(account),
   );
   drawStatus();
-  const persisted = await navigator.storage?.persisted?.();
-  storage.textContent = persisted
-    ? "This browser keeps the app's data until you sign out."
-    : "This browser may clear the app's data if the device runs short of space. What has synced is safe on your account.";
   return { leave: () => bus.removeEventListener("status", drawStatus) };
 }

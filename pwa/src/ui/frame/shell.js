@@ -2,7 +2,7 @@
 // now in a bar that stays at the top while the screen scrolls, and the tabs.
 
 import { appName, lock } from "../../lock.js";
-import { bus, syncNow } from "../../sync.js";
+import { bus, refreshStatus, syncNow } from "../../sync.js";
 import { h, replace } from "../kit/dom.js";
 import { icon } from "./icons.js";
 import { syncDetail, syncSummary } from "./sync-status.js";
@@ -68,6 +68,9 @@ export async function drawShell() {
   const bar = document.getElementById("bar");
   const tabs = document.getElementById("tabs");
   const account = await me();
+  // The first word in the bar is already the true one, so it does not change (and the
+  // bar does not move) a moment after it is shown.
+  if (account) await refreshStatus().catch(() => null);
   // Help now is on every screen, signed in or not, online or not, and the bar keeps
   // it in view however far the screen is scrolled.
   replace(

@@ -22,7 +22,12 @@ import { checkField, fieldSaver, selectField, textArea, textField } from "../kit
 import { button, linkButton } from "../kit/button.js";
 import { errorBox } from "../kit/form.js";
 
-const zones = () => (Intl.supportedValuesOf ? Intl.supportedValuesOf("timeZone") : ["UTC"]);
+// The browser's list of zones leaves out "UTC" and older names ("Asia/Calcutta"); the
+// plan's own zone is always offered, so opening a plan never changes it silently.
+function zones(current) {
+  const known = Intl.supportedValuesOf ? Intl.supportedValuesOf("timeZone") : ["UTC"];
+  return !current || known.includes(current) ? known : [current, ...known];
+}
 
 function groups(words, ending) {
   const list = [
@@ -68,7 +73,7 @@ export async function planEditView(main, id, newKind = null) {
   const zone = selectField(
     "plan-zone",
     "Time zone of the sessions",
-    Object.fromEntries(zones().map((z) => [z, z])),
+    Object.fromEntries(zones(p.timeZone).map((z) => [z, z])),
     p.timeZone,
   );
   const before = h("input", { id: "last-before", type: "datetime-local", value: p.lastSessionBefore ?? "" });

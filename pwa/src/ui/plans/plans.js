@@ -2,7 +2,7 @@
 // first while it is under way, what helps, and the day-by-day view.
 
 import { letters } from "../../letters.js";
-import { dateOfDay, countdown, describe, shortDate } from "../../plans/countdown.js";
+import { dateOfDay, countdown, describe, shortDate, wallTime } from "../../plans/countdown.js";
 import { PLAN_KINDS, REASONS, editPlan, plan as loadPlan, planName, plans, stepsOf } from "../../plans/plans.js";
 import { go } from "../../router.js";
 import { bus } from "../../sync.js";
@@ -75,9 +75,7 @@ function dayByDay(p, now) {
         { class: today ? "today" : "", "aria-current": today ? "date" : null },
         h("span", { class: "day-number" }, `Day ${n}`),
         ` ${shortDate(date)}`,
-        n === c.length
-          ? ` · first session back${c.end ? ` at ${String(c.end.hour).padStart(2, "0")}:${String(c.end.minute).padStart(2, "0")}` : ""}`
-          : "",
+        n === c.length ? ` · first session back${c.end ? ` at ${wallTime(c.end)}` : ""}` : "",
         today ? " · today" : "",
       ),
     );

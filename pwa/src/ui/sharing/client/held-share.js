@@ -6,13 +6,13 @@
 import { offline } from "../../../api.js";
 import { cancelShare, heldShares, myShares } from "../../../sharing.js";
 import { bus } from "../../../sync.js";
+import { timeOfDay } from "../../../times.js";
 import { wording } from "../../../wording.js";
 import { h, replace } from "../../kit/dom.js";
 import { problem } from "../share-words.js";
 import { button } from "../../kit/button.js";
 import { errorBox } from "../../kit/form.js";
 
-const time = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
 const day = new Intl.DateTimeFormat(undefined, { weekday: "long", day: "numeric", month: "long" });
 const dayKey = (date) => `${date.getFullYear()}-${date.getMonth()}-${date.getDate()}`;
 
@@ -21,9 +21,9 @@ export function untilWhen(iso, now = new Date()) {
   const at = new Date(iso);
   const tomorrow = new Date(now);
   tomorrow.setDate(now.getDate() + 1);
-  if (dayKey(at) === dayKey(now)) return time.format(at);
-  if (dayKey(at) === dayKey(tomorrow)) return `tomorrow at ${time.format(at)}`;
-  return `${day.format(at)} at ${time.format(at)}`;
+  if (dayKey(at) === dayKey(now)) return timeOfDay(at);
+  if (dayKey(at) === dayKey(tomorrow)) return `tomorrow at ${timeOfDay(at)}`;
+  return `${day.format(at)} at ${timeOfDay(at)}`;
 }
 
 // One held share: what it is, and the Cancel button. `done` runs after a cancel.

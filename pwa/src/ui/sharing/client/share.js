@@ -8,6 +8,7 @@ import { letter as loadLetter } from "../../../letters.js";
 import { activePlan, deviceZone, plans } from "../../../plans/plans.js";
 import { links, myShares, serverCopy, shareLetter } from "../../../sharing.js";
 import { getMeta, setMeta } from "../../../store.js";
+import { timeOfDay } from "../../../times.js";
 import { wording } from "../../../wording.js";
 import { agreementCard } from "../../plans/agreement.js";
 import { fullDate, h, replace } from "../../kit/dom.js";
@@ -23,11 +24,18 @@ const SUGGESTIONS = [
   "I don't need anything back. It just helps to know you have it.",
 ];
 
-// Before 05:00 the server's "tomorrow morning" is this morning's 08:00 (docs/sharing.md).
-const morningLabel = () => (new Date().getHours() < 5 ? "This morning at 8:00" : "Tomorrow morning at 8:00");
 // A letter written at night is often regretted in the morning: from 22:00 to 06:00
 // local time it waits for the morning unless the person chooses otherwise.
-export const isNight = (date = new Date()) => date.getHours() >= 22 || date.getHours() < 6;
+const NIGHT_BEGINS = 22;
+const NIGHT_ENDS = 6;
+export const isNight = (date = new Date()) => date.getHours() >= NIGHT_BEGINS || date.getHours() < NIGHT_ENDS;
+// Until the night ends, the server's "tomorrow morning" is this morning's 08:00
+// (docs/sharing.md), so a letter written at 05:30 waits two and a half hours, not a day.
+function morningLabel(now = new Date()) {
+  const eight = new Date(now);
+  eight.setHours(8, 0, 0, 0);
+  return `${now.getHours() < NIGHT_ENDS ? "This morning" : "Tomorrow morning"} at ${timeOfDay(eight)}`;
+}
 
 export async function shareView(main, id) {
   const account = await me();
