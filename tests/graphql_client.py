@@ -151,11 +151,13 @@ async def regenerate_input(
     return {"key": key, "codes": new_codes(account_key)[1]}
 
 
-def sign_in_sync(http: httpx.Client, username: str, password: str = PASSWORD) -> dict:
-    """Sign in over a blocking client (tests beside a running server), as the device does."""
+def sign_in_sync(http: httpx.Client, username: str, password: str = PASSWORD, derive=None) -> dict:
+    """Sign in over a blocking client (tests beside a running server), as the device does.
+    Accounts the PWA made need `device.reference_keys`, the real derivation."""
     params = http.post("/graphql", json={"query": KEY_PARAMS, "variables": {"username": username}})
     seed = params.json()["data"]["keyParams"]["seed"]
-    _master, key = device.stand_in_keys(password, username.strip().lower(), seed)
+    derive = derive or device.stand_in_keys
+    _master, key = derive(password, username.strip().lower(), seed)
     variables = {"input": {"username": username, "authKey": key}}
     return http.post("/graphql", json={"query": SIGN_IN, "variables": variables}).json()
 
