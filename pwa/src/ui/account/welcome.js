@@ -189,7 +189,7 @@ function showCodes(main, codes, onDone) {
     h(
       "p",
       { class: "notice", id: "codes-warning" },
-      "Your words are locked with your password on your devices, and no one else can open them, not even us. If you lose both your password and these codes, your words cannot be opened again.",
+      "Your password and these codes are the only ways into your account. If you lose both, no one can open it again, and the words in it are gone.",
     ),
     h(
       "ol",
