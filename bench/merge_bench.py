@@ -30,6 +30,7 @@ from server.app import create_app
 from server.db import migrate
 from server.letters.merge import merge_bodies
 from server.settings import Settings
+from tests.graphql_client import new_account
 from tests.letters.long_letter import worst_case
 
 PUSH = """mutation($d: String!, $m: [SyncMutationInput!]!) {
@@ -104,8 +105,7 @@ async def pushed_merges(database_url: str) -> list[tuple[str, float, str, float]
             transport=httpx.ASGITransport(app=app), base_url="http://bench", timeout=300
         ) as http,
     ):
-        account = {"username": "bench", "password": "a long bench password"}
-        account |= {"displayName": "B", "role": "CLIENT"}
+        account = new_account(username="bench")
         await http.post("/graphql", json={"query": REGISTER, "variables": {"i": account}})
         phone, laptop = Device(http, "phone-bench"), Device(http, "laptop-bench")
         for name, server in (("rewritten server text", rewritten), ("edit at the top", "x" + base)):

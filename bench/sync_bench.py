@@ -30,6 +30,7 @@ from tortoise import connections
 from server.app import create_app
 from server.db import is_sqlite, migrate
 from server.settings import Settings
+from tests.graphql_client import new_account
 
 PULL = """query($c: String, $l: Int) { pull(cursor: $c, limit: $l) {
   cursor hasMore records { id kind version deleted fields } } }"""
@@ -158,14 +159,7 @@ async def run(database_url: str) -> list[tuple[str, float, float]]:
         bench = Bench(client, clock, is_sqlite(database_url))
         await bench.gql(
             "mutation($i: RegisterInput!) { register(input: $i) { account { id } } }",
-            {
-                "i": {
-                    "username": "bench",
-                    "password": "a long bench password",
-                    "displayName": "B",
-                    "role": "CLIENT",
-                }
-            },
+            {"i": new_account(username="bench")},
         )
         account_id = (await bench.gql("{ me { id } }", {}))["me"]["id"]
         account = account_id if bench.sqlite else uuid.UUID(account_id)

@@ -19,6 +19,7 @@ import signal
 import socket
 import ssl
 import subprocess
+import sys
 import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -27,6 +28,10 @@ import httpx
 import websockets
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.graphql_client import new_account, password_keys  # noqa: E402
+
 ADMIN_URL = os.environ.get("SMOKE_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
 
 PASSWORD = "a quiet harbour at dusk"
@@ -254,17 +259,16 @@ async def ok(http: httpx.AsyncClient, query: str, variables: dict | None = None)
 
 
 async def register(http: httpx.AsyncClient, username: str, role: str = "CLIENT") -> None:
-    account = {
-        "username": username,
-        "password": PASSWORD,
-        "displayName": username.title(),
-        "role": role,
-    }
+    """Register as a device does: keys derived from the password, never the password."""
+    account = new_account(
+        username=username, password=PASSWORD, display_name=username.title(), role=role
+    )
     await ok(http, REGISTER, {"i": account})
 
 
 async def sign_in(http: httpx.AsyncClient, username: str, password: str = PASSWORD) -> dict:
-    return await gql(http, SIGN_IN, {"i": {"username": username, "password": password}})
+    _master_key, key = await password_keys(http, username, password)
+    return await gql(http, SIGN_IN, {"i": {"username": username, "authKey": key}})
 
 
 def letter(mutation_id: int, record_id: str, body: str) -> dict:

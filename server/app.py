@@ -52,6 +52,7 @@ def create_app(
             idle=timedelta(days=settings.session_idle_days),
             absolute=timedelta(days=settings.session_absolute_days),
         ),
+        seed_secret=settings.rate_limit_secret,
         leaving=leaving(pokes),
         # Every process closes the websockets of sessions that ended.
         sessions_ended=[pokes.sessions_ended],

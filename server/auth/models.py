@@ -27,7 +27,18 @@ class Account(Model):
     username = fields.CharField(max_length=64, unique=True)
     display_name = fields.CharField(max_length=100)
     role = fields.CharEnumField(Role, max_length=16)
+    # argon2id of the authentication key the device derives from the password; the
+    # password itself never reaches the server (docs/crypto.md).
     password_hash = fields.CharField(max_length=255)
+    # What the device needs to derive its keys again: the random seed of the salt and
+    # the Argon2id parameters. Empty for accounts made before sealing, which cannot sign in.
+    key_seed = fields.CharField(max_length=32, default="")
+    kdf_version: int = fields.SmallIntField(default=0)
+    kdf_memory_kib: int = fields.IntField(default=0)
+    kdf_iterations: int = fields.SmallIntField(default=0)
+    kdf_parallelism: int = fields.SmallIntField(default=0)
+    # The account key sealed by the master key: only the device can open it.
+    sealed_account_key = fields.CharField(max_length=255, default="")
     # The account's change number: every write to its synced records takes the next one.
     change_counter: int = fields.BigIntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -62,7 +73,10 @@ class RecoveryCode(Model):
     account_id: uuid.UUID
     # The code's first characters, so a code is checked against one hash, not ten.
     lookup = fields.CharField(max_length=8)
+    # argon2id of the code's verifier; the code itself never reaches the server.
     code_hash = fields.CharField(max_length=255)
+    # The account key sealed by this code's key, returned to whoever shows the verifier.
+    sealed_account_key = fields.CharField(max_length=255, default="")
     used_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 

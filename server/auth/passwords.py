@@ -1,4 +1,8 @@
-"""Password and recovery-code hashing with argon2id, and the password policy.
+"""Hashing of authentication keys and recovery verifiers with argon2id.
+
+What the device sends instead of a password (docs/crypto.md) is hashed again here, so
+a stolen database gives neither the key nor the password. The password rules live on
+the device, which alone sees the password (pwa/src/password-rules.js).
 
 Hashing is deliberately slow, so it runs in a small dedicated thread pool: that
 caps how many hashes run at once, and a long queue is refused with BUSY rather
@@ -9,69 +13,15 @@ the queue, so one address's storm cannot make BUSY everyone's answer.
 from __future__ import annotations
 
 import asyncio
-import gzip
 import threading
 import time
-import unicodedata
 from concurrent.futures import ThreadPoolExecutor
-from functools import cache
-from importlib import resources
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from server.errors import AppError, ErrorCode
 from server.metrics import ARGON2_IN_FLIGHT, ARGON2_REFUSED, ARGON2_WAIT
-
-MIN_PASSWORD_LENGTH = 8
-MAX_PASSWORD_LENGTH = 1024
-# Names shorter than this are ignored, or a name like "Jo" would refuse half of all passwords.
-MIN_NAME_IN_PASSWORD = 3
-
-
-@cache
-def common_passwords() -> frozenset[str]:
-    """Django's list of the 20,000 most common passwords, those of 8+ characters."""
-    data = resources.files("server.auth").joinpath("data/common-passwords.txt.gz").read_bytes()
-    # One password a line; a few hold spaces ("joan of arc").
-    return frozenset(filter(None, map(str.strip, gzip.decompress(data).decode().splitlines())))
-
-
-def _comparable(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
-
-
-def password_problem(
-    password: str, *, username: str | None = None, display_name: str | None = None
-) -> str | None:
-    """Why a new password is not acceptable, or None. No composition rules."""
-    length = len(password)
-    if length < MIN_PASSWORD_LENGTH:
-        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
-    if length > MAX_PASSWORD_LENGTH:
-        return f"Use at most {MAX_PASSWORD_LENGTH} characters."
-    if unicodedata.normalize("NFKC", password).strip().lower() in common_passwords():
-        return "That password is one of the most common ones. Please choose another."
-    # The username is public to anyone who links with the person, and a name is the
-    # first thing someone guessing would try. Spaces are ignored on both sides.
-    guessable = _comparable(password)
-    for name in (username, display_name):
-        name = _comparable(name or "")
-        if len(name) >= MIN_NAME_IN_PASSWORD and name in guessable:
-            return "Please choose a password that does not contain your username or name."
-    return None
-
-
-def check_new_password(
-    password: str,
-    field: str = "password",
-    *,
-    username: str | None = None,
-    display_name: str | None = None,
-) -> None:
-    problem = password_problem(password, username=username, display_name=display_name)
-    if problem:
-        raise AppError(ErrorCode.WEAK_PASSWORD, problem, field=field)
 
 
 class Hasher:
@@ -94,7 +44,7 @@ class Hasher:
         self._lock = threading.Lock()
         # A real hash to verify against when the account does not exist, so that an
         # unknown username costs the same time as a wrong password.
-        self._dummy = self._argon2.hash("not a real password")
+        self._dummy = self._argon2.hash("0" * 64)
 
     @property
     def in_flight(self) -> int:

@@ -8,7 +8,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from server.auth import models, service
+from server.auth import keys, models, service
 from server.auth.sessions import describe_device
 from server.context import Context
 
@@ -24,6 +24,10 @@ class Account:
     display_name: str
     role: Role
     created_at: datetime
+    sealed_account_key: str | None = strawberry.field(
+        description="The account key sealed by the master key, which only the device "
+        "derives from the password. Null for an account made before sealing."
+    )
 
     @classmethod
     def from_model(cls, account: models.Account) -> Account:
@@ -33,6 +37,7 @@ class Account:
             display_name=account.display_name,
             role=account.role,
             created_at=account.created_at,
+            sealed_account_key=account.sealed_account_key or None,
         )
 
 
@@ -57,18 +62,64 @@ class DeviceSession:
         )
 
 
+@strawberry.type(description="What a device needs to derive a username's keys from a password.")
+class KeyParams:
+    seed: str = strawberry.field(description="16 bytes as 32 lowercase hex characters.")
+    version: int
+    memory_ki_b: int = strawberry.field(name="memoryKiB")
+    iterations: int
+    parallelism: int
+
+
+@strawberry.input(description="Argon2id parameters; weaker ones than this version's are refused.")
+class KdfParamsInput:
+    version: int
+    memory_ki_b: int = strawberry.field(name="memoryKiB")
+    iterations: int
+    parallelism: int
+
+
+@strawberry.input(description="The keys a device made for a password (docs/crypto.md).")
+class AccountKeysInput:
+    seed: str = strawberry.field(description="16 random bytes as 32 lowercase hex characters.")
+    params: KdfParamsInput
+    sealed_account_key: str = strawberry.field(
+        description="The account key sealed by the master key."
+    )
+
+    def to_keys(self) -> keys.AccountKeys:
+        p = self.params
+        return keys.AccountKeys(
+            seed=self.seed,
+            params=keys.KdfParams(p.version, p.memory_ki_b, p.iterations, p.parallelism),
+            sealed_account_key=self.sealed_account_key,
+        )
+
+
+@strawberry.input(description="One recovery code as the server keeps it; never the code.")
+class RecoveryCodeInput:
+    lookup: str = strawberry.field(description="The code's first 5 characters.")
+    verifier: str = strawberry.field(description="64 lowercase hex characters.")
+    sealed_account_key: str = strawberry.field(
+        description="The account key sealed by this code's key."
+    )
+
+
+def _codes(codes: list[RecoveryCodeInput]) -> list[keys.SealedCode]:
+    return [keys.SealedCode(c.lookup, c.verifier, c.sealed_account_key) for c in codes]
+
+
 @strawberry.type
 class Registered:
     account: Account
-    recovery_codes: list[str] = strawberry.field(
-        description="Shown only this once. Each can be used one time to recover the account."
-    )
 
 
 @strawberry.input
 class RegisterInput:
     username: str
-    password: str
+    auth_key: str
+    keys: AccountKeysInput
+    recovery_codes: list[RecoveryCodeInput]
     display_name: str
     role: Role
     device_label: str | None = None
@@ -77,21 +128,31 @@ class RegisterInput:
 @strawberry.input
 class SignInInput:
     username: str
-    password: str
+    auth_key: str
     device_label: str | None = None
 
 
 @strawberry.input
 class ChangePasswordInput:
-    current_password: str
-    new_password: str
+    current_auth_key: str
+    new_auth_key: str
+    keys: AccountKeysInput
+
+
+@strawberry.input
+class OpenRecoveryInput:
+    username: str
+    lookup: str
+    verifier: str
 
 
 @strawberry.input
 class RecoverAccountInput:
     username: str
-    recovery_code: str
-    new_password: str
+    lookup: str
+    verifier: str
+    new_auth_key: str
+    keys: AccountKeysInput
     device_label: str | None = None
 
 
@@ -113,6 +174,21 @@ class Query:
     def me(self, info: Info[Context, None]) -> Account | None:
         session = info.context.session
         return Account.from_model(session.account) if session else None
+
+    @strawberry.field(
+        description="The seed and Argon2id parameters to derive a username's keys with. "
+        "A username without an account gets a stable made-up seed that looks the same."
+    )
+    async def key_params(self, info: Info[Context, None], username: str) -> KeyParams:
+        ctx = info.context
+        seed, params = await service.key_params(ctx.accounts, username=username, ip=ctx.ip)
+        return KeyParams(
+            seed=seed,
+            version=params.version,
+            memory_ki_b=params.memory_kib,
+            iterations=params.iterations,
+            parallelism=params.parallelism,
+        )
 
     @strawberry.field(description="Every device where this account is signed in.")
     async def my_sessions(self, info: Info[Context, None]) -> list[DeviceSession]:
@@ -138,14 +214,15 @@ class Mutation:
         registered = await service.register(
             ctx.accounts,
             username=input.username,
-            password=input.password,
+            auth_key=input.auth_key,
+            keys=input.keys.to_keys(),
+            recovery_codes=_codes(input.recovery_codes),
             display_name=input.display_name,
             role=models.Role(input.role),
             device_label=_device(ctx, input.device_label),
             ip=ctx.ip,
         )
-        account = await _replace_session(ctx, registered)
-        return Registered(account=account, recovery_codes=registered.recovery_codes)
+        return Registered(account=await _replace_session(ctx, registered))
 
     @strawberry.mutation
     async def sign_in(self, info: Info[Context, None], input: SignInInput) -> Account:
@@ -153,7 +230,7 @@ class Mutation:
         signed_in = await service.sign_in(
             ctx.accounts,
             username=input.username,
-            password=input.password,
+            auth_key=input.auth_key,
             device_label=_device(ctx, input.device_label),
             ip=ctx.ip,
         )
@@ -175,8 +252,9 @@ class Mutation:
         renewed = await service.change_password(
             ctx.accounts,
             ctx.require_session(),
-            current=input.current_password,
-            new=input.new_password,
+            current_auth_key=input.current_auth_key,
+            new_auth_key=input.new_auth_key,
+            keys=input.keys.to_keys(),
             ip=ctx.ip,
         )
         ctx.set_session_cookie(renewed.token)
@@ -191,13 +269,34 @@ class Mutation:
             ctx.clear_session_cookie()
         return True
 
-    @strawberry.mutation(description="Replace all recovery codes with ten new ones.")
+    @strawberry.mutation(
+        description="Replace all recovery codes with the ten new ones this device made."
+    )
     async def regenerate_recovery_codes(
-        self, info: Info[Context, None], password: str
-    ) -> list[str]:
+        self, info: Info[Context, None], auth_key: str, recovery_codes: list[RecoveryCodeInput]
+    ) -> bool:
         ctx = info.context
-        return await service.regenerate_recovery_codes(
-            ctx.accounts, ctx.require_account(), password=password, ip=ctx.ip
+        await service.regenerate_recovery_codes(
+            ctx.accounts,
+            ctx.require_account(),
+            auth_key=auth_key,
+            codes=_codes(recovery_codes),
+            ip=ctx.ip,
+        )
+        return True
+
+    @strawberry.mutation(
+        description="Show a recovery code's lookup and verifier; get back the account key "
+        "sealed by that code. Counts as a guess; uses nothing up."
+    )
+    async def open_recovery(self, info: Info[Context, None], input: OpenRecoveryInput) -> str:
+        ctx = info.context
+        return await service.open_recovery(
+            ctx.accounts,
+            username=input.username,
+            lookup=input.lookup,
+            verifier=input.verifier,
+            ip=ctx.ip,
         )
 
     @strawberry.mutation(description="Use a recovery code to set a new password and sign in.")
@@ -208,18 +307,20 @@ class Mutation:
         signed_in = await service.recover_account(
             ctx.accounts,
             username=input.username,
-            code=input.recovery_code,
-            new_password=input.new_password,
+            lookup=input.lookup,
+            verifier=input.verifier,
+            new_auth_key=input.new_auth_key,
+            keys=input.keys.to_keys(),
             device_label=_device(ctx, input.device_label),
             ip=ctx.ip,
         )
         return await _replace_session(ctx, signed_in)
 
     @strawberry.mutation(description="Delete the account and everything in it, for good.")
-    async def delete_account(self, info: Info[Context, None], password: str) -> bool:
+    async def delete_account(self, info: Info[Context, None], auth_key: str) -> bool:
         ctx = info.context
         await service.delete_account(
-            ctx.accounts, ctx.require_account(), password=password, ip=ctx.ip
+            ctx.accounts, ctx.require_account(), auth_key=auth_key, ip=ctx.ip
         )
         ctx.clear_session_cookie()
         return True

@@ -16,9 +16,20 @@ from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from server.auth import recovery
+from server.auth.keys import (
+    CURRENT,
+    AccountKeys,
+    KdfParams,
+    SealedCode,
+    fake_seed,
+)
+from server.auth.keys import account_keys as check_account_keys
+from server.auth.keys import auth_key as check_auth_key
+from server.auth.keys import lookup as check_lookup
+from server.auth.keys import recovery_codes as check_recovery_codes
+from server.auth.keys import verifier as check_verifier
 from server.auth.models import Account, RecoveryCode, Role, Session
-from server.auth.passwords import MAX_PASSWORD_LENGTH, Hasher, check_new_password
+from server.auth.passwords import Hasher
 from server.auth.sessions import (
     MAX_SESSIONS,
     Ending,
@@ -33,9 +44,9 @@ from server.auth.throttle import GuessThrottle
 from server.errors import AppError, ErrorCode, bad_input, not_found
 from server.inputs import parse_id
 
+USERNAME_MAX = 64
 USERNAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")
 MAX_DISPLAY_NAME = 100
-MAX_CODE_INPUT = 64
 SIGN_IN, RECOVER, CONFIRM = "sign-in", "recover", "confirm-password"
 
 
@@ -46,6 +57,8 @@ class Accounts:
     hasher: Hasher
     throttle: GuessThrottle
     expiry: Expiry
+    # Keys the fake seeds of usernames without an account (keys.fake_seed).
+    seed_secret: str
     # What other domains must do before an account is deleted, such as taking a client's
     # shared letters back out of their therapists' feeds (other accounts' records).
     leaving: list[Callable[[Account], Awaitable[None]]] = field(default_factory=list)
@@ -62,11 +75,6 @@ class SignedIn:
     account: Account
     session: Session
     token: str
-
-
-@dataclass(frozen=True)
-class Registered(SignedIn):
-    recovery_codes: list[str]
 
 
 def normalize_username(text: str) -> str:
@@ -95,6 +103,13 @@ def valid_display_name(text: str) -> str:
     return name
 
 
+async def _account_named(key: str) -> Account | None:
+    """The account with this normalised username; a name too long for one has none."""
+    if len(key) > USERNAME_MAX:
+        return None
+    return await Account.get_or_none(username=key)
+
+
 def ending_sessions(accounts: Accounts):
     """A transaction that may end sessions, reported to `sessions_ended` once committed."""
     return _ending_sessions(accounts.sessions_ended)
@@ -118,38 +133,78 @@ def _invalid_credentials(what: str = "password") -> AppError:
     )
 
 
-async def _new_recovery_codes(
-    accounts: Accounts, account: Account, ip: str
-) -> tuple[list, list[str]]:
-    """Fresh codes and their unsaved rows; hashing happens before any transaction opens.
-    The caller has counted the hashes."""
-    codes = recovery.generate_codes()
-    rows = []
-    for code in codes:
-        normalized = recovery.normalize_made_code(code)
-        rows.append(
-            RecoveryCode(
-                account_id=account.id,
-                lookup=recovery.lookup_of(normalized),
-                code_hash=await accounts.hasher.hash(normalized, source=ip),
-            )
+def _code_rows(account: Account, codes: list[SealedCode], hashes: list[str]) -> list[RecoveryCode]:
+    return [
+        RecoveryCode(
+            account_id=account.id,
+            lookup=code.lookup,
+            code_hash=code_hash,
+            sealed_account_key=code.sealed_account_key,
         )
-    return rows, codes
+        for code, code_hash in zip(codes, hashes, strict=True)
+    ]
+
+
+async def _hash_verifiers(accounts: Accounts, codes: list[SealedCode], ip: str) -> list[str]:
+    """The verifiers' hashes, made before any transaction opens. The caller has counted them."""
+    return [await accounts.hasher.hash(code.verifier, source=ip) for code in codes]
+
+
+def _set_keys(account: Account, keys: AccountKeys) -> None:
+    account.key_seed = keys.seed
+    account.kdf_version = keys.params.version
+    account.kdf_memory_kib = keys.params.memory_kib
+    account.kdf_iterations = keys.params.iterations
+    account.kdf_parallelism = keys.params.parallelism
+    account.sealed_account_key = keys.sealed_account_key
+
+
+KEY_FIELDS = [
+    "password_hash",
+    "key_seed",
+    "kdf_version",
+    "kdf_memory_kib",
+    "kdf_iterations",
+    "kdf_parallelism",
+    "sealed_account_key",
+    "updated_at",
+]
+
+
+async def key_params(accounts: Accounts, *, username: str, ip: str) -> tuple[str, KdfParams]:
+    """The seed and parameters the device derives this username's keys with. A username
+    without an account (or made before sealing) gets a stable fake seed and this
+    version's parameters: the answer has the same shape, so it tells nobody anything."""
+    await accounts.throttle.lookup(ip)
+    key = normalize_username(username)[:128]
+    account = await _account_named(key)
+    if account is None or not account.key_seed:
+        return fake_seed(accounts.seed_secret, key), CURRENT
+    return account.key_seed, KdfParams(
+        version=account.kdf_version,
+        memory_kib=account.kdf_memory_kib,
+        iterations=account.kdf_iterations,
+        parallelism=account.kdf_parallelism,
+    )
 
 
 async def register(
     accounts: Accounts,
     *,
     username: str,
-    password: str,
+    auth_key: str,
+    keys: AccountKeys,
+    recovery_codes: list[SealedCode],
     display_name: str,
     role: Role,
     device_label: str,
     ip: str,
-) -> Registered:
+) -> SignedIn:
     username = valid_username(username)
     display_name = valid_display_name(display_name)
-    check_new_password(password, username=username, display_name=display_name)
+    check_auth_key(auth_key)
+    check_account_keys(keys)
+    check_recovery_codes(recovery_codes)
     await accounts.throttle.registration(ip)
     if await Account.exists(username=username):
         raise AppError(ErrorCode.USERNAME_TAKEN, "That username is taken.", field="username")
@@ -159,9 +214,10 @@ async def register(
         username=username,
         display_name=display_name,
         role=role,
-        password_hash=await accounts.hasher.hash(password, source=ip),
+        password_hash=await accounts.hasher.hash(auth_key, source=ip),
     )
-    rows, codes = await _new_recovery_codes(accounts, account, ip)
+    _set_keys(account, keys)
+    rows = _code_rows(account, recovery_codes, await _hash_verifiers(accounts, recovery_codes, ip))
     try:
         async with ending_sessions(accounts) as ending:
             await account.save()
@@ -172,61 +228,69 @@ async def register(
         raise AppError(
             ErrorCode.USERNAME_TAKEN, "That username is taken.", field="username"
         ) from error
-    return Registered(account=account, session=session, token=token, recovery_codes=codes)
+    return SignedIn(account=account, session=session, token=token)
 
 
 async def sign_in(
-    accounts: Accounts, *, username: str, password: str, device_label: str, ip: str
+    accounts: Accounts, *, username: str, auth_key: str, device_label: str, ip: str
 ) -> SignedIn:
+    check_auth_key(auth_key)
     key = normalize_username(username)[:128]
     await accounts.throttle.attempt(SIGN_IN, key, ip)
     await accounts.throttle.hashing(ip)
-    account = None
-    if len(password) <= MAX_PASSWORD_LENGTH:
-        account = await Account.get_or_none(username=key)
+    account = await _account_named(key)
     # Verify even when there is no account, so both failures take the same time.
     ok = await accounts.hasher.verify(
-        account.password_hash if account else None, password, source=ip
+        account.password_hash if account else None, auth_key, source=ip
     )
     if not ok or account is None:
         raise _invalid_credentials()
     await accounts.throttle.succeeded(SIGN_IN, key, ip)
     if accounts.hasher.needs_rehash(account.password_hash):
         # Rare (only when the parameters change), so not counted against the address.
-        account.password_hash = await accounts.hasher.hash(password, source=ip)
+        account.password_hash = await accounts.hasher.hash(auth_key, source=ip)
         await account.save(update_fields=["password_hash", "updated_at"])
     async with ending_sessions(accounts) as ending:
         session, token = await _start_session(accounts, ending, account, device_label)
     return SignedIn(account=account, session=session, token=token)
 
 
-async def confirm_password(accounts: Accounts, account: Account, password: str, ip: str) -> None:
-    """Check the signed-in user's password before a sensitive change; throttled like sign-in."""
+async def confirm_password(accounts: Accounts, account: Account, auth_key: str, ip: str) -> None:
+    """Check the signed-in user's authentication key before a sensitive change; throttled
+    like sign-in."""
+    check_auth_key(auth_key)
     key = str(account.id)
     await accounts.throttle.attempt(CONFIRM, key, ip)
     await accounts.throttle.hashing(ip)
-    if len(password) > MAX_PASSWORD_LENGTH or not await accounts.hasher.verify(
-        account.password_hash, password, source=ip
-    ):
+    if not await accounts.hasher.verify(account.password_hash, auth_key, source=ip):
         raise AppError(
-            ErrorCode.INVALID_CREDENTIALS, "That password is not right.", field="password"
+            ErrorCode.INVALID_CREDENTIALS, "That password is not right.", field="authKey"
         )
 
 
 async def change_password(
-    accounts: Accounts, session: Session, *, current: str, new: str, ip: str
+    accounts: Accounts,
+    session: Session,
+    *,
+    current_auth_key: str,
+    new_auth_key: str,
+    keys: AccountKeys,
+    ip: str,
 ) -> SignedIn:
     """Set a new password and sign out every session, this device's too: it goes on
     with a new session, so its old token (perhaps the one that leaked) stops working."""
     account = session.account
-    check_new_password(
-        new, field="newPassword", username=account.username, display_name=account.display_name
-    )
-    await confirm_password(accounts, account, current, ip)
+    check_auth_key(new_auth_key, "newAuthKey")
+    check_account_keys(keys)
+    if keys.seed == account.key_seed:
+        # A new seed each time, so the old authentication key says nothing about the new.
+        raise bad_input("keys.seed", "A new password needs a new seed.")
+    await confirm_password(accounts, account, current_auth_key, ip)
     await accounts.throttle.hashing(ip)
-    account.password_hash = await accounts.hasher.hash(new, source=ip)
+    account.password_hash = await accounts.hasher.hash(new_auth_key, source=ip)
+    _set_keys(account, keys)
     async with ending_sessions(accounts) as ending:
-        await account.save(update_fields=["password_hash", "updated_at"])
+        await account.save(update_fields=KEY_FIELDS)
         await ending.end(Session.filter(account_id=account.id))
         renewed, token = await _start_session(accounts, ending, account, session.device_label)
     return SignedIn(account=account, session=renewed, token=token)
@@ -252,70 +316,86 @@ async def revoke_session(accounts: Accounts, account: Account, session_id: str) 
 
 
 async def regenerate_recovery_codes(
-    accounts: Accounts, account: Account, *, password: str, ip: str
-) -> list[str]:
-    await confirm_password(accounts, account, password, ip)
-    await accounts.throttle.hashing(ip, recovery.CODE_COUNT)
-    rows, codes = await _new_recovery_codes(accounts, account, ip)
+    accounts: Accounts, account: Account, *, auth_key: str, codes: list[SealedCode], ip: str
+) -> None:
+    check_recovery_codes(codes)
+    await confirm_password(accounts, account, auth_key, ip)
+    await accounts.throttle.hashing(ip, len(codes))
+    rows = _code_rows(account, codes, await _hash_verifiers(accounts, codes, ip))
     async with in_transaction():
         await RecoveryCode.filter(account_id=account.id).delete()
         await RecoveryCode.bulk_create(rows)
-    return codes
 
 
 async def recoverable_codes(account: Account) -> int:
     return await RecoveryCode.filter(account_id=account.id, used_at=None).count()
 
 
+async def _checked_code(
+    accounts: Accounts, *, username: str, lookup: str, verifier: str, ip: str
+) -> tuple[Account, RecoveryCode]:
+    """The account and its unused code that this lookup and verifier show, counted as a
+    guess like a sign-in; an unknown username gets the same answer as a wrong code."""
+    check_lookup(lookup)
+    check_verifier(verifier)
+    key = normalize_username(username)[:128]
+    await accounts.throttle.attempt(RECOVER, key, ip)
+    await accounts.throttle.hashing(ip)
+    account = await _account_named(key)
+    stored = None
+    if account is not None:
+        stored = await RecoveryCode.get_or_none(account_id=account.id, lookup=lookup, used_at=None)
+    ok = await accounts.hasher.verify(stored.code_hash if stored else None, verifier, source=ip)
+    if not ok or stored is None or account is None:
+        raise _invalid_credentials("recovery code")
+    return account, stored
+
+
+async def open_recovery(
+    accounts: Accounts, *, username: str, lookup: str, verifier: str, ip: str
+) -> str:
+    """The account key sealed by this recovery code, for the device to open. Uses nothing up."""
+    _account, stored = await _checked_code(
+        accounts, username=username, lookup=lookup, verifier=verifier, ip=ip
+    )
+    return stored.sealed_account_key
+
+
 async def recover_account(
     accounts: Accounts,
     *,
     username: str,
-    code: str,
-    new_password: str,
+    lookup: str,
+    verifier: str,
+    new_auth_key: str,
+    keys: AccountKeys,
     device_label: str,
     ip: str,
 ) -> SignedIn:
     """Use one recovery code to set a new password; every old session is signed out."""
-    key = normalize_username(username)[:128]
-    # The display name is checked only once the code is right, so that a refusal
-    # cannot tell a stranger anything about the account's name.
-    check_new_password(new_password, field="newPassword", username=key)
-    await accounts.throttle.attempt(RECOVER, key, ip)
-    await accounts.throttle.hashing(ip)
-    normalized = recovery.normalize_code(code[:MAX_CODE_INPUT])
-    account = await Account.get_or_none(username=key)
-    stored = None
-    if account is not None and normalized is not None:
-        stored = await RecoveryCode.get_or_none(
-            account_id=account.id, lookup=recovery.lookup_of(normalized), used_at=None
-        )
-    ok = await accounts.hasher.verify(
-        stored.code_hash if stored else None, normalized or code, source=ip
-    )
-    if not ok or stored is None or account is None:
-        raise _invalid_credentials("recovery code")
-    check_new_password(
-        new_password, field="newPassword", username=key, display_name=account.display_name
+    check_auth_key(new_auth_key, "newAuthKey")
+    check_account_keys(keys)
+    account, stored = await _checked_code(
+        accounts, username=username, lookup=lookup, verifier=verifier, ip=ip
     )
     await accounts.throttle.hashing(ip)
-    password_hash = await accounts.hasher.hash(new_password, source=ip)
+    account.password_hash = await accounts.hasher.hash(new_auth_key, source=ip)
+    _set_keys(account, keys)
     async with ending_sessions(accounts) as ending:
         # The used_at filter makes the code single-use even when two requests race.
         claimed = await RecoveryCode.filter(id=stored.id, used_at=None).update(used_at=now())
         if not claimed:
             raise _invalid_credentials("recovery code")
-        account.password_hash = password_hash
-        await account.save(update_fields=["password_hash", "updated_at"])
+        await account.save(update_fields=KEY_FIELDS)
         await ending.end(Session.filter(account_id=account.id))
         session, token = await _start_session(accounts, ending, account, device_label)
-    await accounts.throttle.succeeded(RECOVER, key, ip)
+    await accounts.throttle.succeeded(RECOVER, account.username, ip)
     return SignedIn(account=account, session=session, token=token)
 
 
-async def delete_account(accounts: Accounts, account: Account, *, password: str, ip: str) -> None:
+async def delete_account(accounts: Accounts, account: Account, *, auth_key: str, ip: str) -> None:
     """Delete the account and, through ON DELETE CASCADE, everything that belongs to it."""
-    await confirm_password(accounts, account, password, ip)
+    await confirm_password(accounts, account, auth_key, ip)
     for before in accounts.leaving:
         await before(account)
     async with ending_sessions(accounts) as ending:

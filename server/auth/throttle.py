@@ -36,6 +36,9 @@ class GuessLimits(NamedTuple):
     per_account_and_ip: RateLimitItem = parse("8/5 minutes")
     per_account: RateLimitItem = parse("30/10 minutes")
     registrations_per_ip: RateLimitItem = parse("20/hour")
+    # Asking for a username's key parameters comes before every sign-in and recovery;
+    # limited so that nobody can walk a list of names, even though every answer looks alike.
+    key_params_per_ip: RateLimitItem = parse("60/10 minutes")
     # Every argon2 hash an address asks for, right password or wrong: a sign-in costs
     # 1, new recovery codes 11 (the password and ten codes). Registrations (11 each)
     # are held by their own budget above.
@@ -82,6 +85,12 @@ class GuessThrottle:
         wait = await self.budgets.spend(self.limits.registrations_per_ip, "register", ip)
         if wait is not None:
             raise rate_limited("Too many new accounts from here. Please try again later.", wait)
+
+    async def lookup(self, ip: str) -> None:
+        """Count one request for key parameters from this address, refusing past the budget."""
+        wait = await self.budgets.spend(self.limits.key_params_per_ip, "key-params", ip)
+        if wait is not None:
+            raise rate_limited("Too many attempts. Please wait a little and try again.", wait)
 
     async def hashing(self, ip: str, cost: int = 1) -> None:
         """Count `cost` password hashes for this address, refusing past its budget."""

@@ -61,6 +61,7 @@ AUTH_MUTATIONS = frozenset(
     {
         "register",
         "signIn",
+        "openRecovery",
         "recoverAccount",
         "changePassword",
         "regenerateRecoveryCodes",

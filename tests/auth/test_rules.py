@@ -1,4 +1,4 @@
-"""Pure account rules: password policy, recovery codes, session expiry, device names."""
+"""Pure account rules: typed codes, session expiry, device names, the hasher."""
 
 from __future__ import annotations
 
@@ -11,76 +11,29 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from server.auth import recovery
-from server.auth.passwords import (
-    MAX_PASSWORD_LENGTH,
-    MIN_PASSWORD_LENGTH,
-    Hasher,
-    common_passwords,
-    password_problem,
-)
+from server.auth.passwords import Hasher
 from server.auth.sessions import Expiry, describe_device
 from server.errors import AppError, ErrorCode
 
-COMMON = sorted(common_passwords())
-
-
-@given(st.text(min_size=MIN_PASSWORD_LENGTH, max_size=200))
-def test_any_long_enough_uncommon_password_is_accepted(password):
-    if password.strip().lower() in common_passwords():
-        return
-    assert password_problem(password) is None
-
-
-@given(st.text(max_size=MIN_PASSWORD_LENGTH - 1))
-def test_short_passwords_are_refused(password):
-    assert "at least" in password_problem(password)
-
-
-@given(st.integers(min_value=MAX_PASSWORD_LENGTH + 1, max_value=5000))
-def test_oversized_passwords_are_refused(length):
-    assert "at most" in password_problem("z" * length)
-
-
-@given(st.sampled_from(COMMON), st.sampled_from([str.upper, str.title, str.lower]))
-def test_common_passwords_are_refused_in_any_case(password, case):
-    assert "common" in password_problem(case(password))
-
-
-def test_the_common_list_is_real():
-    assert len(COMMON) > 5000
-    assert {"password", "12345678", "iloveyou"} <= set(COMMON)
-
-
-def test_no_composition_rules():
-    assert password_problem("all lower case words only") is None
-    assert password_problem("ünïcödé and spaces fine") is None
-
-
-@given(st.integers(min_value=1, max_value=30))
-def test_generated_codes_are_distinct_and_normalize_to_themselves(count):
-    codes = recovery.generate_codes(count)
-    assert len(set(codes)) == count
-    normalized = [recovery.normalize_code(code) for code in codes]
-    assert all(n is not None and len(n) == 16 for n in normalized)
-    assert len({recovery.lookup_of(n) for n in normalized}) == count
+CODE_LENGTH = 16
 
 
 @given(st.data())
 def test_codes_survive_being_retyped_carelessly(data):
-    code = recovery.generate_codes(1)[0]
+    code = recovery.random_code(CODE_LENGTH, 4)
     retyped = code.upper() if data.draw(st.booleans()) else code
     if data.draw(st.booleans()):
         retyped = retyped.replace("-", " ")
     retyped = retyped.replace("1", data.draw(st.sampled_from(["1", "i", "I", "l", "L"])))
     retyped = retyped.replace("0", data.draw(st.sampled_from(["0", "o", "O"])))
-    assert recovery.normalize_code(retyped) == recovery.normalize_code(code)
+    assert recovery.normalize_code(retyped, CODE_LENGTH) == code.replace("-", "")
 
 
 @given(st.text(max_size=40))
 def test_normalized_codes_only_use_the_alphabet(text):
-    normalized = recovery.normalize_code(text)
+    normalized = recovery.normalize_code(text, CODE_LENGTH)
     assert normalized is None or (
-        len(normalized) == 16 and set(normalized) <= set(recovery.ALPHABET)
+        len(normalized) == CODE_LENGTH and set(normalized) <= set(recovery.ALPHABET)
     )
 
 
@@ -139,25 +92,3 @@ async def test_hasher_verifies_and_refuses_when_the_queue_is_full():
         assert len(errors) == 1 and errors[0].code is ErrorCode.BUSY
     finally:
         hasher.close()
-
-
-@pytest.mark.parametrize(
-    ("password", "username", "display_name"),
-    [
-        ("robin.k.", "robin.k", "Someone"),
-        ("ROBIN.K is me", "robin.k", "Someone"),
-        ("my name is robin k", "someone", "Robin K"),
-        ("i am \uff32\uff2f\uff22\uff29\uff2e\uff2b really", "someone", "Robin K"),  # full-width
-        ("iamrobinkreally", "someone", "Robin  K"),
-    ],
-)
-def test_a_password_holding_the_username_or_name_is_refused(password, username, display_name):
-    problem = password_problem(password, username=username, display_name=display_name)
-    assert problem and "name" in problem
-
-
-@given(st.text(min_size=MIN_PASSWORD_LENGTH, max_size=60), st.text(max_size=2))
-def test_very_short_names_do_not_refuse_passwords(password, name):
-    if password_problem(password) is not None:
-        return
-    assert password_problem(password, username=name, display_name=name) is None

@@ -14,12 +14,20 @@ from server.auth.models import Session
 from server.auth.sessions import find_session
 from server.clock import now
 from tests.conftest import make_client
-from tests.graphql_client import PASSWORD, error_code, gql, register, sign_in
+from tests.graphql_client import (
+    auth_key,
+    change_password_input,
+    error_code,
+    gql,
+    recovery_input,
+    register,
+    sign_in,
+)
 
 CHANGE_PASSWORD = "mutation($i: ChangePasswordInput!) { changePassword(input: $i) }"
 RECOVER = "mutation($i: RecoverAccountInput!) { recoverAccount(input: $i) { id } }"
 REVOKE = "mutation($id: ID!) { revokeSession(id: $id) }"
-DELETE = "mutation($p: String!) { deleteAccount(password: $p) }"
+DELETE = "mutation($k: String!) { deleteAccount(authKey: $k) }"
 
 
 class Recorder:
@@ -80,7 +88,7 @@ async def test_changing_the_password_reports_every_old_session(app, client, othe
     await sign_in(other_client, "robin")
     old = await session_ids("robin")
     hook = recorder(app)
-    variables = {"i": {"currentPassword": PASSWORD, "newPassword": "another calm sentence"}}
+    variables = {"i": await change_password_input(client, "another calm sentence")}
     assert (await gql(client, CHANGE_PASSWORD, variables))["data"]["changePassword"] is True
     # The device that changed it goes on with a new session; both old ones ended.
     assert hook.ended == old and len(old) == 2
@@ -90,18 +98,20 @@ async def test_changing_the_password_reports_every_old_session(app, client, othe
 async def test_a_refused_change_reports_nothing(app, client):
     await register(client, username="robin")
     hook = recorder(app)
-    variables = {"i": {"currentPassword": "not the password", "newPassword": "another one here"}}
+    variables = {"i": await change_password_input(client, "another one here")}
+    variables["i"]["currentAuthKey"] = await auth_key(client, "robin", "not the password")
     assert error_code(await gql(client, CHANGE_PASSWORD, variables)) == "INVALID_CREDENTIALS"
     assert hook.calls == []
 
 
 async def test_recovering_reports_every_old_session(app, client, other_client):
-    codes = (await register(client, username="robin"))["recoveryCodes"]
+    registered = await register(client, username="robin")
+    codes, account_key = registered["recoveryCodes"], registered["accountKey"]
     async with make_client(app) as third:
         await sign_in(third, "robin")
         old = await session_ids("robin")
         hook = recorder(app)
-        guess = {"username": "robin", "recoveryCode": codes[0], "newPassword": "a new calm one"}
+        guess = recovery_input(codes[0], "a new calm one", account_key)
         assert "errors" not in await gql(other_client, RECOVER, {"i": guess})
     assert hook.ended == old and len(old) == 2
     # A code used twice is refused inside the transaction: nothing ended, nothing told.
@@ -116,7 +126,9 @@ async def test_deleting_the_account_reports_all_its_sessions(app, client, other_
         await register(alex, username="alex")
     robins = await session_ids("robin")
     hook = recorder(app)
-    assert (await gql(client, DELETE, {"p": PASSWORD}))["data"]["deleteAccount"] is True
+    assert (await gql(client, DELETE, {"k": await auth_key(client, "robin")}))["data"][
+        "deleteAccount"
+    ] is True
     assert hook.ended == robins and len(robins) == 2
 
 

@@ -10,7 +10,17 @@ from limits import parse
 from server.auth.throttle import GuessLimits, GuessThrottle
 from server.errors import AppError, ErrorCode
 from server.settings import Settings
-from tests.graphql_client import PASSWORD, error_code, gql, register, sign_in
+from tests.graphql_client import (
+    PASSWORD,
+    REGENERATE,
+    error_code,
+    gql,
+    recovery_input,
+    regenerate_input,
+    register,
+    sign_in,
+)
+from tests.sealed import device
 
 
 @pytest.fixture
@@ -42,13 +52,7 @@ async def test_repeated_failures_are_rate_limited_through_the_api(client, other_
 async def test_recovery_guesses_are_rate_limited(client, other_client):
     await register(client)
     query = "mutation($i: RecoverAccountInput!) { recoverAccount(input: $i) { id } }"
-    guess = {
-        "i": {
-            "username": "robin",
-            "recoveryCode": "0000-0000-0000-0000",
-            "newPassword": "a long new password",
-        }
-    }
+    guess = {"i": recovery_input(device.new_code(), "a long new password", bytes(32))}
     codes = [
         error_code(await gql(other_client, query, guess))
         for _ in range(GuessLimits().per_account_and_ip.amount + 1)
@@ -147,13 +151,7 @@ async def test_concurrent_recovery_guesses_are_each_counted_before_checking(clie
     await register(client)
     budget = GuessLimits().per_account_and_ip.amount
     query = "mutation($i: RecoverAccountInput!) { recoverAccount(input: $i) { id } }"
-    guess = {
-        "i": {
-            "username": "robin",
-            "recoveryCode": "0000-0000-0000-0000",
-            "newPassword": "a long new password",
-        }
-    }
+    guess = {"i": recovery_input(device.new_code(), "a long new password", bytes(32))}
     results = await asyncio.gather(*(gql(other_client, query, guess) for _ in range(budget + 6)))
     codes = sorted(error_code(r) for r in results)
     assert codes == ["INVALID_CREDENTIALS"] * budget + ["RATE_LIMITED"] * 6
@@ -162,10 +160,8 @@ async def test_concurrent_recovery_guesses_are_each_counted_before_checking(clie
 async def test_concurrent_confirm_password_guesses_are_each_counted_before_checking(client):
     await register(client)
     budget = GuessLimits().per_account_and_ip.amount
-    query = "mutation($p: String!) { regenerateRecoveryCodes(password: $p) }"
-    results = await asyncio.gather(
-        *(gql(client, query, {"p": f"not my password {n}"}) for n in range(budget + 6))
-    )
+    guesses = [await regenerate_input(client, f"not my password {n}") for n in range(budget + 6)]
+    results = await asyncio.gather(*(gql(client, REGENERATE, guess) for guess in guesses))
     codes = sorted(error_code(r) for r in results)
     assert codes == ["INVALID_CREDENTIALS"] * budget + ["RATE_LIMITED"] * 6
 

@@ -79,7 +79,7 @@ async def test_requests_are_counted_by_operation_and_outcome(client, other_clien
     assert bad_json.status_code == 400
     assert (await client.get("/healthz")).status_code == 200
     changes = moves.by()
-    # Eleven hashes for a registration: the password and ten recovery codes.
+    # Eleven hashes for a registration: the authentication key and ten verifiers.
     assert changes == [1, 1, 2, 1, 2, 1, 2, 1, 1, 1, 11]
     # Waiting hashes are back to none once every request has its answer.
     assert sample("between_argon2_in_flight") == 0

@@ -8,6 +8,9 @@ import time
 import httpx
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.graphql_client import sign_in_sync
+from tests.sealed import device
+
 PASSWORD = "a calm long password 1"
 
 # How many edits this device still has to send, read straight from IndexedDB.
@@ -48,6 +51,29 @@ SMALL_TARGETS = """() => {
   }
   return small;
 }"""
+
+
+# The account key as this device keeps it, in hex; null when it holds none.
+ACCOUNT_KEY = """() => new Promise((resolve) => {
+  const open = indexedDB.open("between");
+  open.onsuccess = () => {
+    const db = open.result;
+    if (!db.objectStoreNames.contains("meta")) { db.close(); resolve(null); return; }
+    const row = db.transaction("meta").objectStore("meta").get("accountKey");
+    row.onsuccess = () => {
+      db.close();
+      const key = row.result?.value;
+      resolve(key ? Array.from(key, (b) => b.toString(16).padStart(2, "0")).join("") : null);
+    };
+  };
+  open.onerror = () => resolve(null);
+})"""
+
+
+def keep_codes(page) -> None:
+    """Say the recovery codes are saved, and go on."""
+    page.check("#codes-kept")
+    page.click("#codes-done")
 
 
 @contextlib.contextmanager
@@ -112,7 +138,7 @@ class Device:
         page.click("button:has-text('Create account')")
         page.wait_for_selector("#recovery-codes li")
         codes = page.locator("#recovery-codes li").all_inner_texts()
-        page.click("text=I have saved them")
+        keep_codes(page)
         page.wait_for_selector("main h1")
         self.wait_controlled()
         return codes
@@ -130,6 +156,9 @@ class Device:
     def wait_controlled(self) -> None:
         """The service worker has cached the shell and controls the page."""
         self.page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+
+    def account_key(self) -> str | None:
+        return self.page.evaluate(ACCOUNT_KEY)
 
     def unsynced(self) -> int:
         return self.page.evaluate(OUTBOX_COUNT)
@@ -194,13 +223,7 @@ class Device:
 def signed_in(base: str, username: str, password: str = PASSWORD):
     """An HTTP client signed in as `username`, to look at the server directly."""
     with httpx.Client(base_url=base) as client:
-        answer = client.post(
-            "/graphql",
-            json={
-                "query": "mutation($i: SignInInput!) { signIn(input: $i) { id } }",
-                "variables": {"i": {"username": username, "password": password}},
-            },
-        ).json()
+        answer = sign_in_sync(client, username, password, device.reference_keys)
         assert "errors" not in answer, answer
         yield client
 

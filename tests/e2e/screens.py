@@ -23,7 +23,8 @@ from playwright.sync_api import sync_playwright
 from server.preferences.kind import preferences_id
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.pwa import PASSWORD
-from tests.graphql_client import REGISTER
+from tests.graphql_client import REGISTER, new_account
+from tests.sealed import device
 from tests.serving import start_server
 from tests.sync_client import PUSH
 
@@ -44,12 +45,14 @@ def ask(client: httpx.Client, query: str, variables: dict | None = None) -> dict
 
 
 def register(client: httpx.Client, username: str, role: str) -> str:
-    account = {
-        "username": username,
-        "password": PASSWORD,
-        "displayName": username.title(),
-        "role": role,
-    }
+    # Derived for real, so that the app signs in to it with the same password.
+    account = new_account(
+        username=username,
+        password=PASSWORD,
+        display_name=username.title(),
+        role=role,
+        derive=device.reference_keys,
+    )
     return ask(client, REGISTER, {"input": account})["register"]["account"]["id"]
 
 

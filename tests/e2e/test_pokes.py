@@ -9,6 +9,7 @@ import httpx
 import pytest
 import websockets
 
+from tests.graphql_client import register_sync, sign_in_sync
 from tests.serving import start_server
 from tests.sync_client import PUSH, new_id
 
@@ -16,31 +17,11 @@ PASSWORD = "a quiet harbour at dusk"
 
 
 def sign_up(client: httpx.Client) -> None:
-    result = client.post(
-        "/graphql",
-        json={
-            "query": "mutation($i: RegisterInput!) { register(input: $i) { account { id } } }",
-            "variables": {
-                "i": {
-                    "username": "robin",
-                    "password": PASSWORD,
-                    "displayName": "R",
-                    "role": "CLIENT",
-                }
-            },
-        },
-    ).json()
-    assert "errors" not in result, result
+    register_sync(client, username="robin", password=PASSWORD, display_name="R")
 
 
 def sign_in(client: httpx.Client) -> None:
-    result = client.post(
-        "/graphql",
-        json={
-            "query": "mutation($i: SignInInput!) { signIn(input: $i) { id } }",
-            "variables": {"i": {"username": "robin", "password": PASSWORD}},
-        },
-    ).json()
+    result = sign_in_sync(client, "robin", PASSWORD)
     assert "errors" not in result, result
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.e2e.pwa import PASSWORD, RECORD_COUNT, Device, server_letters, signed_in
+from tests.e2e.pwa import PASSWORD, RECORD_COUNT, Device, keep_codes, server_letters, signed_in
+from tests.graphql_client import sign_in_sync
+from tests.sealed import device
 
 pytestmark = pytest.mark.browser
 
@@ -13,9 +15,9 @@ NEW_PASSWORD = "another calm password 2"
 
 
 def sign_in_answer(base: str, username: str, password: str) -> dict:
-    query = "mutation($i: SignInInput!) { signIn(input: $i) { id } }"
-    variables = {"i": {"username": username, "password": password}}
-    return httpx.post(f"{base}/graphql", json={"query": query, "variables": variables}).json()
+    """Signing in from outside the app, deriving keys from the password as the app does."""
+    with httpx.Client(base_url=base) as http:
+        return sign_in_sync(http, username, password, device.reference_keys)
 
 
 def error_code(answer: dict) -> str | None:
@@ -33,6 +35,10 @@ def test_a_device_is_seen_and_signed_out_from_another_and_keeps_its_words(served
     codes = phone.register("mara")
     laptop = Device(chromium, served_sqlite)
     laptop.sign_in("mara")
+    # Both devices hold the one account key: the one the phone made at registration.
+    account_key = phone.account_key()
+    assert account_key and len(account_key) == 64
+    assert laptop.account_key() == account_key
 
     open_account(phone)
     devices = phone.page.locator("#devices li")
@@ -67,6 +73,7 @@ def test_a_device_is_seen_and_signed_out_from_another_and_keeps_its_words(served
     laptop.page.fill("#recover-password", NEW_PASSWORD)
     laptop.page.click("text=Set the new password and sign in")
     laptop.wait_synced()
+    assert laptop.account_key() == account_key
     letters = server_letters(served_sqlite, "mara", NEW_PASSWORD)
     bodies = [record["fields"]["body"] for record in letters.values()]
     assert "Written on the laptop before it was signed out." in bodies
@@ -115,6 +122,7 @@ def test_new_recovery_codes_replace_the_old_and_one_signs_in_on_a_new_device(
 ):
     phone = Device(chromium, served_sqlite)
     first_codes = phone.register("ada")
+    account_key = phone.account_key()
     phone.capture("A letter that must be there after recovering.")
     phone.wait_synced()
     open_account(phone)
@@ -130,7 +138,7 @@ def test_new_recovery_codes_replace_the_old_and_one_signs_in_on_a_new_device(
     page.click("#cover-open")
     page.wait_for_selector("main h1 >> text=Your recovery codes")
     assert page.locator("#recovery-codes li").all_inner_texts() == new_codes
-    page.click("text=I have saved them")
+    keep_codes(page)
     page.wait_for_selector("main h1 >> text=Account")
     # Shown once: going back to them shows no codes.
     page.goto("/codes")
@@ -154,6 +162,8 @@ def test_new_recovery_codes_replace_the_old_and_one_signs_in_on_a_new_device(
     page.wait_for_selector("#recovered >> text=That recovery code is used up")
     stranger_phone.wait_synced()
     page.wait_for_selector("#letter-list >> text=A letter that must be there after recovering.")
+    # A fresh device, a code and a new password: the same account key, so the same words.
+    assert stranger_phone.account_key() == account_key
     assert sign_in_answer(served_sqlite, "ada", NEW_PASSWORD).get("errors") is None
 
     open_account(stranger_phone)
@@ -198,6 +208,7 @@ def test_deleting_the_account_needs_the_password_and_a_connection_then_clears_al
     page.wait_for_url("**/welcome")
     page.wait_for_selector("#register-heading")
     assert page.evaluate(RECORD_COUNT) == 0
+    assert phone.account_key() is None
     assert error_code(sign_in_answer(served, "ivo", PASSWORD)) == "INVALID_CREDENTIALS"
     phone.close()
 
@@ -220,3 +231,64 @@ def test_account_and_recovery_screens_are_accessible(served_sqlite, chromium, wi
     assert page.evaluate("document.activeElement.tagName") == "H1"
     device.check_screen(width)
     device.close()
+
+
+def test_the_password_never_leaves_the_device(served_sqlite, chromium):
+    """Every request body the pages send, on every path that takes a password."""
+    sent: list[str] = []
+    phone = Device(chromium, served_sqlite)
+    laptop = Device(chromium, served_sqlite)
+    for each in (phone, laptop):
+        each.context.on("request", lambda request: sent.append(request.post_data or ""))
+    first_codes = phone.register("noor")
+    laptop.sign_in("noor")
+    open_account(laptop)
+    page = laptop.page
+    page.fill("#current-password", PASSWORD)
+    page.fill("#changed-password", NEW_PASSWORD)
+    page.click("text=Change password")
+    page.wait_for_selector("#change-password-result >> text=Your password is changed")
+    page.fill("#codes-password", NEW_PASSWORD)
+    page.click("text=Make new codes")
+    page.wait_for_selector("#recovery-codes li")
+    codes = page.locator("#recovery-codes li").all_inner_texts()
+    keep_codes(page)
+    phone.page.goto("/account")
+    phone.page.click("main >> text=Sync now")
+    phone.page.wait_for_selector("text=This device was signed out on the server")
+    phone.page.click("text=Forgot your password?")
+    phone.page.fill("#recover-code", codes[1])
+    third = "a third calm password 3"
+    phone.page.fill("#recover-password", third)
+    phone.page.click("text=Set the new password and sign in")
+    phone.page.wait_for_selector("#recovered")
+    assert phone.account_key() == laptop.account_key()
+    bodies = "\n".join(sent)
+    assert "authKey" in bodies and "openRecovery" in bodies
+    secrets = (PASSWORD, NEW_PASSWORD, third, *first_codes, *codes)
+    for secret in (*secrets, codes[1].replace("-", "")):
+        assert secret not in bodies
+    phone.close()
+    laptop.close()
+
+
+def test_a_wrong_password_opens_nothing_and_says_so_calmly(served_sqlite, chromium):
+    phone = Device(chromium, served_sqlite)
+    phone.register("wren")
+    laptop = Device(chromium, served_sqlite)
+    page = laptop.page
+    page.goto("/")
+    page.fill("#username", "wren")
+    page.fill("#password", "not the password at all")
+    page.click("button[type=submit]:has-text('Sign in')")
+    error = page.locator("form[aria-labelledby=sign-in-heading] .form-error")
+    error.wait_for()
+    page.wait_for_function(
+        "() => document.querySelector('form[aria-labelledby=sign-in-heading] .form-error')"
+        ".textContent.length > 0"
+    )
+    assert "don't match" in error.inner_text()
+    assert laptop.account_key() is None
+    assert "/welcome" in page.url or page.locator("#register-heading").count() == 1
+    phone.close()
+    laptop.close()

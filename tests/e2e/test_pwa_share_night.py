@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.pwa import PASSWORD, Device, module_page, signed_in
+from tests.e2e.pwa import PASSWORD, Device, keep_codes, module_page, signed_in
 from tests.e2e.test_pwa_sharing import connect, open_share, share, two_people, write_letter
 
 pytestmark = pytest.mark.browser
@@ -236,7 +236,7 @@ def test_a_new_device_offers_a_new_account_first_and_ends_on_the_writing_screen(
 
     # The recovery codes still come first, then the writing screen, ready to type.
     page.wait_for_selector("#recovery-codes li")
-    page.click("text=I have saved them")
+    keep_codes(page)
     expect(page.locator("#capture")).to_be_focused()
     assert page.evaluate("location.pathname") == "/"
     device.close()

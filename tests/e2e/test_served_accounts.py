@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import httpx
 
+from tests.graphql_client import KEY_PARAMS, opening_input, register_sync, sign_in_sync
+from tests.sealed import device
+
 PASSWORD = "a quiet harbour at dusk"
 NEW_PASSWORD = "the tide comes back in"
 
@@ -15,39 +18,37 @@ def post(client: httpx.Client, query: str, variables: dict | None = None) -> dic
 
 
 def test_register_sign_in_recover_export_and_delete(served):
+    """With the device's real derivation (the Python reference), every way in opens the
+    one account key the registration made."""
+    real = device.reference_keys
     with httpx.Client(base_url=served) as phone, httpx.Client(base_url=served) as laptop:
-        registered = post(
-            phone,
-            "mutation($i: RegisterInput!) { register(input: $i) "
-            "{ account { username role } recoveryCodes } }",
-            {
-                "i": {
-                    "username": "Robin",
-                    "password": PASSWORD,
-                    "displayName": "Robin",
-                    "role": "CLIENT",
-                    "deviceLabel": "Phone",
-                }
-            },
-        )["data"]["register"]
-        assert registered["account"] == {"username": "robin", "role": "CLIENT"}
-        codes = registered["recoveryCodes"]
-        assert len(codes) == 10
-
-        signed_in = post(
-            laptop,
-            "mutation($i: SignInInput!) { signIn(input: $i) { username } }",
-            {"i": {"username": "robin", "password": PASSWORD, "deviceLabel": "Laptop"}},
+        registered = register_sync(
+            phone, username="Robin", password=PASSWORD, display_name="Robin", derive=real
         )
+        assert registered["account"]["username"] == "robin"
+        account_key, codes = registered["accountKey"], registered["recoveryCodes"]
+
+        signed_in = sign_in_sync(laptop, "robin", PASSWORD, real)
         assert signed_in["data"]["signIn"]["username"] == "robin"
-        sessions = post(phone, "{ mySessions { deviceLabel current } }")["data"]["mySessions"]
-        assert sorted(s["deviceLabel"] for s in sessions) == ["Laptop", "Phone"]
+        params = post(laptop, KEY_PARAMS, {"username": "robin"})["data"]["keyParams"]
+        master_key, _ = real(PASSWORD, "robin", params["seed"])
+        sealed = signed_in["data"]["signIn"]["sealedAccountKey"]
+        assert device.open_account_key(sealed, master_key) == account_key
 
         with httpx.Client(base_url=served) as new_phone:
+            opening = opening_input(codes[0])
+            sealed = post(
+                new_phone,
+                "mutation($i: OpenRecoveryInput!) { openRecovery(input: $i) }",
+                {"i": opening},
+            )["data"]["openRecovery"]
+            recovered_key = device.open_with_code(codes[0], sealed)
+            assert recovered_key == account_key
+            made = device.keys_for(NEW_PASSWORD, "robin", recovered_key, real)
             recovered = post(
                 new_phone,
                 "mutation($i: RecoverAccountInput!) { recoverAccount(input: $i) { username } }",
-                {"i": {"username": "robin", "recoveryCode": codes[0], "newPassword": NEW_PASSWORD}},
+                {"i": {**opening, "newAuthKey": made.auth_key, "keys": made.keys}},
             )
             assert recovered["data"]["recoverAccount"]["username"] == "robin"
             # Recovery signed out the lost phone and the laptop.
@@ -60,16 +61,12 @@ def test_register_sign_in_recover_export_and_delete(served):
 
             deleted = post(
                 new_phone,
-                "mutation($p: String!) { deleteAccount(password: $p) }",
-                {"p": NEW_PASSWORD},
+                "mutation($k: String!) { deleteAccount(authKey: $k) }",
+                {"k": made.auth_key},
             )
             assert deleted["data"]["deleteAccount"] is True
 
-        gone = post(
-            laptop,
-            "mutation($i: SignInInput!) { signIn(input: $i) { username } }",
-            {"i": {"username": "robin", "password": NEW_PASSWORD}},
-        )
+        gone = sign_in_sync(laptop, "robin", NEW_PASSWORD, real)
         assert gone["errors"][0]["extensions"]["code"] == "INVALID_CREDENTIALS"
 
 

@@ -17,7 +17,7 @@ import websockets
 from websockets.exceptions import ConnectionClosed
 
 from server.graphql.websocket import MAX_MESSAGE_BYTES, MAX_SOCKETS_PER_SESSION
-from tests.graphql_client import PASSWORD, gql, register, sign_in
+from tests.graphql_client import auth_key, change_password_input, gql, register, sign_in
 from tests.serving import start_server
 
 CHANGES = {"query": "subscription { changes }"}
@@ -137,15 +137,14 @@ async def change_password(robin, phone):
     result = await gql(
         phone,
         "mutation($i: ChangePasswordInput!) { changePassword(input: $i) }",
-        {"i": {"currentPassword": PASSWORD, "newPassword": "another quiet harbour"}},
+        {"i": await change_password_input(phone, "another quiet harbour")},
     )
     assert "errors" not in result, result
 
 
 async def delete_account(robin, phone):
-    result = await gql(
-        phone, "mutation($p: String!) { deleteAccount(password: $p) }", {"p": PASSWORD}
-    )
+    key = await auth_key(phone, "robin")
+    result = await gql(phone, "mutation($k: String!) { deleteAccount(authKey: $k) }", {"k": key})
     assert "errors" not in result, result
 
 

@@ -10,12 +10,15 @@ from server.errors import AppError
 from server.graphql.guards import CONTROL_CHARACTER, refuse_control_characters
 from server.graphql.schema import build_schema
 from tests.conftest import row_counts
-from tests.graphql_client import PASSWORD, gql, new_account, register
+from tests.graphql_client import gql, new_account, opening_input, recovery_input, register
+from tests.sealed import device
 from tests.sync_client import mutation, new_id, pull_in_order, push, push_raw
 
 SIGN_IN = "mutation($i: SignInInput!) { signIn(input: $i) { id } }"
 RECOVER = "mutation($i: RecoverAccountInput!) { recoverAccount(input: $i) { id } }"
-REGISTER = "mutation($i: RegisterInput!) { register(input: $i) { recoveryCodes } }"
+REGISTER = "mutation($i: RegisterInput!) { register(input: $i) { account { id } } }"
+OPEN = "mutation($i: OpenRecoveryInput!) { openRecovery(input: $i) }"
+KEY = "ab" * 32
 SESSIONS = "{ mySessions { deviceLabel } }"
 
 # U+0000, a bell, escape, DEL and a C1 control (next line).
@@ -23,22 +26,23 @@ CONTROLS = ["\x00", "\x07", "\x1b", "\x7f", "\x85"]
 
 
 def sign_in(**changes) -> dict:
-    return {"i": {"username": "robin", "password": PASSWORD, **changes}}
+    return {"i": {"username": "robin", "authKey": KEY, **changes}}
 
 
 def recover(**changes) -> dict:
-    base = {"username": "robin", "recoveryCode": "0000-0000-0000-0000"}
-    return {"i": {**base, "newPassword": "a different long password", **changes}}
+    base = recovery_input(device.new_code(), "a different long password", bytes(32))
+    return {"i": {**base, **changes}}
 
 
 def register_alex(**changes) -> dict:
-    return {"i": {**new_account("alex", "another gentle password"), **changes}}
+    return {"i": {**new_account(username="alex", password="another gentle password"), **changes}}
 
 
 CASES = [  # (query, variables with {c} for the control character, field named)
     (SIGN_IN, lambda c: sign_in(username=f"rob{c}in"), "username"),
     (SIGN_IN, lambda c: sign_in(deviceLabel=f"phone{c}"), "deviceLabel"),
-    (SIGN_IN, lambda c: sign_in(password=f"{PASSWORD}{c}"), "password"),
+    (SIGN_IN, lambda c: sign_in(authKey=f"{KEY}{c}"), "authKey"),
+    (OPEN, lambda c: {"i": {**opening_input(device.new_code()), "username": f"r{c}"}}, "username"),
     (RECOVER, lambda c: recover(username=f"{c}robin"), "username"),
     (RECOVER, lambda c: recover(deviceLabel=f"la{c}ptop"), "deviceLabel"),
     (REGISTER, lambda c: register_alex(deviceLabel=f"my {c} phone"), "deviceLabel"),

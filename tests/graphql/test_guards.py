@@ -14,7 +14,7 @@ from server.graphql.guards import (
     extensions,
 )
 from tests.conftest import build_app, make_client, production
-from tests.graphql_client import ME, PASSWORD, error_code, gql, register, register_response
+from tests.graphql_client import ME, error_code, gql, new_account, register, register_response
 
 
 @strawberry.type
@@ -71,16 +71,16 @@ async def test_a_long_query_is_refused_before_it_is_read(client):
 async def test_only_one_auth_mutation_per_request(client):
     query = """
     mutation {
-      a: signIn(input: {username: "robin", password: "x"}) { id }
-      b: signIn(input: {username: "robin", password: "y"}) { id }
+      a: signIn(input: {username: "robin", authKey: "x"}) { id }
+      b: signIn(input: {username: "robin", authKey: "y"}) { id }
     }
     """
     result = await gql(client, query)
     assert error_code(result) == "TOO_MANY_AUTH_MUTATIONS"
     mixed = """
-    mutation M { signIn(input: {username: "a", password: "b"}) { id } ...F }
+    mutation M { signIn(input: {username: "a", authKey: "b"}) { id } ...F }
     fragment F on Mutation {
-      recoverAccount(input: {username: "a", recoveryCode: "c", newPassword: "d"}) { id }
+      openRecovery(input: {username: "a", lookup: "c", verifier: "d"})
     }
     """
     assert error_code(await gql(client, mixed)) == "TOO_MANY_AUTH_MUTATIONS"
@@ -161,7 +161,7 @@ async def test_wrong_types_and_unknown_fields_get_bad_request(client):
     wrong_type = await gql(
         client,
         "mutation($i: SignInInput!) { signIn(input: $i) { id } }",
-        {"i": {"username": 12, "password": ["x"]}},
+        {"i": {"username": 12, "authKey": ["x"]}},
     )
     assert error_code(wrong_type) == "BAD_REQUEST"
     missing = await gql(client, 'mutation { signIn(input: {username: "a"}) { id } }')
@@ -170,8 +170,8 @@ async def test_wrong_types_and_unknown_fields_get_bad_request(client):
     assert error_code(syntax) == "BAD_REQUEST"
     bad_enum = await gql(
         client,
-        "mutation($i: RegisterInput!) { register(input: $i) { recoveryCodes } }",
-        {"i": {"username": "abc", "password": PASSWORD, "displayName": "A", "role": "ADMIN"}},
+        "mutation($i: RegisterInput!) { register(input: $i) { account { id } } }",
+        {"i": {**new_account(username="abc"), "role": "ADMIN"}},
     )
     assert error_code(bad_enum) == "BAD_REQUEST"
 
@@ -234,7 +234,7 @@ class TestProduction:
         monkeypatch.setattr(service, "sign_in", broken)
         result = await gql(
             prod_client,
-            'mutation { signIn(input: {username: "robin", password: "whatever"}) { id } }',
+            'mutation { signIn(input: {username: "robin", authKey: "x"}) { id } }',
         )
         assert error_code(result) == "INTERNAL"
         assert "hunter2" not in str(result)
@@ -249,7 +249,7 @@ async def test_development_shows_unexpected_error_messages_with_a_code(client, m
 
     monkeypatch.setattr(service, "sign_in", broken)
     await register(client)
-    result = await gql(client, 'mutation { signIn(input: {username: "a", password: "b"}) { id } }')
+    result = await gql(client, 'mutation { signIn(input: {username: "a", authKey: "b"}) { id } }')
     assert error_code(result) == "INTERNAL"
 
 

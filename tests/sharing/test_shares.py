@@ -10,6 +10,7 @@ import pytest
 from server import clock
 from server.auth.models import Account
 from server.sharing.shares import deliver_due
+from tests.graphql_client import auth_key
 from tests.sharing.people import (
     CANCEL,
     MY_SHARES,
@@ -276,9 +277,8 @@ async def test_a_withdrawn_snapshot_cannot_be_brought_back_by_a_late_mark(robin,
 async def test_a_clients_deleted_account_takes_its_letters_out_of_the_feed(app, robin, dana, link):
     await share(robin, await robin.write("t", "words"), link)
     assert len(await dana.snapshots()) == 1
-    deleted = await robin.ask(
-        "mutation($p: String!) { deleteAccount(password: $p) }", {"p": "a calm and quiet river"}
-    )
+    key = await auth_key(robin.http, robin.username)
+    deleted = await robin.ask("mutation($k: String!) { deleteAccount(authKey: $k) }", {"k": key})
     assert deleted["data"]["deleteAccount"] is True
     assert await dana.snapshots() == {}
     assert (await dana.ok("{ sharingLinks { id } }"))["sharingLinks"] == []
@@ -287,9 +287,8 @@ async def test_a_clients_deleted_account_takes_its_letters_out_of_the_feed(app, 
 async def test_a_therapists_deleted_account_ends_the_links(app, robin, dana, link):
     letter = await robin.write("t", "words")
     await share(robin, letter, link)
-    deleted = await dana.ask(
-        "mutation($p: String!) { deleteAccount(password: $p) }", {"p": "a calm and quiet river"}
-    )
+    key = await auth_key(dana.http, dana.username)
+    deleted = await dana.ask("mutation($k: String!) { deleteAccount(authKey: $k) }", {"k": key})
     assert deleted["data"]["deleteAccount"] is True
     assert (await robin.ok("{ sharingLinks { id } }"))["sharingLinks"] == []
     assert await share_refused(robin, letter, link) == "NOT_FOUND"

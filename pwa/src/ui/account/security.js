@@ -3,7 +3,7 @@
 
 import { gql, offline } from "../../api.js";
 import { go } from "../../router.js";
-import { deleteAccount, unsyncedCount } from "../../session-state.js";
+import { changePassword, deleteAccount, regenerateRecoveryCodes, unsyncedCount } from "../../session-state.js";
 import { h, replace, when } from "../kit/dom.js";
 import { newPasswordField, offerCodes } from "./welcome.js";
 import { requiredField } from "../kit/fields.js";
@@ -93,17 +93,23 @@ function sessionsList() {
 }
 
 // A form that asks the server one thing; a line underneath says how it went.
+// Each of these derives keys from a password first, which takes a moment: it says so.
 function serverForm({ id, heading, fields, submit, work, done }) {
   const errors = errorBox();
   const result = h("p", { role: "status", id: `${id}-result` });
   const form = h("form", { class: "stack", id, "aria-labelledby": `${id}-heading` });
   replace(form, h("h2", { id: `${id}-heading` }, heading), fields, errors, submitButton(submit), result);
-  whenSubmitted(form, errors, async () => {
-    result.textContent = "";
-    const answer = await askServer(() => work(form));
-    form.reset();
-    result.textContent = done(answer) ?? "";
-  });
+  whenSubmitted(
+    form,
+    errors,
+    async () => {
+      result.textContent = "";
+      const answer = await askServer(() => work(form));
+      form.reset();
+      result.textContent = done(answer) ?? "";
+    },
+    { busy: "Opening…" },
+  );
   return form;
 }
 
@@ -117,8 +123,9 @@ function passwordForm() {
     ],
     submit: "Change password",
     work: (form) =>
-      gql("mutation Change($input: ChangePasswordInput!) { changePassword(input: $input) }", {
-        input: { currentPassword: form["current-password"].value, newPassword: form["changed-password"].value },
+      changePassword({
+        currentPassword: form["current-password"].value,
+        newPassword: form["changed-password"].value,
       }),
     done: () =>
       "Your password is changed. Your other devices were signed out; anything they had not synced stays on them until you sign in there again.",
@@ -143,12 +150,9 @@ function recoveryForm() {
       requiredField("codes-password", "Your password", { type: "password", autocomplete: "current-password" }),
     ],
     submit: "Make new codes",
-    work: (form) =>
-      gql("mutation Codes($password: String!) { regenerateRecoveryCodes(password: $password) }", {
-        password: form["codes-password"].value,
-      }),
-    done: (data) => {
-      offerCodes(data.regenerateRecoveryCodes, () => go("/account", { replace: true }));
+    work: (form) => regenerateRecoveryCodes(form["codes-password"].value),
+    done: (codes) => {
+      offerCodes(codes, () => go("/account", { replace: true }));
     },
   });
 }
@@ -193,10 +197,15 @@ export function deleteForm(account) {
     errors,
     submitButton("Delete my account for good", { class: "danger" }),
   );
-  whenSubmitted(form, errors, async () => {
-    await askServer(() => deleteAccount(form["delete-password"].value));
-    location.assign("/welcome");
-  });
+  whenSubmitted(
+    form,
+    errors,
+    async () => {
+      await askServer(() => deleteAccount(form["delete-password"].value));
+      location.assign("/welcome");
+    },
+    { busy: "Opening…" },
+  );
   return h("details", { class: "leaving" }, h("summary", {}, "Delete my account"), form);
 }
 

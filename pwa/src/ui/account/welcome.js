@@ -8,9 +8,10 @@ import { requiredField } from "../kit/fields.js";
 import { errorBox, whenSubmitted } from "../kit/form.js";
 import { drawShell } from "../frame/shell.js";
 import { button, linkButton, submitButton } from "../kit/button.js";
+import { PASSWORD_MIN } from "../../password-rules.js";
 
-// The server's own rule; it also refuses the most common passwords, and says so.
-const PASSWORD_MIN = 8;
+// Deriving keys from a password takes about a second, on purpose; the form says so.
+const OPENING = { busy: "Opening…", why: "Opening your account on this device. This takes a moment." };
 
 export function newPasswordField(id, label) {
   return requiredField(id, `${label} (at least ${PASSWORD_MIN} characters)`, {
@@ -30,6 +31,7 @@ export function signInForm({ username = "", onDone }) {
     requiredField("password", "Password", { type: "password", autocomplete: "current-password" }),
     errors,
     submitButton("Sign in", { class: "primary" }),
+    h("p", { class: "quiet busy-status", role: "status" }),
   );
   whenSubmitted(
     form,
@@ -38,7 +40,7 @@ export function signInForm({ username = "", onDone }) {
       await signIn({ username: form.username.value.trim(), password: form.password.value });
       await onDone();
     },
-    { busy: "Signing in…" },
+    OPENING,
   );
   return form;
 }
@@ -63,21 +65,27 @@ export function recoverForm({ username = "", onDone }) {
     newPasswordField("recover-password", "New password"),
     errors,
     submitButton("Set the new password and sign in", { class: "primary" }),
+    h("p", { class: "quiet busy-status", role: "status" }),
   );
-  whenSubmitted(form, errors, async () => {
-    await recover({
-      username: form["recover-username"].value.trim(),
-      recoveryCode: form["recover-code"].value.trim(),
-      newPassword: form["recover-password"].value,
-    });
-    await onDone();
-    notice(
-      "You are signed in with your new password. That recovery code is used up; you can make new ones in Account.",
-      {
-        id: "recovered",
-      },
-    );
-  });
+  whenSubmitted(
+    form,
+    errors,
+    async () => {
+      await recover({
+        username: form["recover-username"].value.trim(),
+        recoveryCode: form["recover-code"].value.trim(),
+        newPassword: form["recover-password"].value,
+      });
+      await onDone();
+      notice(
+        "You are signed in with your new password. That recovery code is used up; you can make new ones in Account.",
+        {
+          id: "recovered",
+        },
+      );
+    },
+    OPENING,
+  );
   return h("details", { class: "recover" }, h("summary", {}, "Forgot your password?"), form);
 }
 
@@ -123,7 +131,7 @@ function registerForm({ onDone }) {
       });
       await offerCodes(codes, onDone);
     },
-    { busy: "Creating…", why: "Making your account. Keeping a password safe takes a few seconds." },
+    { busy: "Creating…", why: "Making your account's keys on this device. This takes a moment." },
   );
   return form;
 }
@@ -163,7 +171,12 @@ function showCodes(main, codes, onDone) {
     await navigator.clipboard.writeText(text);
     copy.textContent = "Copied";
   });
-  const done = button("I have saved them", { class: "primary" });
+  // Going on needs a yes: the codes are never shown again.
+  const kept = h("input", { type: "checkbox", id: "codes-kept" });
+  const done = button("Go on", { class: "primary", id: "codes-done", disabled: true });
+  kept.addEventListener("change", () => {
+    done.disabled = !kept.checked;
+  });
   done.addEventListener("click", onDone);
   replace(
     main,
@@ -171,7 +184,12 @@ function showCodes(main, codes, onDone) {
     h(
       "p",
       {},
-      "There is no email on this account. If you forget your password, one of these codes lets you set a new one. They are shown only now. Keep them somewhere only you can reach.",
+      "There is no email on this account. If you forget your password, one of these codes opens your account and your words, and lets you set a new password. They are shown only now. Keep them somewhere only you can reach.",
+    ),
+    h(
+      "p",
+      { class: "notice", id: "codes-warning" },
+      "Your password and these codes are the only ways into your account. If you lose both, no one can open it again, and the words in it are gone.",
     ),
     h(
       "ol",
@@ -179,6 +197,7 @@ function showCodes(main, codes, onDone) {
       codes.map((code) => h("li", {}, h("code", {}, code))),
     ),
     h("div", { class: "row" }, linkButton("Save as a file", file, { download: fileName("codes") }), copy),
+    h("div", { class: "check" }, kept, h("label", { for: "codes-kept" }, "I have saved these codes somewhere safe")),
     h("div", { class: "row" }, done),
   );
   main.querySelector("h1").focus();
