@@ -109,6 +109,14 @@ BAD_CODES = [
     ("bad sealed key", codes(5, sealedAccountKey="@@@"), "recoveryCodes.5.sealedAccountKey"),
 ]
 
+
+def spoiled(what: str, signed_in: bool, query: str, make, bad: list, field: str | None):
+    """One BAD_INPUT case for each bad value, put into an otherwise good input by `make`."""
+    return [
+        (f"{what} {name}", signed_in, query, make(value), "BAD_INPUT", field) for name, value in bad
+    ]
+
+
 CASES = [
     # (case id, signed in?, query, variables, expected code, expected field)
     ("register wrong type", False, REGISTER, alex(username=42), "BAD_REQUEST", None),
@@ -125,29 +133,21 @@ CASES = [
         "displayName",
     ),
     ("register control chars", False, REGISTER, alex(displayName="a\x00b"), "BAD_INPUT", None),
-    *[
-        (f"register auth key {name}", False, REGISTER, alex(authKey=v), "BAD_INPUT", "authKey")
-        for name, v in BAD_HEX
-    ],
-    *[
-        (f"register seed {name}", False, REGISTER, alex(keys=keys(seed=v[:40])), "BAD_INPUT", None)
-        for name, v in BAD_HEX
-    ],
-    *[
-        (f"register params {name}", False, REGISTER, alex(keys=params(**v)), "BAD_INPUT", None)
-        for name, v in BAD_PARAMS
-    ],
-    *[
-        (
-            f"register sealed key {name}",
-            False,
-            REGISTER,
-            alex(keys=keys(sealedAccountKey=v)),
-            "BAD_INPUT",
-            None,
-        )
-        for name, v in BAD_SEALED
-    ],
+    *spoiled("register auth key", False, REGISTER, lambda v: alex(authKey=v), BAD_HEX, "authKey"),
+    *spoiled(
+        "register seed", False, REGISTER, lambda v: alex(keys=keys(seed=v[:40])), BAD_HEX, None
+    ),
+    *spoiled(
+        "register params", False, REGISTER, lambda v: alex(keys=params(**v)), BAD_PARAMS, None
+    ),
+    *spoiled(
+        "register sealed key",
+        False,
+        REGISTER,
+        lambda v: alex(keys=keys(sealedAccountKey=v)),
+        BAD_SEALED,
+        None,
+    ),
     *[
         (f"register {name}", False, REGISTER, alex(recoveryCodes=v), "BAD_INPUT", field)
         for name, v, field in BAD_CODES
@@ -163,17 +163,14 @@ CASES = [
         "BAD_REQUEST",
         None,
     ),
-    *[
-        (
-            f"sign in auth key {name}",
-            False,
-            SIGN_IN,
-            {"i": {"username": "robin", "authKey": v}},
-            "BAD_INPUT",
-            "authKey",
-        )
-        for name, v in BAD_HEX
-    ],
+    *spoiled(
+        "sign in auth key",
+        False,
+        SIGN_IN,
+        lambda v: {"i": {"username": "robin", "authKey": v}},
+        BAD_HEX,
+        "authKey",
+    ),
     (
         "sign in a password",
         False,
@@ -201,36 +198,19 @@ CASES = [
     ("sign out signed out", False, SIGN_OUT, None, "UNAUTHENTICATED", None),
     ("change signed out", False, CHANGE, change(), "UNAUTHENTICATED", None),
     ("change wrong type", True, CHANGE, change(currentAuthKey=1), "BAD_REQUEST", None),
-    *[
-        (f"change new key {name}", True, CHANGE, change(newAuthKey=v), "BAD_INPUT", "newAuthKey")
-        for name, v in BAD_HEX
-    ],
-    *[
-        (
-            f"change current key {name}",
-            True,
-            CHANGE,
-            change(currentAuthKey=v),
-            "BAD_INPUT",
-            "authKey",
-        )
-        for name, v in BAD_HEX
-    ],
-    *[
-        (f"change params {name}", True, CHANGE, change(keys=params(**v)), "BAD_INPUT", None)
-        for name, v in BAD_PARAMS
-    ],
-    *[
-        (
-            f"change sealed key {name}",
-            True,
-            CHANGE,
-            change(keys=keys(sealedAccountKey=v)),
-            "BAD_INPUT",
-            "keys.sealedAccountKey",
-        )
-        for name, v in BAD_SEALED
-    ],
+    *spoiled("change new key", True, CHANGE, lambda v: change(newAuthKey=v), BAD_HEX, "newAuthKey"),
+    *spoiled(
+        "change current key", True, CHANGE, lambda v: change(currentAuthKey=v), BAD_HEX, "authKey"
+    ),
+    *spoiled("change params", True, CHANGE, lambda v: change(keys=params(**v)), BAD_PARAMS, None),
+    *spoiled(
+        "change sealed key",
+        True,
+        CHANGE,
+        lambda v: change(keys=keys(sealedAccountKey=v)),
+        BAD_SEALED,
+        "keys.sealedAccountKey",
+    ),
     ("change wrong current", True, CHANGE, change(), "INVALID_CREDENTIALS", "authKey"),
     ("revoke signed out", False, REVOKE, {"id": str(uuid.uuid4())}, "UNAUTHENTICATED", None),
     ("revoke wrong type", True, REVOKE, {"id": {"a": 1}}, "BAD_REQUEST", None),
@@ -246,10 +226,9 @@ CASES = [
         None,
     ),
     ("regenerate wrong type", True, REGENERATE, {"k": 7, "c": CODES}, "BAD_REQUEST", None),
-    *[
-        (f"regenerate key {name}", True, REGENERATE, {"k": v, "c": CODES}, "BAD_INPUT", "authKey")
-        for name, v in BAD_HEX
-    ],
+    *spoiled(
+        "regenerate key", True, REGENERATE, lambda v: {"k": v, "c": CODES}, BAD_HEX, "authKey"
+    ),
     *[
         (f"regenerate {name}", True, REGENERATE, {"k": KEY, "c": v}, "BAD_INPUT", field)
         for name, v, field in BAD_CODES
@@ -265,41 +244,26 @@ CASES = [
     ("open wrong type", False, OPEN, opening(lookup=5), "BAD_REQUEST", None),
     ("open short lookup", False, OPEN, opening(lookup="abcd"), "BAD_INPUT", "lookup"),
     ("open oversized lookup", False, OPEN, opening(lookup=LONG), "BAD_INPUT", "lookup"),
-    *[
-        (f"open verifier {name}", False, OPEN, opening(verifier=v), "BAD_INPUT", "verifier")
-        for name, v in BAD_HEX
-    ],
+    *spoiled("open verifier", False, OPEN, lambda v: opening(verifier=v), BAD_HEX, "verifier"),
     ("open unknown user", False, OPEN, opening(username="nobody"), "INVALID_CREDENTIALS", None),
     ("open wrong code", False, OPEN, opening(), "INVALID_CREDENTIALS", None),
     ("recover wrong type", False, RECOVER, {"i": {"username": 1}}, "BAD_REQUEST", None),
     ("recover a code", False, RECOVER, recover(recoveryCode="abcde"), "BAD_REQUEST", None),
     ("recover bad lookup", False, RECOVER, recover(lookup="i0000"), "BAD_INPUT", "lookup"),
-    *[
-        (f"recover verifier {name}", False, RECOVER, recover(verifier=v), "BAD_INPUT", "verifier")
-        for name, v in BAD_HEX
-    ],
-    *[
-        (
-            f"recover new key {name}",
-            False,
-            RECOVER,
-            recover(newAuthKey=v),
-            "BAD_INPUT",
-            "newAuthKey",
-        )
-        for name, v in BAD_HEX
-    ],
-    *[
-        (
-            f"recover sealed key {name}",
-            False,
-            RECOVER,
-            recover(keys=keys(sealedAccountKey=v)),
-            "BAD_INPUT",
-            "keys.sealedAccountKey",
-        )
-        for name, v in BAD_SEALED
-    ],
+    *spoiled(
+        "recover verifier", False, RECOVER, lambda v: recover(verifier=v), BAD_HEX, "verifier"
+    ),
+    *spoiled(
+        "recover new key", False, RECOVER, lambda v: recover(newAuthKey=v), BAD_HEX, "newAuthKey"
+    ),
+    *spoiled(
+        "recover sealed key",
+        False,
+        RECOVER,
+        lambda v: recover(keys=keys(sealedAccountKey=v)),
+        BAD_SEALED,
+        "keys.sealedAccountKey",
+    ),
     (
         "recover unknown user",
         False,
@@ -311,10 +275,7 @@ CASES = [
     ("recover wrong code", False, RECOVER, recover(), "INVALID_CREDENTIALS", None),
     ("delete signed out", False, DELETE, {"k": KEY}, "UNAUTHENTICATED", None),
     ("delete wrong type", True, DELETE, {"k": None}, "BAD_REQUEST", None),
-    *[
-        (f"delete key {name}", True, DELETE, {"k": v}, "BAD_INPUT", "authKey")
-        for name, v in BAD_HEX
-    ],
+    *spoiled("delete key", True, DELETE, lambda v: {"k": v}, BAD_HEX, "authKey"),
     ("delete wrong key", True, DELETE, {"k": KEY}, "INVALID_CREDENTIALS", "authKey"),
 ]
 

@@ -8,6 +8,7 @@ import pytest
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.pwa import PASSWORD, RECORD_COUNT, Device, server_letters
 from tests.graphql_client import sign_in_sync
+from tests.sealed.device import reference_keys
 
 pytestmark = pytest.mark.browser
 
@@ -187,7 +188,7 @@ def test_words_written_after_the_session_ended_reach_the_server_after_signing_in
     page = device.page
     device.register("tove")
     with httpx.Client(base_url=served_sqlite) as laptop:
-        sign_in_sync(laptop, "tove", PASSWORD)
+        sign_in_sync(laptop, "tove", PASSWORD, reference_keys)
         sessions = laptop.post("/graphql", json={"query": "{ mySessions { id current } }"}).json()[
             "data"
         ]["mySessions"]

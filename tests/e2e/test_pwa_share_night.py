@@ -228,7 +228,7 @@ def test_a_new_device_offers_a_new_account_first_and_ends_on_the_writing_screen(
     create = page.locator("#register-heading ~ button[type=submit]")
     expect(create).to_have_text("Creating…")
     expect(create).to_be_disabled()
-    expect(page.locator("#register-heading ~ .busy-status")).to_contain_text("a few seconds")
+    expect(page.locator("#register-heading ~ .busy-status")).to_contain_text("takes a moment")
     device.check_screen(width)
     while not waiting:  # the request reaches the route a moment after the click
         page.wait_for_timeout(50)
