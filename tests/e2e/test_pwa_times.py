@@ -146,7 +146,8 @@ def test_times_are_written_the_locales_way(chromium, served_sqlite, locale, sess
         assert spaced(wall) == session
         # A held share, on the device's clock.
         until = ["2026-12-08T08:00:00Z", datetime(2026, 12, 7, 23, tzinfo=UTC)]
-        assert spaced(page.evaluate(CALL, ["/src/ui/sharing/client/held-share.js", "untilWhen", until])) == held
+        module = "/src/ui/sharing/client/held-share.js"
+        assert spaced(page.evaluate(CALL, [module, "untilWhen", until])) == held
     finally:
         context.close()
 
