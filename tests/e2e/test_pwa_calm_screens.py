@@ -310,6 +310,18 @@ def test_a_thing_opens_as_itself_and_how_it_felt_is_a_tap(chromium, served_sqlit
     page.goto(box)
     card = page.locator("#item-list li").first
     assert "Touch" in card.inner_text()
+    # The box opens as the things in it, the first in view at 320x640; renaming the
+    # box is a step away.
+    page.set_viewport_size({"width": 320, "height": 640})
+    top = card.bounding_box()
+    assert top is not None and top["y"] + top["height"] <= 640
+    assert not page.locator("#box-name").is_visible()
+    page.click("#change-box summary")
+    page.fill("#box-name", "The burlap box")
+    saved(page, "#box-saved")
+    open_screen(page, "/toolkit", "Toolkit")
+    page.wait_for_selector("#box-list a:has-text('The burlap box')")
+    page.goto(box)
     page.click("#item-list a:has-text('Burlap')")
     page.wait_for_selector("main h1:has-text('Burlap')")
     text = page.inner_text("main")

@@ -200,7 +200,7 @@ export async function boxView(main, id) {
   }
   const name = textField("box-name", "Name of the box", initial.name, { maxlength: 100 });
   const note = textArea("box-note", "A note (optional)", initial.note, { maxlength: 2000 });
-  const saved = h("p", { class: "quiet", "aria-live": "polite" });
+  const saved = h("p", { class: "quiet", id: "box-saved", "aria-live": "polite" });
   const form = h("form", { onsubmit: (event) => event.preventDefault() }, name.element, note.element, saved);
   const saver = fieldSaver(
     form,
@@ -247,11 +247,19 @@ export async function boxView(main, id) {
   });
 
   await draw();
+  // The box opens as the things in it; its own name and note are a step away.
+  const change = h(
+    "details",
+    { class: "change-box", id: "change-box" },
+    h("summary", {}, "Rename this box or change its note"),
+    form,
+    h("div", { class: "row" }, removeBox),
+  );
   replace(
     main,
     h("p", {}, h("a", { href: "/toolkit" }, "← Toolkit")),
     h("h1", {}, initial.name || "A box"),
-    form,
+    initial.note ? h("p", { class: "quiet", id: "box-note-shown" }, initial.note) : null,
     h("h2", {}, "In this box"),
     list,
     h(
@@ -269,7 +277,7 @@ export async function boxView(main, id) {
       newItem.element,
       submitButton("Add it"),
     ),
-    h("div", { class: "row" }, removeBox),
+    change,
   );
   bus.addEventListener("records", draw);
   return {
