@@ -69,3 +69,30 @@ def test_a_screen_does_not_move_as_it_fills(served_sqlite, chromium, path):
     shifts = page.evaluate(SHIFTS)
     assert sum(s["value"] for s in shifts) < 0.01, shifts
     device.close()
+
+
+# Keyboard focus on the page's first stop ("Skip to content"), just before the bar.
+FOCUS_FROM_TOP = "() => document.querySelector('.skip').focus()"
+
+
+def test_a_name_wrapped_out_of_sight_takes_no_tab_stop(served_sqlite, chromium):
+    device = Device(chromium, served_sqlite, width=390, height=844)
+    device.register("robin")
+    device.wait_synced()
+    page = device.page
+    expect(page.locator("#sync-status")).to_have_text("Synced")
+    brand = page.locator("#bar > .brand")
+    assert page.evaluate(BRAND)["onBar"]
+    page.evaluate(FOCUS_FROM_TOP)
+    page.keyboard.press("Tab")
+    expect(brand).to_be_focused()
+    # A longer word in the bar leaves the name no room: it wraps below the bar's clip,
+    # and is then out of reach of the Tab key and of screen readers as well.
+    page.evaluate("() => { document.querySelector('.sync-word').textContent = 'Not synced yet'; }")
+    page.wait_for_function("() => document.querySelector('#bar > .brand').inert")
+    assert not page.evaluate(BRAND)["onBar"]
+    page.evaluate(FOCUS_FROM_TOP)
+    page.keyboard.press("Tab")
+    expect(brand).not_to_be_focused()
+    expect(page.locator("#bar summary")).to_be_focused()
+    device.close()

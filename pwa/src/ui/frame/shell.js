@@ -64,6 +64,11 @@ function drawStatus(control = document.getElementById("sync")) {
   control.querySelector("#sync-detail").textContent = syncDetail();
 }
 
+const clipWatch = new ResizeObserver(() => {
+  const brand = document.querySelector("#bar > .brand");
+  if (brand) brand.inert = brand.offsetTop >= document.getElementById("bar").clientHeight;
+});
+
 export async function drawShell() {
   const bar = document.getElementById("bar");
   const tabs = document.getElementById("tabs");
@@ -73,17 +78,20 @@ export async function drawShell() {
   if (account) await refreshStatus().catch(() => null);
   // Help now is on every screen, signed in or not, online or not, and the bar keeps
   // it in view however far the screen is scrolled.
-  replace(
-    bar,
-    h("a", { href: "/", class: "brand" }, appName()),
-    h(
-      "div",
-      { class: "bar-tools" },
-      account ? syncControl() : null,
-      account ? button("Hide", { class: "quiet", id: "quick-hide", onClick: () => lock("hidden") }) : null,
-      linkButton("Help now", "/help", { class: "help-now", id: "help-now" }),
-    ),
+  const brand = h("a", { href: "/", class: "brand" }, appName());
+  const tools = h(
+    "div",
+    { class: "bar-tools" },
+    account ? syncControl() : null,
+    account ? button("Hide", { class: "quiet", id: "quick-hide", onClick: () => lock("hidden") }) : null,
+    linkButton("Help now", "/help", { class: "help-now", id: "help-now" }),
   );
+  replace(bar, brand, tools);
+  // When the tools leave the name no room, it wraps below the bar's clip: out of sight,
+  // so out of the Tab order and the accessibility tree too.
+  clipWatch.disconnect();
+  clipWatch.observe(bar);
+  clipWatch.observe(tools);
   const list = account?.role === "THERAPIST" ? THERAPIST_TABS : CLIENT_TABS;
   replace(
     tabs,
