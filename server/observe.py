@@ -67,11 +67,13 @@ class Observe:
         observation_token = CURRENT.set(observation)
         started = time.perf_counter()
         status = 0
+        answered = False
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, answered
             if message["type"] == "http.response.start":
                 status = message["status"]
+                answered = True
                 MutableHeaders(scope=message)["X-Request-ID"] = request_id
             elif message["type"] == "websocket.close":
                 status = message.get("code", 1000)
@@ -81,6 +83,10 @@ class Observe:
             await self.app(scope, receive, send_with_id)
         except Exception:
             status = 500
+            # Answered here rather than by Starlette's outermost error handler, so that
+            # even this answer carries the id its log lines are under.
+            if scope["type"] == "http" and not answered:
+                await _failed(send_with_id)
             raise
         finally:
             self._record(scope, observation, status, time.perf_counter() - started)
@@ -114,6 +120,16 @@ class Observe:
                 "duration_ms": round(seconds * 1000, 1),
             },
         )
+
+
+async def _failed(send: Send) -> None:
+    headers = [
+        (b"content-type", b"text/plain; charset=utf-8"),
+        (b"cache-control", b"no-store"),
+        (b"x-content-type-options", b"nosniff"),
+    ]
+    await send({"type": "http.response.start", "status": 500, "headers": headers})
+    await send({"type": "http.response.body", "body": b"Something went wrong on the server."})
 
 
 class NameTheOperation(SchemaExtension):

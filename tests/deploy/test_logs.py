@@ -7,9 +7,11 @@ import io
 import json
 import logging
 
+import httpx
 import pytest
 
 from server.logs import log_handler
+from server.pwa import AppFiles
 from server.sync import service
 from tests.graphql_client import register
 from tests.sync_client import PULL, gql, mutation, new_id, push
@@ -107,6 +109,21 @@ async def test_every_answer_carries_a_request_id(client):
     second = await client.post("/graphql", content="{", headers={"content-type": "text/plain"})
     ids = {first.headers["x-request-id"], second.headers["x-request-id"]}
     assert len(ids) == 2
+
+
+async def test_an_unexpected_failure_is_answered_with_its_request_id(app, monkeypatch):
+    async def failing(*_args, **_kwargs):
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setattr(AppFiles, "get_response", failing)
+    # As a server does: the failure is answered, and still raised to be logged.
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        response = await http.get("/letters", headers={"x-request-id": "caddy-5b1d7e20-request"})
+    assert response.status_code == 500
+    assert response.headers["x-request-id"] == "caddy-5b1d7e20-request"
+    assert response.headers["cache-control"] == "no-store"
+    assert "disk" not in response.text
 
 
 async def test_a_push_is_unaffected_by_logging(client, log_lines):
