@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from limits import parse
+from limits import RateLimitItem, parse
 
 from server.auth.throttle import rate_limited
 from server.clock import in_utc
@@ -24,23 +24,42 @@ from server.sync.models import SyncRecord
 # A device coming back online sends its openings one after another; a day offline
 # with a full caseload stays well inside these.
 REPORT_LIMITS = (parse("60/minute"), parse("1000/day"))
+# Every reading is an entry in a log that is never trimmed. Counted apart from reports,
+# and far more generously: a therapist reading is never refused; a script is.
+OPEN_LIMITS = (parse("120/minute"), parse("5000/day"))
 CLOCK_SKEW = timedelta(minutes=5)
 
 
-class OpeningReports:
-    """Counts each therapist's reports, in the budgets the sign-in throttle uses."""
+class Openings:
+    """Counts each therapist's openings and reports, in the budgets the sign-in throttle
+    uses; refuses with RATE_LIMITED once a budget is spent."""
 
     def __init__(self, budgets: Budgets) -> None:
         self._budgets = budgets
 
-    async def count(self, therapist_id: uuid.UUID) -> None:
-        """Count one report, or refuse it with RATE_LIMITED once a budget is spent."""
-        for item in REPORT_LIMITS:
-            wait = await self._budgets.spend(item, "opening-report", str(therapist_id))
+    async def count_report(self, therapist_id: uuid.UUID) -> None:
+        await self._spend(
+            REPORT_LIMITS,
+            "opening-report",
+            therapist_id,
+            "Too many openings reported at once. They will be sent again shortly.",
+        )
+
+    async def count_open(self, therapist_id: uuid.UUID) -> None:
+        await self._spend(
+            OPEN_LIMITS,
+            "opening",
+            therapist_id,
+            "Too many letters opened at once. Please wait a moment.",
+        )
+
+    async def _spend(
+        self, limits: tuple[RateLimitItem, ...], name: str, therapist_id: uuid.UUID, message: str
+    ) -> None:
+        for item in limits:
+            wait = await self._budgets.spend(item, name, str(therapist_id))
             if wait is not None:
-                raise rate_limited(
-                    "Too many openings reported at once. They will be sent again shortly.", wait
-                )
+                raise rate_limited(message, wait)
 
 
 async def check_device_time(share: LetterShare, opened_at: datetime, moment: datetime) -> None:

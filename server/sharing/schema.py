@@ -15,7 +15,7 @@ from strawberry.types import Info
 from server.auth.models import Account
 from server.context import Context
 from server.sharing import links, models, shares
-from server.sharing.openings import OpeningReports
+from server.sharing.openings import Openings
 from server.sync.models import SyncRecord
 
 # The model's own enum, made a GraphQL enum in place.
@@ -260,7 +260,11 @@ class Mutation:
     async def open_shared_letter(
         self, info: Info[Context, None], id: strawberry.ID, opened_at: str | None = None
     ) -> SharedLetter:
-        record = await shares.open_shared_letter(info.context.require_account(), str(id), opened_at)
+        ctx = info.context
+        openings = Openings(ctx.accounts.throttle.budgets)
+        record = await shares.open_shared_letter(
+            ctx.require_account(), str(id), openings, opened_at
+        )
         return SharedLetter.from_record(record)
 
     @strawberry.mutation(
@@ -271,6 +275,6 @@ class Mutation:
         self, info: Info[Context, None], id: strawberry.ID, opened_at: str
     ) -> bool:
         ctx = info.context
-        reports = OpeningReports(ctx.accounts.throttle.budgets)
-        await shares.report_opening(ctx.require_account(), str(id), opened_at, reports)
+        openings = Openings(ctx.accounts.throttle.budgets)
+        await shares.report_opening(ctx.require_account(), str(id), opened_at, openings)
         return True

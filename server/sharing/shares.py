@@ -23,7 +23,7 @@ from server.metrics import DELIVERY_LAG
 from server.sharing import access_log
 from server.sharing.feed import put_snapshot, remove_snapshot
 from server.sharing.models import Delivery, LetterShare, ShareStatus, SharingLink
-from server.sharing.openings import OpeningReports, check_device_time
+from server.sharing.openings import Openings, check_device_time
 from server.sharing.when import delivery_time
 from server.sync.changes import Counters, counted_writes
 from server.sync.fields import Moment, Text, checked
@@ -219,13 +219,14 @@ async def my_shares(client: Account, letter_id: str | None = None) -> list[Lette
 
 
 async def open_shared_letter(
-    therapist: Account, snapshot_id: str, opened_at: str | None = None
+    therapist: Account, snapshot_id: str, openings: Openings, opened_at: str | None = None
 ) -> SyncRecord:
     """The snapshot's words for the reading view, and an entry in the access log. An
     opening a device made offline is reported later with the device's own `opened_at`."""
     require_role(therapist, Role.THERAPIST)
     key = parse_id(snapshot_id)
     device_time = None if opened_at is None else checked(Moment(), opened_at, "openedAt")
+    await openings.count_open(therapist.id)
     async with in_transaction() as connection:
         found = await LetterShare.filter(
             snapshot_id=key, therapist_id=therapist.id, status=ShareStatus.DELIVERED
@@ -241,7 +242,7 @@ async def open_shared_letter(
 
 
 async def report_opening(
-    therapist: Account, snapshot_id: str, opened_at: str, reports: OpeningReports
+    therapist: Account, snapshot_id: str, opened_at: str, openings: Openings
 ) -> None:
     """An opening a device made offline, reported when it is back online. The client may
     have withdrawn the letter meanwhile: the device held the words until its next pull,
@@ -250,7 +251,7 @@ async def report_opening(
     require_role(therapist, Role.THERAPIST)
     key = parse_id(snapshot_id)
     device_time = checked(Moment(), opened_at, "openedAt")
-    await reports.count(therapist.id)
+    await openings.count_report(therapist.id)
     async with in_transaction() as connection:
         found = await LetterShare.filter(
             snapshot_id=key, therapist_id=therapist.id, delivered_at__isnull=False

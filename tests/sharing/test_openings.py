@@ -82,3 +82,17 @@ async def test_reports_are_rate_limited_per_therapist(app, robin, dana, link, mo
     assert (await sam.ok(REPORT_OPENING, {**report, "id": theirs}))["reportOpening"]
     assert (await dana.ok(OPEN, {"id": snapshot}))["openSharedLetter"]["id"] == snapshot
     await sam.http.aclose()
+
+
+async def test_openings_have_a_budget_of_their_own(robin, dana, link, monkeypatch):
+    monkeypatch.setattr(openings, "OPEN_LIMITS", (parse("2/minute"), parse("1000/day")))
+    await share(robin, await robin.write("t", "words"), link)
+    [snapshot] = await dana.snapshots()
+    for _ in range(2):
+        assert (await dana.ok(OPEN, {"id": snapshot}))["openSharedLetter"]["id"] == snapshot
+    answer = await refused(dana, OPEN, {"id": snapshot})
+    assert answer["code"] == "RATE_LIMITED" and 1 <= answer["retryAfterSeconds"] <= 60
+    assert (await verify()).count == 2
+    # Reading spent its own budget, not the one for openings reported later.
+    report = {"id": snapshot, "openedAt": clock.now().isoformat()}
+    assert (await dana.ok(REPORT_OPENING, report))["reportOpening"]
