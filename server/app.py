@@ -24,7 +24,7 @@ from server.health import healthz, readyz
 from server.housekeeping import keep_house
 from server.middleware import RequestGuard, SecurityHeaders
 from server.observe import Observe
-from server.pwa import AppFiles, service_worker
+from server.pwa import AppFiles, ServiceWorker
 from server.ratelimits import budgets_for
 from server.settings import Settings, load_settings
 from server.sync.pokes import Pokes
@@ -83,7 +83,7 @@ def create_app(
             # Every method, so that the endpoint itself refuses the others in our shape.
             Route("/graphql", graphql),
             WebSocketRoute("/graphql", graphql),
-            Route("/sw.js", service_worker(settings.pwa_dir), methods=["GET"]),
+            Route("/sw.js", ServiceWorker(settings.pwa_dir).answer, methods=["GET"]),
             Mount("/", AppFiles(directory=settings.pwa_dir, html=True), name="pwa"),
         ],
         middleware=[

@@ -54,15 +54,25 @@ def service_worker_source(pwa_dir: Path) -> str:
     return header + worker
 
 
-def service_worker(pwa_dir: Path):
-    async def endpoint(request: Request) -> Response:
-        return Response(
-            service_worker_source(pwa_dir),
-            media_type="text/javascript",
-            headers={"cache-control": "no-cache"},
-        )
+class ServiceWorker:
+    """sw.js, made again only when a file of the app changed: browsers ask for it on
+    every navigation, and reading the whole app each time would cost for nothing."""
 
-    return endpoint
+    def __init__(self, pwa_dir: Path) -> None:
+        self.pwa_dir = pwa_dir
+        self._made: tuple[tuple[tuple[str, int, int], ...], str] | None = None
+
+    def source(self) -> str:
+        paths = [self.pwa_dir / SERVICE_WORKER, *shell_files(self.pwa_dir)]
+        stamp = tuple((str(p), (st := p.stat()).st_mtime_ns, st.st_size) for p in paths)
+        if self._made is None or self._made[0] != stamp:
+            self._made = (stamp, service_worker_source(self.pwa_dir))
+        return self._made[1]
+
+    async def answer(self, request: Request) -> Response:
+        return Response(
+            self.source(), media_type="text/javascript", headers={"cache-control": "no-cache"}
+        )
 
 
 def takes_gzip(request_headers: Headers) -> bool:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from asgi_lifespan import LifespanManager
 
-from server.pwa import service_worker_source, shell_files
+from server.pwa import ServiceWorker, service_worker_source, shell_files
 from tests.conftest import build_app, make_client
 
 PWA = Path(__file__).resolve().parents[1] / "pwa"
@@ -50,14 +50,17 @@ async def test_the_service_worker_lists_every_file_of_the_app(client):
 def test_any_changed_file_changes_the_version(tmp_path):
     app = tmp_path / "pwa"
     shutil.copytree(PWA, app)
-    first, _ = shell_of(service_worker_source(app))
-    assert shell_of(service_worker_source(app))[0] == first
+    worker = ServiceWorker(app)
+    first, _ = shell_of(worker.source())
+    assert shell_of(worker.source())[0] == first == shell_of(service_worker_source(app))[0]
     (app / "src" / "letters.js").write_text((app / "src" / "letters.js").read_text() + "\n")
-    second, _ = shell_of(service_worker_source(app))
+    second, _ = shell_of(worker.source())
     assert second != first
     (app / "src" / "new-screen.js").write_text("export {};\n")
-    third, shell = shell_of(service_worker_source(app))
+    third, shell = shell_of(worker.source())
     assert third != second and "/src/new-screen.js" in shell
+    (app / "src" / "new-screen.js").unlink()
+    assert shell_of(worker.source())[0] == second
 
 
 async def test_the_manifest_makes_the_app_installable(settings):
