@@ -144,7 +144,9 @@ class ShareLetterInput:
     )
     note: str | None = strawberry.field(default=None, description="At most 2,000 characters.")
     deliver_at: str | None = strawberry.field(
-        default=None, description="AT_TIME: an ISO 8601 time with its UTC offset."
+        default=None,
+        description="AT_TIME, and NEXT_SESSION (from the device's plans): an ISO 8601 time "
+        "with its UTC offset.",
     )
     time_zone: str | None = strawberry.field(
         default=None, description="TOMORROW_MORNING: the client's IANA time zone."

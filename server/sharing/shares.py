@@ -118,9 +118,7 @@ async def share_letter(
                 raise bad_input("id", "That share id is already in use.")
             await earlier.fetch_related("therapist")
             return earlier
-    deliver_time = await delivery_time(
-        delivery, moment, client.id, deliver_at=deliver_at, time_zone=time_zone
-    )
+    deliver_time = delivery_time(delivery, moment, deliver_at=deliver_at, time_zone=time_zone)
     words = await words_to_share(client.id, letter, letter_version)
     async with counted_writes(pokes) as writes:
         # The link's row lock orders this share behind an unlink running at the same time.

@@ -1,15 +1,14 @@
 """When a held share is delivered: now, tomorrow morning, at a chosen time, or at the next
-session of a plan. Times are read in the person's own time zone and stored as instants."""
+session of a plan (which the device reads from its plans and sends as a time). Times are
+read in the person's own time zone and stored as instants."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from server.clock import in_utc
 from server.errors import AppError, ErrorCode
-from server.plans.sessions import next_session_between
 from server.sharing.models import Delivery
 from server.sync.fields import FieldProblem, TimeZone, checked, parse_datetime
 
@@ -53,23 +52,9 @@ def chosen_time(text: object, moment: datetime) -> datetime:
     return chosen
 
 
-async def next_session(client_id: uuid.UUID, moment: datetime) -> datetime:
-    """The soonest upcoming "first session after" of the client's plans, in UTC. Like a
-    chosen time it must lie within the next year: a plan may say any year at all."""
-    upcoming = await next_session_between(client_id, moment, moment + FURTHEST)
-    if upcoming is None:
-        raise AppError(
-            ErrorCode.NO_NEXT_SESSION,
-            "None of your plans has a next session in the coming year.",
-            field="delivery",
-        )
-    return upcoming
-
-
-async def delivery_time(
+def delivery_time(
     delivery: Delivery,
     moment: datetime,
-    client_id: uuid.UUID,
     *,
     deliver_at: object = None,
     time_zone: object = None,
@@ -78,6 +63,6 @@ async def delivery_time(
         return moment
     if delivery is Delivery.TOMORROW_MORNING:
         return tomorrow_morning(moment, checked(TimeZone(), time_zone, "timeZone"))
-    if delivery is Delivery.AT_TIME:
-        return chosen_time(deliver_at, moment)
-    return await next_session(client_id, moment)
+    # The next session is read by the device from its own plans, which the server cannot
+    # read; it sends the session's time, and that time is held to a chosen time's rules.
+    return chosen_time(deliver_at, moment)

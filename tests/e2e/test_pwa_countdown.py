@@ -187,3 +187,53 @@ def test_a_break_across_the_clock_change_reads_as_people_say_it(countdown):
     ]
     # 10 calendar days, but one more hour than ten full days because the clocks went back.
     assert countdown("countdown", plan, now)["minutesUntil"] == (10 * 24 + 1) * 60 + 60
+
+
+YEAR_MS = 366 * 86_400_000
+
+
+@pytest.fixture
+def plans(chromium, served_sqlite):
+    """Calls into pwa/src/plans/plans.js, where the next session is read for a share."""
+    with module_page(chromium, served_sqlite, "/src/plans/plans.js") as call:
+        yield call
+
+
+@BROWSER_EXAMPLES
+@given(data=st.data())
+def test_the_next_session_is_the_soonest_still_to_come_within_a_year(plans, data):
+    now = data.draw(instants("UTC"))
+    drawn = []
+    for zone in data.draw(st.lists(st.sampled_from(ZONES), max_size=4)):
+        near = data.draw(st.integers(-30, 400)) * 86_400_000 + now
+        local = data.draw(st.one_of(st.none(), local_times(zone), st.just(local_at(near, zone))))
+        drawn.append({"kind": "break", "timeZone": zone, "firstSessionAfter": local})
+    upcoming = [
+        instant_of(plan["firstSessionAfter"], plan["timeZone"])
+        for plan in drawn
+        if plan["firstSessionAfter"]
+    ]
+    expected = min((at for at in upcoming if now < at <= now + YEAR_MS), default=None)
+    assert plans("nextSession", drawn, now) == expected, drawn
+
+
+def local_at(instant: int, zone: str) -> str:
+    local = datetime.fromtimestamp(instant / 1000, ZoneInfo(zone)).replace(tzinfo=None)
+    return local.isoformat(timespec="minutes")
+
+
+def test_a_session_past_the_calendar_or_a_year_off_is_not_the_next(plans):
+    now = int(datetime(2026, 7, 20, 12, tzinfo=UTC).timestamp() * 1000)
+    far = [
+        # Valid local times in their zones that lie past the calendar's ends in UTC.
+        {"timeZone": "Pacific/Pago_Pago", "firstSessionAfter": "9999-12-31T23:00"},
+        {"timeZone": "Pacific/Kiritimati", "firstSessionAfter": "0001-01-01T00:00"},
+        # Further off than a chosen time may be, and already past.
+        {"timeZone": "UTC", "firstSessionAfter": "2027-07-22T12:00"},
+        {"timeZone": "UTC", "firstSessionAfter": "2026-07-20T11:59"},
+        {"timeZone": "UTC", "firstSessionAfter": "not a time"},
+    ]
+    assert plans("nextSession", far, now) is None
+    soon = {"timeZone": "Europe/Berlin", "firstSessionAfter": "2026-08-04T10:00"}
+    expected = int(datetime(2026, 8, 4, 8, tzinfo=UTC).timestamp() * 1000)
+    assert plans("nextSession", [*far, soon], now) == expected

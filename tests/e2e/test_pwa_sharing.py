@@ -4,6 +4,7 @@ and the therapist's calm, offline-readable view."""
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -259,6 +260,44 @@ def test_a_held_share_can_be_cancelled_and_never_reaches_the_therapist(chromium,
     client.wait_synced()
     page.click("#to-share")
     expect(page.locator("#share-blocked")).to_contain_text("never send")
+    therapist.close()
+    client.close()
+
+
+def test_a_share_for_the_next_session_waits_for_the_session_in_the_plans(chromium, served_sqlite):
+    therapist, client = two_people(chromium, served_sqlite)
+    connect(therapist, client)
+    letter_id = write_letter(client, "For after the break")
+    page = client.page
+
+    # No plan has a session to come: the device says so and sends nothing.
+    open_share(client, letter_id)
+    choice = page.locator("label[for=delivery-NEXT_SESSION]")
+    expect(choice).to_have_text("At my next session (none in my plans yet)")
+    page.check("#delivery-NEXT_SESSION")
+    page.click("#share-send")
+    expect(page.locator("#share-problem")).to_contain_text("None of your plans has a next session")
+    assert api(served_sqlite, "robin", "{ myShares { id } }")["myShares"] == []
+
+    # The device reads the session from its own plans; the server only holds the time.
+    session = (datetime.now(UTC) + timedelta(days=10)).strftime("%Y-%m-%dT10:00")
+    page.evaluate(
+        """(session) => import("/src/plans/plans.js").then((m) =>
+            m.createPlan("break", { timeZone: "UTC", firstSessionAfter: session }))""",
+        session,
+    )
+    open_share(client, letter_id)
+    expect(choice).to_contain_text("At my next session, ")
+    expect(choice).to_contain_text(str(int(session[8:10])))
+    page.check("#delivery-NEXT_SESSION")
+    page.click("#share-send")
+    expect(page.locator("#share-done")).to_contain_text("Held until")
+    [mine] = api(served_sqlite, "robin", "{ myShares { status delivery deliverAt } }")["myShares"]
+    assert mine == {
+        "status": "HELD",
+        "delivery": "NEXT_SESSION",
+        "deliverAt": f"{session}:00+00:00",
+    }
     therapist.close()
     client.close()
 

@@ -196,24 +196,16 @@ async def test_unlinking_withdraws_and_cancels_everything_shared(
     assert [s["body"] for s in (await dana.snapshots()).values()] == ["new words"]
 
 
-async def test_next_session_is_the_plans_first_session_after(robin, dana, link, fake_clock):
+async def test_next_session_is_the_time_the_device_read_from_its_plans(
+    robin, dana, link, fake_clock
+):
+    # The server cannot read plans: it holds the share until the time the device sends.
     fake_clock.moment = datetime(2026, 7, 20, 12, 0, tzinfo=UTC)
     letter = await robin.write("For after the break", "words")
-    assert await share_refused(robin, letter, link, "NEXT_SESSION") == "NO_NEXT_SESSION"
-    plan = {
-        "kind": "break",
-        "timeZone": "Europe/Berlin",
-        "lastSessionBefore": "2026-07-21T10:00",
-        "firstSessionAfter": "2026-08-04T10:00",
-    }
-    past = {
-        **plan,
-        "lastSessionBefore": "2026-06-01T10:00",
-        "firstSessionAfter": "2026-06-15T10:00",
-    }
-    await robin.push([(new_id(), plan, {"kind": "plan"}), (new_id(), past, {"kind": "plan"})])
-    held = await share(robin, letter, link, "NEXT_SESSION")
-    assert held["status"] == "HELD" and held["deliverAt"] == "2026-08-04T08:00:00+00:00"
+    held = await share(robin, letter, link, "NEXT_SESSION", deliverAt="2026-08-04T10:00+02:00")
+    assert held["status"] == "HELD" and held["delivery"] == "NEXT_SESSION"
+    assert held["deliverAt"] == "2026-08-04T08:00:00+00:00"
+    assert await dana.snapshots() == {}
 
 
 async def test_a_share_id_from_the_device_makes_a_retry_harmless(robin, dana, link):

@@ -2,7 +2,7 @@
 // one that matters now.
 
 import { all, create, edit, one, remove } from "../records.js";
-import { countdown } from "./countdown.js";
+import { countdown, toInstant } from "./countdown.js";
 
 const KIND = "plan";
 
@@ -55,6 +55,19 @@ export function activePlan(list, now = Date.now()) {
   const began = ({ c }) => c.daysUntilStart ?? Number.MIN_SAFE_INTEGER;
   during.sort((a, b) => began(b) - began(a));
   return during[0]?.plan ?? null;
+}
+
+// A held share can wait for the next session at most this long, as for a chosen time.
+export const FURTHEST_MS = 366 * 86_400_000;
+
+// The soonest "first session after" of the plans still to come within FURTHEST_MS, as
+// an instant (milliseconds), or null. Read on the device: the server cannot read plans.
+export function nextSession(list, now = Date.now()) {
+  const upcoming = list
+    .filter((p) => p.firstSessionAfter)
+    .map((p) => toInstant(p.firstSessionAfter, p.timeZone || "UTC"))
+    .filter((at) => Number.isFinite(at) && at > now && at <= now + FURTHEST_MS);
+  return upcoming.length ? Math.min(...upcoming) : null;
 }
 
 export function planName(plan, words) {

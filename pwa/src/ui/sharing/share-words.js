@@ -6,6 +6,10 @@ function minutes(seconds) {
   return count === 1 ? "a minute" : `${count} minutes`;
 }
 
+// Said by the device itself: the next session is read from its own plans.
+export const NO_NEXT_SESSION =
+  "None of your plans has a next session still to come. Add the first session after a break to a plan, or choose another time.";
+
 export function problem(error, words = { therapist: "therapist", yourTherapist: "your therapist" }) {
   switch (error?.code) {
     case "OFFLINE":
@@ -26,8 +30,6 @@ export function problem(error, words = { therapist: "therapist", yourTherapist: 
       return "This letter is marked “never send”, so it stays with you. If you change your mind, change that mark on the letter first.";
     case "DELIVERY_IN_PAST":
       return "That time has already passed. Choose a time still to come.";
-    case "NO_NEXT_SESSION":
-      return "None of your plans has a next session still to come. Add the first session after a break to a plan, or choose another time.";
     case "TOO_LARGE":
       return "The note is longer than 2,000 characters. Shorten it a little, and it can go.";
     case "ALREADY_DELIVERED":

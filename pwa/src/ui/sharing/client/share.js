@@ -5,14 +5,14 @@
 // this letter's shares.
 
 import { letter as loadLetter } from "../../../letters.js";
-import { activePlan, deviceZone, plans } from "../../../plans/plans.js";
+import { activePlan, deviceZone, nextSession, plans } from "../../../plans/plans.js";
 import { links, myShares, serverCopy, shareLetter } from "../../../sharing.js";
 import { getMeta, setMeta } from "../../../store.js";
 import { timeOfDay } from "../../../times.js";
 import { wording } from "../../../wording.js";
 import { agreementCard } from "../../plans/agreement.js";
 import { fullDate, h, replace } from "../../kit/dom.js";
-import { problem } from "../share-words.js";
+import { NO_NEXT_SESSION, problem } from "../share-words.js";
 import { shareItem } from "./shares.js";
 import { me } from "../../../me.js";
 import { button, linkButton, submitButton, tryAgain } from "../../kit/button.js";
@@ -23,6 +23,11 @@ const SUGGESTIONS = [
   "I wrote this at a hard moment. I'd like you to know, and we can talk about it when we meet.",
   "I don't need anything back. It just helps to know you have it.",
 ];
+
+function sessionLabel(session) {
+  if (session == null) return "At my next session (none in my plans yet)";
+  return `At my next session, ${fullDate(new Date(session).toISOString())}`;
+}
 
 // A letter written at night is often regretted in the morning: from 22:00 to 06:00
 // local time it waits for the morning unless the person chooses otherwise.
@@ -161,7 +166,7 @@ export async function shareView(main, id) {
       radio("delivery", "NOW", "Now", !night),
       radio("delivery", "TOMORROW_MORNING", morningLabel(), night),
       radio("delivery", "AT_TIME", "At a time I choose"),
-      radio("delivery", "NEXT_SESSION", "At my next session (from my plans)"),
+      radio("delivery", "NEXT_SESSION", sessionLabel(nextSession(await plans()))),
     ];
     const at = h("input", { type: "datetime-local", id: "deliver-at" });
     const atField = h("div", { hidden: true }, h("label", { for: "deliver-at" }, "Date and time"), at);
@@ -249,6 +254,16 @@ export async function shareView(main, id) {
           return;
         }
         input.deliverAt = moment.toISOString();
+      }
+      if (delivery === "NEXT_SESSION") {
+        // Read from this device's own plans again (one may have changed meanwhile): the
+        // server cannot read them.
+        const session = nextSession(await plans());
+        if (session == null) {
+          message.textContent = NO_NEXT_SESSION;
+          return;
+        }
+        input.deliverAt = new Date(session).toISOString();
       }
       send.disabled = true;
       try {
