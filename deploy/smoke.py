@@ -223,7 +223,7 @@ async def held_shares_go_out_once(topology: Topology) -> None:
         code = (await ok(therapist, NEW_CODE))["newConnectCode"]["code"]
         link = (await ok(client, LINK, {"code": code}))["linkWithTherapist"]["id"]
         letters = [str(uuid.uuid4()) for _ in range(count)]
-        await ok(
+        pushed = await ok(
             client,
             PUSH,
             {
@@ -233,8 +233,9 @@ async def held_shares_go_out_once(topology: Topology) -> None:
                 ],
             },
         )
+        versions = [result["version"] for result in pushed["push"]["results"]]
         at = (datetime.now(UTC) + timedelta(seconds=4)).isoformat()
-        for letter_id in letters:
+        for n, (letter_id, version) in enumerate(zip(letters, versions, strict=True), 1):
             await ok(
                 client,
                 SHARE,
@@ -244,6 +245,10 @@ async def held_shares_go_out_once(topology: Topology) -> None:
                         "linkId": link,
                         "delivery": "AT_TIME",
                         "deliverAt": at,
+                        # The words as the device holds them, which is what a share sends.
+                        "letterVersion": version,
+                        "title": "smoke",
+                        "body": f"held {n}",
                     }
                 },
             )

@@ -151,14 +151,21 @@ export async function shareLetter(input) {
   return noted((await gql(query, { input })).shareLetter);
 }
 
-async function shareAction(name, id, extra = "", variables = {}) {
-  const query = `mutation Act($id: ID!${extra ? ", $note: String" : ""}) { ${name}(id: $id${extra}) { ${SHARE} } }`;
-  return noted((await gql(query, { id, ...variables }))[name]);
+async function shareAction(name, id) {
+  const query = `mutation Act($id: ID!) { ${name}(id: $id) { ${SHARE} } }`;
+  return noted((await gql(query, { id }))[name]);
 }
 
 export const cancelShare = (id) => shareAction("cancelShare", id);
 export const withdrawShare = (id) => shareAction("withdrawShare", id);
-export const resendShare = (id, note = null) => shareAction("resendShare", id, ", note: $note", { note });
+
+// Sends the letter's words as this device holds them at `copy.version` (see serverCopy).
+export async function resendShare(id, copy) {
+  const query = `mutation Resend($id: ID!, $letterVersion: Int, $title: String, $body: String) {
+    resendShare(id: $id, letterVersion: $letterVersion, title: $title, body: $body) { ${SHARE} } }`;
+  const words = { letterVersion: copy.version, title: copy.title, body: copy.body };
+  return noted((await gql(query, { id, ...words })).resendShare);
+}
 
 // What the server holds of a letter, which is what a share would send: the device's
 // own edits go first, so the preview is exactly what the therapist would get.

@@ -1,4 +1,4 @@
-"""What other domains may ask about a letter: its words to share, at a version.
+"""What other domains may ask about a letter: whether words may be shared from it, at a version.
 
 Only letters know which of a letter's states may leave the person's own devices.
 """
@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from server.errors import AppError, ErrorCode, bad_input, not_found
 from server.letters.kind import LETTER
+from server.sync.fields import Number, checked
 from server.sync.models import SyncRecord
 
 
@@ -21,10 +22,18 @@ class Words:
 
 
 async def words_to_share(
-    owner_id: uuid.UUID, letter_id: uuid.UUID, expected_version: int | None
+    owner_id: uuid.UUID, letter_id: uuid.UUID, version: object, title: object, body: object
 ) -> Words:
-    """The letter's words as the server has them now, if they may be shared; when
-    `expected_version` is given, only if the letter is still at that version."""
+    """The words a device sends to share, as it holds the letter at `version`. The
+    server checks what it can see: the letter is the owner's, is not in the trash, and
+    is still at that version (and, until letters are sealed, is not marked never to
+    send); the words are the device's, within a letter's limits."""
+    expected = checked(Number(0, 10**18), version, "letterVersion")
+    words = Words(
+        expected,
+        checked(LETTER.rules["title"], title, "title"),
+        checked(LETTER.rules["body"], body, "body"),
+    )
     letter = await SyncRecord.get_or_none(id=letter_id, owner_id=owner_id, kind=LETTER.name)
     if letter is None:
         raise not_found("letter")
@@ -34,10 +43,10 @@ async def words_to_share(
         raise AppError(
             ErrorCode.NEVER_SEND, "This letter is marked never to send.", field="letterId"
         )
-    if expected_version is not None and letter.version != expected_version:
+    if letter.version != words.version:
         raise AppError(
             ErrorCode.LETTER_CHANGED,
             "The letter changed since the preview. Please look at it again.",
             field="letterVersion",
         )
-    return Words(letter.version, letter.data.get("title", ""), letter.data.get("body", ""))
+    return words

@@ -155,6 +155,12 @@ class ShareLetterInput:
         default=None,
         description="The letter version the preview showed; refused if the letter changed.",
     )
+    title: str | None = strawberry.field(
+        default=None, description="The letter's title as the preview showed it."
+    )
+    body: str | None = strawberry.field(
+        default=None, description="The letter's words as the preview showed them."
+    )
 
 
 @strawberry.type
@@ -228,6 +234,8 @@ class Mutation:
             deliver_at=input.deliver_at,
             time_zone=input.time_zone,
             letter_version=input.letter_version,
+            title=input.title,
+            body=input.body,
         )
         return Share.from_model(share)
 
@@ -246,13 +254,21 @@ class Mutation:
         )
 
     @strawberry.mutation(
-        description="Clients: send the letter's current words instead. Null note keeps it."
+        description="Clients: send the letter's current words (as the device holds it at "
+        "`letterVersion`) instead. Null note keeps it."
     )
     async def resend_share(
-        self, info: Info[Context, None], id: strawberry.ID, note: str | None = None
+        self,
+        info: Info[Context, None],
+        id: strawberry.ID,
+        note: str | None = None,
+        letter_version: int | None = None,
+        title: str | None = None,
+        body: str | None = None,
     ) -> Share:
         ctx = info.context
-        share = await shares.resend_share(ctx.require_account(), str(id), ctx.pokes, note)
+        words = (letter_version, title, body)
+        share = await shares.resend_share(ctx.require_account(), str(id), ctx.pokes, words, note)
         return Share.from_model(share)
 
     @strawberry.mutation(

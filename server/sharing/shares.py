@@ -102,9 +102,12 @@ async def share_letter(
     deliver_at: str | None = None,
     time_zone: str | None = None,
     letter_version: int | None = None,
+    title: str | None = None,
+    body: str | None = None,
 ) -> LetterShare:
-    """Share one letter through one of the client's links. A repeat with the same
-    `share_id` returns the first share, so a retry after a lost answer is harmless."""
+    """Share one letter through one of the client's links: the words the device showed
+    in its preview, of the letter at `letter_version`. A repeat with the same `share_id`
+    returns the first share, so a retry after a lost answer is harmless."""
     require_role(client, Role.CLIENT)
     letter = parse_id(letter_id, "letterId")
     link_key = parse_id(link_id, "linkId")
@@ -119,7 +122,7 @@ async def share_letter(
             await earlier.fetch_related("therapist")
             return earlier
     deliver_time = delivery_time(delivery, moment, deliver_at=deliver_at, time_zone=time_zone)
-    words = await words_to_share(client.id, letter, letter_version)
+    words = await words_to_share(client.id, letter, letter_version, title, body)
     async with counted_writes(pokes) as writes:
         # The link's row lock orders this share behind an unlink running at the same time.
         link = await SharingLink.filter(id=link_key, client_id=client.id).select_for_update()
@@ -186,17 +189,21 @@ async def withdraw_share(client: Account, share_id: str, pokes: Pokes) -> Letter
 
 
 async def resend_share(
-    client: Account, share_id: str, pokes: Pokes, note: str | None = None
+    client: Account,
+    share_id: str,
+    pokes: Pokes,
+    words: tuple[object, object, object],
+    note: str | None = None,
 ) -> LetterShare:
-    """Send the letter's current words in place of the ones shared. A held share stays
-    held with the new words; a delivered one has its snapshot replaced now (its edition
-    goes up). `note=None` keeps the note; an empty note removes it."""
+    """Send the letter's current words, (version, title, body) as the device holds it,
+    in place of the ones shared. A held share stays held with the new words; a delivered
+    one has its snapshot replaced now (its edition goes up). `note=None` keeps the note;
+    an empty note removes it."""
     new_note = None if note is None else checked(Text(MAX_NOTE), note, "note")
 
     async def resend(writes, share, moment):
         _require_status(share, *OPEN)
-        words = await words_to_share(client.id, share.letter_id, None)
-        _take_words(share, words, moment)
+        _take_words(share, await words_to_share(client.id, share.letter_id, *words), moment)
         if new_note is not None:
             share.note = new_note
         if share.status is ShareStatus.DELIVERED:

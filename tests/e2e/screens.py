@@ -121,8 +121,21 @@ def fill_accounts(base: str) -> dict[str, str]:
             raise RuntimeError(refused)
         share = "mutation($i: ShareLetterInput!) { shareLetter(input: $i) { id } }"
         link_id = link["linkWithTherapist"]["id"]
-        ask(robin, share, {"i": {"letterId": ids["short"], "linkId": link_id, "delivery": "NOW"}})
-        held = {"letterId": ids["letter"], "linkId": link_id, "delivery": "TOMORROW_MORNING"}
+        versions = {r["recordId"]: r["version"] for r in pushed["push"]["results"]}
+        written = {key: fields for _, key, fields in records}
+
+        def words(key: str) -> dict:
+            """The letter as the device holds it, which is what a share sends."""
+            fields = written[key]
+            return {
+                "letterId": key,
+                "letterVersion": versions[key],
+                "title": fields.get("title", ""),
+                "body": fields.get("body", ""),
+            }
+
+        ask(robin, share, {"i": {**words(ids["short"]), "linkId": link_id, "delivery": "NOW"}})
+        held = {**words(ids["letter"]), "linkId": link_id, "delivery": "TOMORROW_MORNING"}
         ask(robin, share, {"i": {**held, "timeZone": "UTC"}})
         snapshots = ask(anna, "query { pull(limit: 1000) { records { id kind } } }")
         ids["shared"] = next(

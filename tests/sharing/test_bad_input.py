@@ -17,6 +17,7 @@ from tests.sharing.people import (
     UNLINK,
     WITHDRAW,
     connect,
+    share_input,
     sign_up,
 )
 from tests.sync_client import new_id
@@ -31,10 +32,6 @@ async def refused_with(person, query, variables) -> tuple[str, str | None]:
     assert await row_counts() == before
     extensions = result["errors"][0]["extensions"]
     return extensions["code"], extensions.get("field")
-
-
-def share_input(letter, link, delivery="NOW", **extra) -> dict:
-    return {"input": {"letterId": letter, "linkId": link, "delivery": delivery, **extra}}
 
 
 BAD_DELIVERIES = [  # delivery, extra input, code, field
@@ -75,14 +72,14 @@ async def test_bad_delivery_and_note(robin, dana, link, fake_clock):
             if name == "deliverAt" and value[0] in "+-":
                 hours = int(value.split()[0]) * (24 if "days" in value else 1)
                 extra[name] = (fake_clock.moment + timedelta(hours=hours)).isoformat()
-        variables = share_input(letter, link, delivery, **extra)
+        variables = await share_input(robin, letter, link, delivery, **extra)
         assert await refused_with(robin, SHARE, variables) == (code, field), (delivery, extra)
 
 
 async def test_a_time_that_is_exactly_now_is_in_the_past(robin, dana, link, fake_clock):
     letter = await robin.write("t", "words")
     now = fake_clock.moment.isoformat()
-    variables = share_input(letter, link, "AT_TIME", deliverAt=now)
+    variables = await share_input(robin, letter, link, "AT_TIME", deliverAt=now)
     assert await refused_with(robin, SHARE, variables) == ("DELIVERY_IN_PAST", "deliverAt")
 
 
@@ -94,7 +91,7 @@ async def test_control_characters_in_codes_and_ids(robin, dana, link):
         (UNLINK, {"id": f"{link}\x00"}, "linkId"),
     ]:
         assert await refused_with(robin, query, variables) == ("BAD_INPUT", field), query
-    await robin.ok(SHARE, share_input(await robin.write("t", "words"), link))
+    await robin.ok(SHARE, await share_input(robin, await robin.write("t", "words"), link))
     [snapshot_id] = await dana.snapshots()
     for query in (OPEN, REPORT_OPENING):
         variables = {"id": snapshot_id, "openedAt": "2026-05-01T21:30\x00+00:00"}
@@ -119,23 +116,56 @@ async def test_bad_letters(app, robin, dana, link):
         (never, ("NEVER_SEND", "letterId")),
         (trashed, ("BAD_INPUT", "letterId")),
     ]:
-        assert await refused_with(robin, SHARE, share_input(letter, link)) == expected, letter
+        assert (
+            await refused_with(robin, SHARE, await share_input(robin, letter, link)) == expected
+        ), letter
+
+
+async def test_the_words_a_device_sends_are_checked(robin, dana, link):
+    letter = await robin.write("t", "words")
+    for extra, expected in [
+        ({"letterVersion": None}, ("BAD_INPUT", "letterVersion")),
+        ({"letterVersion": -1}, ("BAD_INPUT", "letterVersion")),
+        ({"letterVersion": 99}, ("LETTER_CHANGED", "letterVersion")),
+        ({"title": None}, ("BAD_INPUT", "title")),
+        ({"title": "x" * 501}, ("TOO_LARGE", "title")),
+        ({"body": None}, ("BAD_INPUT", "body")),
+        ({"body": "x" * 250_001}, ("TOO_LARGE", "body")),
+        ({"body": "nul\x00"}, ("BAD_INPUT", "body")),
+    ]:
+        variables = await share_input(robin, letter, link, **extra)
+        assert await refused_with(robin, SHARE, variables) == expected, extra
 
 
 async def test_bad_links(app, robin, dana, link):
     letter = await robin.write("t", "words")
     alex = await sign_up(app, "alex")
     alexs_link = await connect(alex, dana)
-    assert await refused_with(robin, SHARE, share_input(letter, alexs_link)) == ("NOT_FOUND", None)
-    assert await refused_with(robin, SHARE, share_input(letter, new_id())) == ("NOT_FOUND", None)
-    assert await refused_with(robin, SHARE, share_input(letter, "x")) == ("BAD_INPUT", "linkId")
+    assert await refused_with(robin, SHARE, await share_input(robin, letter, alexs_link)) == (
+        "NOT_FOUND",
+        None,
+    )
+    assert await refused_with(robin, SHARE, await share_input(robin, letter, new_id())) == (
+        "NOT_FOUND",
+        None,
+    )
+    assert await refused_with(robin, SHARE, await share_input(robin, letter, "x")) == (
+        "BAD_INPUT",
+        "linkId",
+    )
     await dana.ok(UNLINK, {"id": link})
-    assert await refused_with(robin, SHARE, share_input(letter, link)) == ("NOT_LINKED", "linkId")
+    assert await refused_with(robin, SHARE, await share_input(robin, letter, link)) == (
+        "NOT_LINKED",
+        "linkId",
+    )
 
 
 async def test_a_client_with_no_link_at_all_cannot_share(app, robin):
     letter = await robin.write("t", "words")
-    assert await refused_with(robin, SHARE, share_input(letter, new_id())) == ("NOT_FOUND", None)
+    assert await refused_with(robin, SHARE, await share_input(robin, letter, new_id())) == (
+        "NOT_FOUND",
+        None,
+    )
 
 
 async def test_unknown_and_malformed_share_ids(app, robin, dana, link):
@@ -146,15 +176,19 @@ async def test_unknown_and_malformed_share_ids(app, robin, dana, link):
 
 async def test_resend_checks_the_note_and_the_letter(robin, dana, link):
     letter = await robin.write("t", "words")
-    shared = (await robin.ok(SHARE, share_input(letter, link)))["shareLetter"]
-    variables = {"id": shared["id"], "note": LONG_NOTE}
+    shared = (await robin.ok(SHARE, await share_input(robin, letter, link)))["shareLetter"]
+    variables = await robin.resend(shared, note=LONG_NOTE)
     assert await refused_with(robin, RESEND, variables) == ("TOO_LARGE", "note")
+    for missing in ("letterVersion", "title", "body"):
+        variables = await robin.resend(shared, **{missing: None})
+        assert await refused_with(robin, RESEND, variables) == ("BAD_INPUT", missing), missing
     await robin.write("t", "words", letter, state="never_send")
-    assert await refused_with(robin, RESEND, {"id": shared["id"]}) == ("NEVER_SEND", "letterId")
+    variables = await robin.resend(shared)
+    assert await refused_with(robin, RESEND, variables) == ("NEVER_SEND", "letterId")
 
 
 async def test_bad_openings(robin, dana, link):
-    await robin.ok(SHARE, share_input(await robin.write("t", "words"), link))
+    await robin.ok(SHARE, await share_input(robin, await robin.write("t", "words"), link))
     [snapshot_id] = await dana.snapshots()
     assert await refused_with(dana, OPEN, {"id": new_id()}) == ("NOT_FOUND", None)
     assert await refused_with(dana, OPEN, {"id": "nope"}) == ("BAD_INPUT", "id")

@@ -53,6 +53,7 @@ def opened_at() -> str:
 class World:
     people: dict[str, Person]
     letter: str
+    letter_version: int
     link: str
     delivered: str
     held: str
@@ -90,6 +91,7 @@ async def build_world(app) -> World:
             "anonymous": anonymous,
         },
         letter=letter,
+        letter_version=owner.feed[letter]["version"],
         link=link,
         delivered=delivered["id"],
         held=held["id"],
@@ -204,6 +206,12 @@ def linked_export(data, world, person) -> bool:
     return entries and {e["therapistId"] for e in entries} == {person.id}
 
 
+def words_of(world: World, *, letter_id: bool = True) -> dict:
+    """The letter as its owner's device holds it, which is what a share sends."""
+    words = {"letterVersion": world.letter_version, "title": "For Tuesday", "body": WORDS}
+    return {"letterId": world.letter, **words} if letter_id else words
+
+
 UNAUTH, FORBIDDEN, NOT_FOUND = "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"
 
 #                  owner         linked        unlinked      other         anonymous
@@ -233,14 +241,14 @@ OPERATIONS: dict[str, tuple[Call, tuple]] = {
     "shareLetter": (
         asking(
             SHARE,
-            lambda w: {"input": {"letterId": w.letter, "linkId": w.link, "delivery": "NOW"}},
+            lambda w: {"input": {**words_of(w), "linkId": w.link, "delivery": "NOW"}},
         ),
         (ok, FORBIDDEN, FORBIDDEN, NOT_FOUND, UNAUTH),
     ),
     "shareLetter through the old link": (
         asking(
             SHARE,
-            lambda w: {"input": {"letterId": w.letter, "linkId": w.old_link, "delivery": "NOW"}},
+            lambda w: {"input": {**words_of(w), "linkId": w.old_link, "delivery": "NOW"}},
         ),
         ("NOT_LINKED", FORBIDDEN, FORBIDDEN, NOT_FOUND, UNAUTH),
     ),
@@ -254,7 +262,7 @@ OPERATIONS: dict[str, tuple[Call, tuple]] = {
         (ok, FORBIDDEN, FORBIDDEN, NOT_FOUND, UNAUTH),
     ),
     "resendShare": (
-        asking(RESEND, lambda w: {"id": w.delivered}),
+        asking(RESEND, lambda w: {"id": w.delivered, **words_of(w, letter_id=False)}),
         (ok, FORBIDDEN, FORBIDDEN, NOT_FOUND, UNAUTH),
     ),
     "openSharedLetter": (

@@ -29,7 +29,7 @@ async def test_a_reported_time_lies_between_the_first_delivery_and_now(
     shared = await share(robin, await robin.write("t", "first words"), link)
     [snapshot] = await dana.snapshots()
     fake_clock.advance(hours=1)
-    await robin.ok(RESEND, {"id": shared["id"]})
+    await robin.ok(RESEND, await robin.resend(shared))
     fake_clock.advance(hours=1)
     now = fake_clock.moment
     await dana.ok(REPORT_OPENING, {"id": snapshot, "openedAt": now.isoformat()})

@@ -210,7 +210,9 @@ class SharingMachine(RuleBasedStateMachine):
     def resend(self, pick):
         share_id = self._pick_share(pick)
         shared = self.shares[share_id]
-        result = self.run(self.clients[shared.client].ask(RESEND, {"id": share_id}))
+        client = self.clients[shared.client]
+        variables = self.run(client.resend({"id": share_id, "letterId": shared.letter}))
+        result = self.run(client.ask(RESEND, variables))
         if shared.status in ("WITHDRAWN", "CANCELLED"):
             assert error_code(result) == f"ALREADY_{shared.status}", result
             return

@@ -243,7 +243,10 @@ export async function shareView(main, id) {
         linkId: recipient().id,
         delivery,
         note: note.value.trim() || null,
+        // What the preview shows is what is sent: this device's copy at that version.
         letterVersion: copy.version,
+        title: copy.title,
+        body: copy.body,
       };
       if (delivery === "TOMORROW_MORNING") input.timeZone = deviceZone();
       if (delivery === "AT_TIME") {

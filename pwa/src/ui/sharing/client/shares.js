@@ -69,7 +69,10 @@ export function shareItem(share, { copy = null, link = false, redraw, message, w
             ? button("Cancel it", { class: "cancel-share", onClick: act(() => cancelShare(share.id)) })
             : button("Withdraw it", { class: "withdraw-share", onClick: act(() => withdrawShare(share.id)) }),
           canUpdate
-            ? button("Send the updated version", { class: "resend-share", onClick: act(() => resendShare(share.id)) })
+            ? button("Send the updated version", {
+                class: "resend-share",
+                onClick: act(() => resendShare(share.id, copy)),
+              })
             : null,
         )
       : null,
