@@ -159,6 +159,18 @@ def test_a_letter_is_shared_read_offline_withdrawn_and_dropped(served, chromium)
     reader.check("#discussed")
     reader.wait_for_function("() => document.querySelector('#discussed').checked")
 
+    # A later edit stays with the client until they choose to send it.
+    page.goto(f"/letters/{letter_id}")
+    page.fill("#body", f"{LETTER}\nAnd one more thing.")
+    client.wait_synced()
+    assert [s["fields"]["body"] for s in shared_letters(served, "dana")] == [LETTER]
+    open_share(client, letter_id)
+    page.click(".resend-share")
+    expect(page.locator(".resend-share")).to_have_count(0)
+    assert [s["fields"]["body"] for s in shared_letters(served, "dana")] == [
+        f"{LETTER}\nAnd one more thing."
+    ]
+
     # The client withdraws it while the therapist is away from the network.
     page.goto("/shares")
     page.click(".withdraw-share")
