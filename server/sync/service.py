@@ -5,7 +5,8 @@ record change inside it takes the next number, so versions are gapless and order
 per account, and a pull (`version > cursor`) can never skip a change that commits
 late. Mutations a device already sent are acknowledged and not applied again; a
 rejected mutation still moves the device's position forward, so one bad mutation
-never blocks the rest.
+never blocks the rest. A sealed kind's changes are taken by compare-and-swap
+(server/sync/sealed.py) after the same preparation.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from server.clock import now
 from server.columns import first_value
 from server.errors import AppError, ErrorCode
 from server.metrics import count_push_results
+from server.sync import sealed
 from server.sync.changes import (
     Change,
     Handler,
@@ -140,7 +142,7 @@ async def _records_after(
             .limit(wanted + 1)
         )
         for record in chunk[:wanted]:
-            size += len(json.dumps(record.data, ensure_ascii=False))
+            size += len(json.dumps(record.data, ensure_ascii=False)) + len(record.sealed or "")
             if page and size > PULL_BYTES:
                 return page, True
             page.append(record)
@@ -205,6 +207,10 @@ async def push(
 async def _apply(account_id, device_id, incoming: Incoming, stamp: Stamp, kinds: Kinds) -> Outcome:
     try:
         change = await _prepare(account_id, device_id, incoming, stamp, kinds)
+        if change.kind.sealed:
+            # Refused or stale, a sealed record is not written at all: its device merges
+            # on the version it already has.
+            return await sealed.handler(incoming.op)(change)
     except Rejected as rejected:
         return _rejected(incoming, rejected.code, rejected.message, rejected.field_name)
     try:
@@ -240,6 +246,12 @@ async def _prepare(account_id, device_id, incoming: Incoming, stamp: Stamp, kind
         raise Rejected(
             ErrorCode.UNKNOWN_OPERATION, f"{incoming.op!r} is not something a {kind.name} can do."
         )
+    if not kind.sealed:
+        for name, value in (("sealed", incoming.sealed), ("format", incoming.format)):
+            if value is not None:
+                raise Rejected(
+                    ErrorCode.BAD_INPUT, f"A {kind.name} is not sealed: it has no {name}.", name
+                )
     try:
         record_id = uuid.UUID(incoming.record_id)
     except ValueError:
