@@ -14,6 +14,13 @@ PRELUDE = """async (args) => {
   const record = (id) => store.getRecord(id);
   const pending = async (id) =>
     (await store.outboxEntries()).filter((e) => e.recordId === id).map(({ seq, ...e }) => e);
+  // The server's answer to a one-change batch; `current` for STALE, as sealing.js opens it.
+  const answer = ([entry], status, version = null, current = null) =>
+    outbox.settle(
+      [entry],
+      [{ mutationId: entry.mutationId, status, version }],
+      new Map(current ? [[entry.mutationId, current]] : []),
+    );
 """
 
 
@@ -66,18 +73,12 @@ def test_applied_and_duplicate_become_the_next_changes_base(run):
     assert (first["baseVersion"], first["baseContent"]) == (None, {})
     run("await outbox.change('toolkit_item', 'new', 'upsert', {note: 'From the beach'});")
     # The answer was lost; the resend is answered DUPLICATE: taken once, not twice.
-    run(
-        "await outbox.settle(args[0], [{mutationId: args[0][0].mutationId, status: 'DUPLICATE'}]);",
-        [first],
-    )
+    run("await answer(args[0], 'DUPLICATE');", [first])
     assert run("return (await record('new')).server;") == {"name": "Stone"}
     (second,) = run("return await outbox.takeBatch();")
     assert second["baseContent"] == {"name": "Stone"}
     assert second["content"] == {"name": "Stone", "note": "From the beach"}
-    run(
-        "await outbox.settle(args[0], [{mutationId: args[0][0].mutationId, status: 'APPLIED', version: 7}]);",
-        [second],
-    )
+    run("await answer(args[0], 'APPLIED', 7);", [second])
     stored = run("return await record('new');")
     assert stored["server"] == second["content"] and stored["version"] == 7
     assert run("return await pending('new');") == []
@@ -87,18 +88,15 @@ def test_stale_merges_and_leaves_one_change_on_the_servers_version(run):
     base = {"name": "Burlap", "note": "one\ntwo\nthree\n"}
     run("await outbox.absorb(args[0], 'v1', 1);", [pulled("item", 1, base)])
     run(
-        "await outbox.change('toolkit_item', 'item', 'upsert', {note: 'one, mine\\ntwo\\nthree\\n'});"
+        "await outbox.change('toolkit_item', 'item', 'upsert', {note: args[0]});",
+        "one, mine\ntwo\nthree\n",
     )
     (sent,) = run("return await outbox.takeBatch();")
     # Typed while the push was on its way: it waits behind, and is merged too.
     run("await outbox.change('toolkit_item', 'item', 'upsert', {name: 'Burlap sack'});")
     theirs = {"name": "Burlap", "note": "one\ntwo\nthree, theirs\n"}
-    run(
-        """await outbox.settle(args[0], [{mutationId: args[0][0].mutationId, status: 'STALE'}],
-             new Map([[args[0][0].mutationId, {version: 5, deleted: false, content: args[1]}]]));""",
-        [sent],
-        theirs,
-    )
+    current = {"version": 5, "deleted": False, "content": theirs}
+    run("await answer(args[0], 'STALE', null, args[1]);", [sent], current)
     merged = {"name": "Burlap sack", "note": "one, mine\ntwo\nthree, theirs\n"}
     stored = run("return await record('item');")
     assert (stored["version"], stored["server"], stored["fields"]) == (5, theirs, merged)
