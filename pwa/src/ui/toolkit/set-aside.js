@@ -1,0 +1,68 @@
+// A calm notice on a toolkit record changed on two devices at once: the other
+// device's words are what the record shows, and this device's words, set aside so
+// nothing is lost, are here to keep instead or to let go.
+
+import { SENSES, settleSetAside } from "../../toolkit.js";
+import { h } from "../kit/dom.js";
+import { button } from "../kit/button.js";
+
+const LABELS = {
+  name: "Name",
+  note: "Note",
+  feelsLike: "What it feels like",
+  linkedTo: "What it is linked to",
+  keptAt: "Where it is kept",
+  sense: "The sense it serves",
+  agreedWithTherapist: "Agreed in therapy",
+  text: "Words",
+  position: "Its place in the list",
+  distressBefore: "How hard it was before",
+  distressAfter: "How hard it was after",
+};
+
+function shown(field, value) {
+  if (value == null || value === "") return "(nothing)";
+  if (field === "sense") return SENSES[value] ?? String(value);
+  if (typeof value === "boolean") return value ? "Yes" : "No";
+  return String(value);
+}
+
+// `record` is the plain record (records.js); `onSettled` redraws. Null when there is
+// nothing set aside.
+export function setAsideNotice(kind, record, onSettled, idPrefix = "set-aside") {
+  const conflicts = record.conflicts ?? [];
+  if (!conflicts.length) return null;
+  const heading = `${idPrefix}-heading`;
+  const settle = (conflict, keep) => async () => {
+    await settleSetAside(kind, record.id, conflict, keep);
+    await onSettled();
+  };
+  return h(
+    "section",
+    { class: "conflict set-aside", id: idPrefix, "aria-labelledby": heading },
+    h("h2", { id: heading }, "Words set aside"),
+    h(
+      "p",
+      {},
+      "This was changed on another device at the same time. The other device's words are shown; the words below, from here, were kept aside so nothing is lost.",
+    ),
+    h(
+      "ul",
+      { class: "plain" },
+      conflicts.map((conflict) =>
+        h(
+          "li",
+          {},
+          h("p", { class: "quiet" }, LABELS[conflict.field] ?? conflict.field),
+          h("p", { class: "version-text" }, shown(conflict.field, conflict.mine)),
+          h(
+            "div",
+            { class: "row" },
+            button("Keep these instead", { onClick: settle(conflict, true) }),
+            button("Let them go", { class: "quiet", onClick: settle(conflict, false) }),
+          ),
+        ),
+      ),
+    ),
+  );
+}
