@@ -7,12 +7,16 @@ import uuid
 import httpx
 
 from tests.graphql_client import gql
+from tests.sealed import reference
 
 PUSH = """
 mutation Push($device: String!, $mutations: [SyncMutationInput!]!) {
   push(deviceId: $device, mutations: $mutations) {
     lastMutationId serverVersion
-    results { mutationId recordId status version code message field conflictFields }
+    results {
+      mutationId recordId status version code message field conflictFields
+      current { id kind version deleted fields sealed format }
+    }
   }
 }
 """
@@ -20,7 +24,7 @@ PULL = """
 query Pull($cursor: String, $limit: Int, $device: String) {
   pull(cursor: $cursor, limit: $limit, deviceId: $device) {
     cursor hasMore lastMutationId serverVersion
-    records { id kind version deleted deletedAt fields }
+    records { id kind version deleted deletedAt fields sealed format }
   }
 }
 """
@@ -41,7 +45,12 @@ def mutation(
     kind: str = "letter",
     op: str = "upsert",
     base: int | None = None,
+    sealed: str | None = None,
+    fmt: int | None = None,
 ) -> dict:
+    sealed_parts = {"sealed": sealed} if sealed is not None else {}
+    if fmt is not None:
+        sealed_parts["format"] = fmt
     return {
         "mutationId": mutation_id,
         "kind": kind,
@@ -49,7 +58,31 @@ def mutation(
         "recordId": record_id,
         "baseVersion": base,
         "fields": fields,
+        **sealed_parts,
     }
+
+
+def sealed_mutation(
+    mutation_id: int,
+    record_id: str,
+    content: object,
+    account_key: bytes,
+    *,
+    kind: str = "toolkit_item",
+    base: int | None = None,
+    fmt: int = 1,
+) -> dict:
+    """An upsert of a sealed kind as a device sends it: the whole content, sealed with the
+    account key for this record, kind and format."""
+    sealed = reference.seal_record(account_key, record_id, kind, fmt, content)
+    return mutation(mutation_id, record_id, kind=kind, base=base, sealed=sealed, fmt=fmt)
+
+
+def opened(record: dict, account_key: bytes) -> object:
+    """A pulled sealed record's content, opened as its devices open it."""
+    return reference.open_record(
+        account_key, record["id"], record["kind"], record["format"], record["sealed"]
+    )
 
 
 async def push_raw(client: httpx.AsyncClient, device: str, mutations: list[dict]) -> dict:

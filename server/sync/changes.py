@@ -74,7 +74,7 @@ async def counted_writes(pokes: Pokes) -> AsyncIterator[Counters]:
 
 
 async def new_record(
-    stamp: Stamp, owner_id: uuid.UUID, record_id: uuid.UUID, kind: Kind, data: dict
+    stamp: Stamp, owner_id: uuid.UUID, record_id: uuid.UUID, kind: Kind, data: dict, **columns
 ) -> SyncRecord:
     """Create a record at the owner's next version, every field changed at that version."""
     version = stamp.next()
@@ -86,6 +86,7 @@ async def new_record(
         created_version=version,
         data=data,
         field_versions=dict.fromkeys(data, version),
+        **columns,
     )
 
 

@@ -36,6 +36,16 @@ class Kind:
     # For a kind with one record per account whose id comes from the account id: that
     # id. Anyone who knows an account id can work it out, so no other id is accepted.
     owned_id: Callable[[uuid.UUID], uuid.UUID] | None = None
+    # A sealed kind's content is sealed on the device (docs/crypto.md): the server keeps
+    # the envelope as it came, with no fields and no rules of its own, and takes a change
+    # only when it was made on the record's current version (server/sync/sealed.py).
+    sealed: bool = False
+    # The longest envelope a sealed kind keeps, in characters of its base64url text.
+    max_sealed: int = 65_536
+
+    def __post_init__(self) -> None:
+        if self.sealed and (self.rules or self.server_fields or self.check_record):
+            raise ValueError(f"The sealed kind {self.name!r} has no fields the server can read.")
 
     def defaults(self) -> dict[str, object]:
         return {name: default_of(rule) for name, rule in self.rules.items()}

@@ -30,6 +30,10 @@ class SyncRecord(Model):
     # concurrent edits to different fields both survive.
     data = fields.JSONField()
     field_versions = fields.JSONField()
+    # A sealed kind's envelope and its content's format version; null for a clear kind,
+    # whose `data` and `field_versions` are then the record (and `{}` for a sealed one).
+    sealed = fields.TextField(null=True)
+    format = fields.IntField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from server.errors import ErrorCode
+
+if TYPE_CHECKING:
+    from server.sync.models import SyncRecord
 
 
 class Status(StrEnum):
@@ -14,6 +18,9 @@ class Status(StrEnum):
     CONFLICT_KEPT = "conflict_kept"  # the server's value stayed; the device's is kept aside
     REJECTED = "rejected"  # not stored; `code` says why, and the device keeps its text
     DUPLICATE = "duplicate"  # already received earlier; acknowledged, not applied again
+    # A sealed record changed since the base: nothing stored; `current` is the server's
+    # record, for the device to merge with and send again.
+    STALE = "stale"
 
 
 @dataclass(frozen=True)
@@ -24,6 +31,9 @@ class Incoming:
     record_id: str
     base_version: int | None
     fields: object
+    # A sealed kind's envelope and the format version of the content inside it.
+    sealed: str | None = None
+    format: int | None = None
 
 
 @dataclass
@@ -36,6 +46,7 @@ class Outcome:
     message: str | None = None
     field_name: str | None = None
     conflict_fields: list[str] = field(default_factory=list)
+    current: SyncRecord | None = None
 
 
 class Rejected(Exception):

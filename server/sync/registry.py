@@ -27,6 +27,9 @@ class Kinds(Mapping[str, Kind]):
         unknown = set(hooks) - set(self.by_name)
         if unknown:
             raise ValueError(f"Hooks for kinds nobody describes: {sorted(unknown)}.")
+        readable = [name for name in hooks if self.by_name[name].sealed]
+        if readable:
+            raise ValueError(f"Hooks for sealed kinds, which the server cannot read: {readable}.")
         self._hooks = dict(hooks)
 
     def __getitem__(self, name: str) -> Kind:

@@ -24,6 +24,7 @@ class MutationStatus(Enum):
     CONFLICT_KEPT = Status.CONFLICT_KEPT.value
     REJECTED = Status.REJECTED.value
     DUPLICATE = Status.DUPLICATE.value
+    STALE = Status.STALE.value
 
 
 @strawberry.type(description="One synced record as the server has it now.")
@@ -33,7 +34,15 @@ class SyncRecord:
     version: int
     deleted: bool
     deleted_at: datetime | None
-    fields: JSON = strawberry.field(description="Every field of the record, by name.")
+    fields: JSON = strawberry.field(
+        description="Every field of the record, by name; {} for a sealed kind."
+    )
+    sealed: str | None = strawberry.field(
+        description="A sealed kind's envelope (docs/crypto.md); null for a clear kind."
+    )
+    format: int | None = strawberry.field(
+        description="The format version of the sealed content; null for a clear kind."
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -46,6 +55,8 @@ class SyncRecord:
             deleted=record.deleted,
             deleted_at=record.deleted_at,
             fields=record.data,
+            sealed=record.sealed,
+            format=record.format,
             created_at=record.created_at,
             updated_at=record.updated_at,
         )
@@ -72,6 +83,12 @@ class SyncMutationInput:
         default=None, description="The record's version this change was made on; null if new."
     )
     fields: JSON | None = strawberry.field(default=None, description="The changed fields only.")
+    sealed: str | None = strawberry.field(
+        default=None, description="For a sealed kind's upsert: the whole content, sealed."
+    )
+    format: int | None = strawberry.field(
+        default=None, description="For a sealed kind's upsert: its content's format version."
+    )
 
 
 @strawberry.type
@@ -86,6 +103,9 @@ class MutationResult:
     conflict_fields: list[str] = strawberry.field(
         description="Fields where the server's value stayed; the device keeps its own aside."
     )
+    current: SyncRecord | None = strawberry.field(
+        description="When STALE: the record as the server has it now, to merge with."
+    )
 
     @classmethod
     def from_outcome(cls, outcome: Outcome) -> MutationResult:
@@ -98,6 +118,7 @@ class MutationResult:
             message=outcome.message,
             field=outcome.field_name,
             conflict_fields=outcome.conflict_fields,
+            current=None if outcome.current is None else SyncRecord.from_model(outcome.current),
         )
 
 
@@ -148,6 +169,8 @@ class Mutation:
                     record_id=m.record_id,
                     base_version=m.base_version,
                     fields={} if m.fields is None else m.fields,
+                    sealed=m.sealed,
+                    format=m.format,
                 )
                 for m in mutations
             ],

@@ -21,6 +21,7 @@ from server.clock import now
 from server.columns import first_value
 from server.errors import AppError, ErrorCode
 from server.metrics import count_push_results
+from server.sync import sealed
 from server.sync.changes import (
     Change,
     Handler,
@@ -140,7 +141,7 @@ async def _records_after(
             .limit(wanted + 1)
         )
         for record in chunk[:wanted]:
-            size += len(json.dumps(record.data, ensure_ascii=False))
+            size += len(json.dumps(record.data, ensure_ascii=False)) + len(record.sealed or "")
             if page and size > PULL_BYTES:
                 return page, True
             page.append(record)
@@ -205,6 +206,10 @@ async def push(
 async def _apply(account_id, device_id, incoming: Incoming, stamp: Stamp, kinds: Kinds) -> Outcome:
     try:
         change = await _prepare(account_id, device_id, incoming, stamp, kinds)
+        if change.kind.sealed:
+            # Refused or stale, a sealed record is not written at all: its device merges
+            # on the version it already has.
+            return await sealed.handler(incoming.op)(change)
     except Rejected as rejected:
         return _rejected(incoming, rejected.code, rejected.message, rejected.field_name)
     try:
@@ -240,6 +245,12 @@ async def _prepare(account_id, device_id, incoming: Incoming, stamp: Stamp, kind
         raise Rejected(
             ErrorCode.UNKNOWN_OPERATION, f"{incoming.op!r} is not something a {kind.name} can do."
         )
+    if not kind.sealed:
+        for name, value in (("sealed", incoming.sealed), ("format", incoming.format)):
+            if value is not None:
+                raise Rejected(
+                    ErrorCode.BAD_INPUT, f"A {kind.name} is not sealed: it has no {name}.", name
+                )
     try:
         record_id = uuid.UUID(incoming.record_id)
     except ValueError:

@@ -1,47 +1,15 @@
-"""Toolkit record kinds: boxes, items, uses of an item, and "words to carry" cards."""
+"""Toolkit record kinds: boxes, items, uses of an item, and "words to carry" cards.
 
-from server.sync.fields import Choice, Flag, Moment, Number, Reference, Text
+Their content is sealed on the device (docs/crypto.md), so the server keeps envelopes
+and checks no field: the fields and their limits live with the device's forms, and
+docs/sync.md names them.
+"""
+
 from server.sync.kinds import Kind
 
-SENSES = ("touch", "sound", "smell", "sight", "taste", "movement")
-POSITION = Number(0, 1_000_000, default=0)
-
-BOX = Kind(
-    name="toolkit_box",
-    rules={"name": Text(100), "note": Text(2000), "position": POSITION},
-)
-
-ITEM = Kind(
-    name="toolkit_item",
-    rules={
-        "boxId": Reference(),
-        "name": Text(200),
-        "feelsLike": Text(2000),
-        "linkedTo": Text(2000),
-        "keptAt": Text(500),
-        "sense": Choice(SENSES, nullable=True),
-        "agreedWithTherapist": Flag(),
-        "note": Text(5000),
-        "position": POSITION,
-    },
-)
-
-DISTRESS = Number(0, 10, nullable=True)
-
-USE = Kind(
-    name="toolkit_use",
-    rules={
-        "itemId": Reference(),
-        "usedAt": Moment(nullable=True),
-        "distressBefore": DISTRESS,
-        "distressAfter": DISTRESS,
-        "note": Text(5000),
-    },
-)
-
-CARD = Kind(
-    name="carry_card",
-    rules={"text": Text(1000), "position": POSITION},
-)
+BOX = Kind(name="toolkit_box", rules={}, sealed=True)
+ITEM = Kind(name="toolkit_item", rules={}, sealed=True)
+USE = Kind(name="toolkit_use", rules={}, sealed=True)
+CARD = Kind(name="carry_card", rules={}, sealed=True)
 
 KINDS = (BOX, ITEM, USE, CARD)

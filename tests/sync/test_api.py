@@ -5,20 +5,23 @@ from __future__ import annotations
 import pytest
 
 from server.sync import service
-from tests.graphql_client import gql, register
+from tests.graphql_client import gql, register, sign_in
 from tests.sync_client import (
     mutation,
     new_id,
+    opened,
     pull_all,
     pull_in_order,
     pull_page,
     push,
     push_one,
     revisions,
+    sealed_mutation,
 )
 
 PHONE = "phone-0001"
 LAPTOP = "laptop-0001"
+PLAN = {"timeZone": "Europe/London", "lastSessionBefore": "2026-03-27T10:00"}
 
 
 @pytest.fixture
@@ -72,13 +75,13 @@ async def test_different_fields_edited_on_two_devices_both_survive(robin):
 
 
 async def test_a_field_changed_on_both_keeps_the_servers_value(robin):
-    box = new_id()
-    await push_one(robin, PHONE, 1, box, {"name": "Texture box"}, kind="toolkit_box")
-    await push_one(robin, PHONE, 2, box, {"name": "Soft things"}, kind="toolkit_box", base=1)
-    late = await push_one(robin, LAPTOP, 1, box, {"name": "Box"}, kind="toolkit_box", base=1)
-    assert late["status"] == "CONFLICT_KEPT" and late["conflictFields"] == ["name"]
+    plan = new_id()
+    await push_one(robin, PHONE, 1, plan, {**PLAN, "title": "Summer"}, kind="plan")
+    await push_one(robin, PHONE, 2, plan, {"title": "August"}, kind="plan", base=1)
+    late = await push_one(robin, LAPTOP, 1, plan, {"title": "Away"}, kind="plan", base=1)
+    assert late["status"] == "CONFLICT_KEPT" and late["conflictFields"] == ["title"]
     records, _ = await pull_all(robin)
-    assert records[box]["fields"]["name"] == "Soft things"
+    assert records[plan]["fields"]["title"] == "August"
 
 
 PARAGRAPHS = [
@@ -197,27 +200,27 @@ async def test_restore_an_older_revision(robin):
     assert next(r["reason"] for r in await revisions(robin, letter)) == "restore"
 
 
-async def test_toolkit_and_plans_reach_a_second_device(robin, other_client):
+async def test_toolkit_and_plans_reach_a_second_device(client, other_client):
+    key = (await register(client))["accountKey"]
     box, item, use, card, plan = (new_id() for _ in range(5))
     step = new_id()
-    await push(
-        robin,
+    contents = {
+        box: ("toolkit_box", {"name": "Texture box", "note": "", "position": 0}),
+        item: (
+            "toolkit_item",
+            {"boxId": box, "name": "Burlap", "feelsLike": "rough", "sense": "touch"},
+        ),
+        use: ("toolkit_use", {"itemId": item, "distressBefore": 8, "distressAfter": 5}),
+        card: ("carry_card", {"text": "She is coming back. ✨", "position": 1}),
+    }
+    pushed = await push(
+        client,
         PHONE,
         [
-            mutation(1, box, {"name": "Texture box"}, kind="toolkit_box"),
-            mutation(
-                2,
-                item,
-                {"boxId": box, "name": "Burlap", "feelsLike": "rough", "sense": "touch"},
-                kind="toolkit_item",
+            *(
+                sealed_mutation(n, rid, content, key, kind=kind)
+                for n, (rid, (kind, content)) in enumerate(contents.items(), 1)
             ),
-            mutation(
-                3,
-                use,
-                {"itemId": item, "distressBefore": 8, "distressAfter": 5},
-                kind="toolkit_use",
-            ),
-            mutation(4, card, {"text": "She is coming back."}, kind="carry_card"),
             mutation(
                 5,
                 plan,
@@ -240,8 +243,7 @@ async def test_toolkit_and_plans_reach_a_second_device(robin, other_client):
             ),
         ],
     )
-    from tests.graphql_client import sign_in
-
+    assert [r["status"] for r in pushed["results"]] == ["APPLIED"] * 5
     await sign_in(other_client, "robin")
     records, _ = await pull_all(other_client)
     assert {records[i]["kind"] for i in (box, item, use, card, plan)} == {
@@ -251,7 +253,11 @@ async def test_toolkit_and_plans_reach_a_second_device(robin, other_client):
         "carry_card",
         "plan",
     }
-    assert records[use]["fields"]["distressAfter"] == 5
+    for rid, (_kind, content) in contents.items():
+        # The server holds the envelope only: no field, and every word opens on the device.
+        assert records[rid]["fields"] == {} and records[rid]["format"] == 1
+        assert opened(records[rid], key) == content
+    assert records[plan]["sealed"] is None and records[plan]["format"] is None
     assert records[plan]["fields"]["steps"][0]["toolkitItemId"] == item
     assert records[plan]["fields"]["showCountdown"] is True
 
@@ -269,13 +275,13 @@ async def test_export_has_every_record_and_revision(robin):
 async def test_a_device_whose_change_was_not_taken_pulls_the_record_again(robin):
     """A lost delete or a kept conflict gives the record a new version, so a device that
     had already pulled past it still learns the server's view."""
-    letter, box = new_id(), new_id()
+    letter, plan = new_id(), new_id()
     await push(
         robin,
         PHONE,
         [
             mutation(1, letter, {"body": "words"}),
-            mutation(2, box, {"name": "a"}, kind="toolkit_box"),
+            mutation(2, plan, {**PLAN, "title": "a"}, kind="plan"),
         ],
     )
     await push(
@@ -283,7 +289,7 @@ async def test_a_device_whose_change_was_not_taken_pulls_the_record_again(robin)
         LAPTOP,
         [
             mutation(1, letter, {"body": "more words"}, base=2),
-            mutation(2, box, {"name": "b"}, kind="toolkit_box", base=2),
+            mutation(2, plan, {"title": "b"}, kind="plan", base=2),
         ],
     )
     _, cursor = await pull_all(robin)
@@ -292,14 +298,14 @@ async def test_a_device_whose_change_was_not_taken_pulls_the_record_again(robin)
         PHONE,
         [
             mutation(3, letter, op="delete", base=2),
-            mutation(4, box, {"name": "c"}, kind="toolkit_box", base=2),
+            mutation(4, plan, {"title": "c"}, kind="plan", base=2),
         ],
     )
     assert [r["status"] for r in lost["results"]] == ["CONFLICT_KEPT", "CONFLICT_KEPT"]
     again, _ = await pull_all(robin, cursor)
-    assert set(again) == {letter, box}
+    assert set(again) == {letter, plan}
     assert not again[letter]["deleted"]
-    assert again[box]["fields"]["name"] == "b"
+    assert again[plan]["fields"]["title"] == "b"
 
 
 async def test_a_page_of_long_letters_stops_at_its_byte_budget(robin, monkeypatch):

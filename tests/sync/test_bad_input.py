@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from server.letters.kind import MAX_BODY
 from tests.conftest import row_counts
 from tests.graphql_client import error_code, gql, register
+from tests.sealed import reference
 from tests.sync_client import PULL, mutation, new_id, pull_all, pull_page, push, push_raw
 
 PHONE = "phone-0001"
@@ -19,23 +22,30 @@ async def robin(client):
 
 
 async def rejected(client, *args, **kwargs) -> dict:
-    """Push one bad mutation after a good one; the good one lands, the bad one is refused,
-    and the device's position moves past both."""
+    return await refused(client, mutation(2, *args, **kwargs))
+
+
+async def refused(client, bad: dict) -> dict:
+    """Push one bad mutation (id 2) after a good one; the good one lands, the bad one is
+    refused and stores nothing, and the device's position moves past both."""
     good = new_id()
-    result = await push(
-        client, PHONE, [mutation(1, good, {"body": "kept"}), mutation(2, *args, **kwargs)]
-    )
+    result = await push(client, PHONE, [mutation(1, good, {"body": "kept"}), bad])
     assert result["results"][0]["status"] == "APPLIED"
     assert result["lastMutationId"] == 2
+    assert result["serverVersion"] == 1
     outcome = result["results"][1]
     assert outcome["status"] == "REJECTED", outcome
     assert outcome["message"]
     records, _ = await pull_all(client)
     assert records[good]["fields"]["body"] == "kept"
+    assert set(records) == {good}
     return outcome
 
 
 PLAN = {"timeZone": "Europe/London", "lastSessionBefore": "2026-03-27T10:00"}
+KEY = os.urandom(32)
+ITEM = {"name": "Smooth stone", "feelsLike": "cool"}
+ENVELOPE = reference.seal_record(KEY, new_id(), "toolkit_item", 1, ITEM)
 
 
 @pytest.mark.parametrize(
@@ -86,19 +96,85 @@ PLAN = {"timeZone": "Europe/London", "lastSessionBefore": "2026-03-27T10:00"}
             "BAD_INPUT",
             "firstSessionAfter",
         ),
-        (
-            (new_id(), {"distressBefore": 11}),
-            {"kind": "toolkit_use"},
-            "BAD_INPUT",
-            "distressBefore",
-        ),
-        ((new_id(), {"sense": "sixth"}), {"kind": "toolkit_item"}, "BAD_INPUT", "sense"),
+        # A clear kind has no envelope.
+        ((new_id(), {"body": "x"}), {"sealed": ENVELOPE}, "BAD_INPUT", "sealed"),
+        ((new_id(), {"body": "x"}), {"fmt": 1}, "BAD_INPUT", "format"),
+        ((new_id(), {**PLAN, "title": "x"}), {"kind": "plan", "fmt": 1}, "BAD_INPUT", "format"),
     ],
 )
 async def test_a_bad_mutation_is_rejected_alone(robin, args, kwargs, code, field):
     outcome = await rejected(robin, *args, **kwargs)
     assert outcome["code"] == code
     assert outcome["field"] == field
+
+
+def envelope(data: bytes) -> str:
+    return reference.b64url(data)
+
+
+RAW = reference.from_b64url(ENVELOPE)
+# Content whose envelope is just over the toolkit's 65,536 characters.
+LONG = reference.seal_record(KEY, new_id(), "toolkit_item", 1, {"note": "x" * 49_100})
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "code", "field"),
+    [
+        ({"sealed": ENVELOPE[:59]}, "BAD_ENVELOPE", "sealed"),  # 44 bytes: no room for a tag
+        ({"sealed": ENVELOPE[:-3]}, "BAD_ENVELOPE", "sealed"),  # cut inside a character
+        ({"sealed": ENVELOPE + "="}, "BAD_ENVELOPE", "sealed"),  # padding
+        ({"sealed": ENVELOPE.replace("-", "+").replace("_", "/") + "+/"}, "BAD_ENVELOPE", "sealed"),
+        ({"sealed": "sealed words, not sealed at all"}, "BAD_ENVELOPE", "sealed"),
+        ({"sealed": ""}, "BAD_ENVELOPE", "sealed"),
+        ({"sealed": envelope(bytes([2]) + RAW[1:])}, "BAD_ENVELOPE", "sealed"),
+        ({"sealed": envelope(bytes([0]) + RAW[1:])}, "BAD_ENVELOPE", "sealed"),
+        ({"sealed": LONG}, "TOO_LARGE", "sealed"),
+        ({"sealed": "A" * 65_537}, "TOO_LARGE", "sealed"),
+        ({}, "BAD_ENVELOPE", "sealed"),  # format alone
+        ({"sealed": ENVELOPE, "fmt": None}, "BAD_INPUT", "format"),
+        ({"sealed": ENVELOPE, "fmt": 0}, "BAD_INPUT", "format"),
+        ({"sealed": ENVELOPE, "fmt": 1001}, "BAD_INPUT", "format"),
+        ({"sealed": ENVELOPE, "fields": ITEM}, "BAD_INPUT", "fields"),
+        ({"sealed": ENVELOPE, "fields": "name"}, "BAD_INPUT", "fields"),
+        ({"fields": ITEM, "fmt": None}, "BAD_INPUT", "fields"),  # a clear item, as it was
+        ({"sealed": ENVELOPE, "op": "delete"}, "BAD_INPUT", "sealed"),
+        ({"sealed": ENVELOPE, "op": "restore"}, "UNKNOWN_OPERATION", None),
+    ],
+)
+async def test_a_bad_envelope_is_rejected_alone(robin, kwargs, code, field):
+    kwargs = {"fmt": 1, "kind": "toolkit_item", **kwargs}
+    fields = kwargs.pop("fields", None)
+    outcome = await refused(robin, mutation(2, new_id(), fields, **kwargs))
+    assert (outcome["code"], outcome["field"]) == (code, field)
+
+
+async def test_a_bad_envelope_leaves_a_kept_record_as_it_was(robin):
+    """Refused changes to an existing sealed record write nothing, not even a new version,
+    while the other mutations of the same push apply."""
+    item = new_id()
+    kept = reference.seal_record(KEY, item, "toolkit_item", 1, ITEM)
+    await push(robin, PHONE, [mutation(1, item, kind="toolkit_item", sealed=kept, fmt=1)])
+    good = new_id()
+    bad = {"kind": "toolkit_item", "base": 1}
+    result = await push(
+        robin,
+        PHONE,
+        [
+            mutation(2, item, **bad, sealed=ENVELOPE[:59], fmt=1),
+            mutation(3, item, **bad, sealed=envelope(bytes([2]) + RAW[1:]), fmt=1),
+            mutation(4, item, **bad, sealed=LONG, fmt=1),
+            mutation(5, item, **bad, sealed=ENVELOPE),
+            mutation(6, item, {"name": "Pebble"}, **bad, sealed=ENVELOPE, fmt=1),
+            mutation(7, item, **bad, op="delete", sealed=ENVELOPE),
+            mutation(8, good, {"body": "kept"}),
+        ],
+    )
+    assert [r["status"] for r in result["results"]] == ["REJECTED"] * 6 + ["APPLIED"]
+    assert result["serverVersion"] == 2 and result["lastMutationId"] == 8
+    records, _ = await pull_all(robin)
+    assert records[item]["version"] == 1 and records[item]["sealed"] == kept
+    assert not records[item]["deleted"]
+    assert reference.open_record(KEY, item, "toolkit_item", 1, kept) == ITEM
 
 
 async def test_a_version_from_before_the_record_existed_is_refused(robin):

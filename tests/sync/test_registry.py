@@ -9,7 +9,10 @@ from server.letters.kind import LETTER
 from server.plans.kind import PLAN
 from server.sharing.kind import SHARED_LETTER
 from server.sync.changes import KindHooks
+from server.sync.fields import Text
+from server.sync.kinds import Kind
 from server.sync.registry import Kinds
+from server.toolkit.kinds import BOX
 
 
 def test_every_kind_of_every_domain_is_known_once():
@@ -32,3 +35,13 @@ def test_two_domains_cannot_describe_the_same_kind():
 def test_hooks_need_a_kind_that_someone_describes():
     with pytest.raises(ValueError, match="letter"):
         Kinds([PLAN], {LETTER.name: KindHooks()})
+
+
+def test_a_sealed_kind_has_no_fields_the_server_could_read():
+    with pytest.raises(ValueError, match="toolkit_box"):
+        Kind(name="toolkit_box", rules={"name": Text(100)}, sealed=True)
+
+
+def test_a_sealed_kind_takes_no_hooks():
+    with pytest.raises(ValueError, match="toolkit_box"):
+        Kinds([BOX], {BOX.name: KindHooks()})

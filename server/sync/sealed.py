@@ -1,0 +1,117 @@
+"""Push for a sealed kind: the server keeps envelopes it cannot open, and takes a change
+only when it was made on the record's current version (compare-and-swap).
+
+A change made on an older version is answered STALE with the record as the server has
+it, and nothing is written: the device opens it, merges, and sends the merged content on
+the new version. The envelope's shape is all the server can check (docs/crypto.md).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+
+from server.clock import now
+from server.errors import ErrorCode
+from server.sync.changes import Change, Handler, new_record, outcome, touch
+from server.sync.fields import is_object
+from server.sync.models import SyncRecord
+from server.sync.outcomes import Outcome, Rejected, Status
+
+SEAL_VERSION = 1
+# Sealing version, salt, nonce and the AES-GCM tag: an envelope of empty content.
+MIN_ENVELOPE_BYTES = 1 + 16 + 12 + 16
+MAX_FORMAT = 1000
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
+NOT_KEPT = "That sealed content is not in a form this server keeps."
+
+
+def handler(op: str) -> Handler:
+    return upsert if op == "upsert" else delete
+
+
+def check_envelope(change: Change) -> tuple[str, int]:
+    """The upsert's envelope and format, or Rejected naming what is wrong."""
+    incoming = change.incoming
+    if not is_object(incoming.fields) or incoming.fields:
+        raise Rejected(
+            ErrorCode.BAD_INPUT,
+            f"A {change.kind.name} is sent sealed, with no fields.",
+            "fields",
+        )
+    sealed = incoming.sealed
+    if sealed is None:
+        raise Rejected(ErrorCode.BAD_ENVELOPE, NOT_KEPT, "sealed")
+    # Measured first, so an oversized value is never decoded.
+    if len(sealed) > change.kind.max_sealed:
+        raise Rejected(
+            ErrorCode.TOO_LARGE,
+            f"A sealed {change.kind.name} is at most {change.kind.max_sealed:,} characters.",
+            "sealed",
+        )
+    if not _BASE64URL.fullmatch(sealed) or len(sealed) % 4 == 1:
+        raise Rejected(ErrorCode.BAD_ENVELOPE, NOT_KEPT, "sealed")
+    try:
+        data = base64.urlsafe_b64decode(sealed + "=" * (-len(sealed) % 4))
+    except (binascii.Error, ValueError):
+        raise Rejected(ErrorCode.BAD_ENVELOPE, NOT_KEPT, "sealed") from None
+    if len(data) < MIN_ENVELOPE_BYTES:
+        raise Rejected(ErrorCode.BAD_ENVELOPE, NOT_KEPT, "sealed")
+    if data[0] != SEAL_VERSION:
+        raise Rejected(
+            ErrorCode.BAD_ENVELOPE,
+            "That content is sealed in a version this server does not know.",
+            "sealed",
+        )
+    fmt = incoming.format
+    if isinstance(fmt, bool) or not isinstance(fmt, int) or not 1 <= fmt <= MAX_FORMAT:
+        raise Rejected(
+            ErrorCode.BAD_INPUT,
+            f"A sealed record's format is a whole number from 1 to {MAX_FORMAT}.",
+            "format",
+        )
+    return sealed, fmt
+
+
+def stale(change: Change, record: SyncRecord) -> Outcome:
+    """Nothing written: the device merges with `current` and sends again on its version."""
+    return outcome(change, Status.STALE, record.version, current=record)
+
+
+async def upsert(change: Change) -> Outcome:
+    sealed, fmt = check_envelope(change)
+    record = change.record
+    if record is None:
+        record = await new_record(
+            change.stamp,
+            change.account_id,
+            change.record_id,
+            change.kind,
+            {},
+            sealed=sealed,
+            format=fmt,
+        )
+        return outcome(change, Status.APPLIED, record.version)
+    if change.base != record.version:
+        return stale(change, record)
+    # A deleted record comes back: the device wrote on the version that deleted it.
+    version = await touch(change, record, sealed=sealed, format=fmt, deleted=False, deleted_at=None)
+    return outcome(change, Status.APPLIED, version)
+
+
+async def delete(change: Change) -> Outcome:
+    if change.incoming.sealed is not None:
+        raise Rejected(ErrorCode.BAD_INPUT, "A delete carries no sealed content.", "sealed")
+    record = change.record
+    if record is None:
+        raise Rejected(ErrorCode.NOT_FOUND, "That record could not be found.", "recordId")
+    if record.deleted:
+        return outcome(change, Status.APPLIED, record.version)
+    if change.base != record.version:
+        # Changed elsewhere since: the device sees those words before deleting them.
+        return stale(change, record)
+    # The envelope stays with the tombstone, so a device whose edit crossed this delete
+    # can still open the last content and bring it back.
+    version = await touch(change, record, deleted=True, deleted_at=now())
+    return outcome(change, Status.APPLIED, version)

@@ -1,0 +1,248 @@
+"""Sealed kinds through the real app, on both databases: the server keeps envelopes made
+with the reference implementation, takes a change only on the record's current version,
+and answers any other with STALE and the record as it has it, writing nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from server.sync import service
+from tests.graphql_client import gql, register, sign_in
+from tests.sealed import reference
+from tests.sync_client import (
+    mutation,
+    new_id,
+    opened,
+    pull_all,
+    pull_page,
+    push,
+    push_one,
+    sealed_mutation,
+)
+
+PHONE = "phone-0001"
+LAPTOP = "laptop-0001"
+BOX = {"name": "Texture box", "note": "On the shelf by the door.", "position": 0}
+SOFT = {**BOX, "name": "Soft things"}
+MINE = {**BOX, "note": "Under the bed now."}
+
+
+@pytest.fixture
+async def robin(client) -> tuple:
+    """The signed-in client and the account key its devices hold."""
+    return client, (await register(client))["accountKey"]
+
+
+async def push_sealed(client, device, mutation_id, record_id, content, key, **kwargs) -> dict:
+    kwargs.setdefault("kind", "toolkit_box")
+    made = sealed_mutation(mutation_id, record_id, content, key, **kwargs)
+    return await push(client, device, [made])
+
+
+async def one_box(client, key) -> str:
+    box = new_id()
+    first = await push_sealed(client, PHONE, 1, box, BOX, key)
+    assert first["results"][0]["status"] == "APPLIED" and first["results"][0]["version"] == 1
+    return box
+
+
+async def test_a_sealed_record_reaches_another_device_and_opens_the_same(robin, other_client):
+    client, key = robin
+    box = await one_box(client, key)
+    await sign_in(other_client, "robin")
+    records, cursor = await pull_all(other_client)
+    record = records[box]
+    assert (record["kind"], record["version"], record["format"]) == ("toolkit_box", 1, 1)
+    assert record["fields"] == {} and not record["deleted"]
+    assert opened(record, key) == BOX
+    assert cursor == "v1"
+    # Another account's key opens nothing: the associated data and the key are this one's.
+    with pytest.raises(reference.SealError):
+        opened(record, bytes(32))
+
+
+async def test_a_change_on_the_current_version_is_applied(robin):
+    client, key = robin
+    box = await one_box(client, key)
+    result = (await push_sealed(client, PHONE, 2, box, SOFT, key, base=1))["results"][0]
+    assert (result["status"], result["version"], result["current"]) == ("APPLIED", 2, None)
+    records, _ = await pull_all(client)
+    assert records[box]["version"] == 2 and opened(records[box], key) == SOFT
+
+
+async def test_a_stale_upsert_gets_the_current_record_and_changes_nothing(robin):
+    client, key = robin
+    box = await one_box(client, key)
+    await push_sealed(client, PHONE, 2, box, SOFT, key, base=1)
+    records, cursor = await pull_all(client)
+    kept = records[box]["sealed"]
+    answer = await push_sealed(client, LAPTOP, 1, box, MINE, key, base=1)
+    stale = answer["results"][0]
+    assert (stale["status"], stale["version"], stale["code"]) == ("STALE", 2, None)
+    current = stale["current"]
+    assert (current["id"], current["kind"], current["version"]) == (box, "toolkit_box", 2)
+    assert current["sealed"] == kept and current["format"] == 1 and not current["deleted"]
+    assert opened(current, key) == SOFT
+    # Nothing written: no new version, nothing new to pull; the device's position moved on.
+    assert answer["serverVersion"] == 2 and answer["lastMutationId"] == 1
+    assert (await pull_page(client, cursor))["records"] == []
+    # The device merges and sends again on the version it was given.
+    merged = {**SOFT, "note": MINE["note"]}
+    again = await push_sealed(client, LAPTOP, 2, box, merged, key, base=current["version"])
+    assert again["results"][0]["status"] == "APPLIED" and again["results"][0]["version"] == 3
+    records, _ = await pull_all(client, cursor)
+    assert opened(records[box], key) == merged
+
+
+async def test_a_stale_delete_gets_the_current_record_and_deletes_nothing(robin):
+    client, key = robin
+    box = await one_box(client, key)
+    await push_sealed(client, PHONE, 2, box, SOFT, key, base=1)
+    _, cursor = await pull_all(client)
+    answer = await push(client, LAPTOP, [mutation(1, box, kind="toolkit_box", op="delete", base=1)])
+    stale = answer["results"][0]
+    assert stale["status"] == "STALE" and stale["current"]["version"] == 2
+    assert not stale["current"]["deleted"] and opened(stale["current"], key) == SOFT
+    assert answer["serverVersion"] == 2
+    assert (await pull_page(client, cursor))["records"] == []
+
+
+async def test_a_delete_on_the_current_version_and_an_upsert_that_brings_it_back(robin):
+    client, key = robin
+    box = await one_box(client, key)
+    delete = mutation(2, box, kind="toolkit_box", op="delete", base=1)
+    deleted = (await push(client, PHONE, [delete]))["results"][0]
+    assert (deleted["status"], deleted["version"]) == ("APPLIED", 2)
+    records, _ = await pull_all(client)
+    assert records[box]["deleted"] and records[box]["deletedAt"]
+    # The envelope stays with the tombstone, so a device can still open the last words.
+    assert opened(records[box], key) == BOX
+    # Deleting again is answered with the tombstone's version and writes nothing.
+    again = await push(client, LAPTOP, [mutation(1, box, kind="toolkit_box", op="delete")])
+    assert again["results"][0]["status"] == "APPLIED" and again["results"][0]["version"] == 2
+    assert again["serverVersion"] == 2
+    # An edit made before the delete is stale, and is told the record is deleted.
+    late = (await push_sealed(client, LAPTOP, 2, box, MINE, key, base=1))["results"][0]
+    assert late["status"] == "STALE" and late["current"]["deleted"]
+    assert late["current"]["version"] == 2 and opened(late["current"], key) == BOX
+    # On the tombstone's version, the edit brings the record back.
+    back = (await push_sealed(client, LAPTOP, 3, box, MINE, key, base=2))["results"][0]
+    assert (back["status"], back["version"]) == ("APPLIED", 3)
+    records, _ = await pull_all(client)
+    assert not records[box]["deleted"] and records[box]["deletedAt"] is None
+    assert opened(records[box], key) == MINE
+
+
+async def test_no_base_on_a_kept_record_means_the_version_it_was_made_at(robin):
+    """A device that made the record offline and never heard back sends it again with no
+    base: taken while the record is as it was made, stale once it changed."""
+    client, key = robin
+    box = await one_box(client, key)
+    resent = (await push_sealed(client, LAPTOP, 1, box, BOX, key))["results"][0]
+    assert (resent["status"], resent["version"]) == ("APPLIED", 2)
+    await push_sealed(client, PHONE, 2, box, SOFT, key, base=2)
+    late = (await push_sealed(client, LAPTOP, 2, box, MINE, key))["results"][0]
+    assert late["status"] == "STALE" and late["current"]["version"] == 3
+
+
+async def test_a_replayed_push_is_a_duplicate_and_applies_nothing(robin):
+    client, key = robin
+    box = new_id()
+    mutations = [
+        sealed_mutation(1, box, BOX, key, kind="toolkit_box"),
+        # Made in the same push: no base yet, so the version it was made at.
+        sealed_mutation(2, box, SOFT, key, kind="toolkit_box"),
+    ]
+    first = await push(client, PHONE, mutations)
+    again = await push(client, PHONE, mutations)
+    assert [r["status"] for r in first["results"]] == ["APPLIED", "APPLIED"]
+    assert [r["status"] for r in again["results"]] == ["DUPLICATE", "DUPLICATE"]
+    assert again["serverVersion"] == first["serverVersion"] == 2
+    records, _ = await pull_all(client)
+    assert records[box]["version"] == 2 and opened(records[box], key) == SOFT
+
+
+async def test_missing_records_and_bases(robin):
+    client, key = robin
+    box = new_id()
+    delete = await push_one(client, PHONE, 1, box, kind="toolkit_box", op="delete")
+    assert (delete["status"], delete["code"], delete["field"]) == (
+        "REJECTED",
+        "NOT_FOUND",
+        "recordId",
+    )
+    await push(client, LAPTOP, [mutation(1, new_id(), {"body": "so version 1 exists"})])
+    based = (await push_sealed(client, PHONE, 2, box, BOX, key, base=1))["results"][0]
+    assert (based["status"], based["code"]) == ("REJECTED", "UNKNOWN_BASE")
+    records, _ = await pull_all(client)
+    assert box not in records
+
+
+async def test_someone_elses_sealed_record_looks_missing(robin, other_client):
+    client, key = robin
+    alex = await register(other_client, username="alex")
+    theirs = new_id()
+    await push(client, LAPTOP, [mutation(1, new_id(), {"body": "so version 1 exists"})])
+    made = await push_sealed(other_client, "alex-device-1", 1, theirs, BOX, alex["accountKey"])
+    assert made["results"][0]["status"] == "APPLIED"
+    tries = [
+        sealed_mutation(1, theirs, MINE, key, kind="toolkit_box"),
+        sealed_mutation(2, theirs, MINE, key, kind="toolkit_box", base=1),
+        mutation(3, theirs, kind="toolkit_box", op="delete", base=1),
+    ]
+    result = await push(client, PHONE, tries)
+    assert [(r["status"], r["code"], r["current"]) for r in result["results"]] == [
+        ("REJECTED", "NOT_FOUND", None)
+    ] * 3
+    records, _ = await pull_all(other_client)
+    assert records[theirs]["version"] == 1 and not records[theirs]["deleted"]
+    assert opened(records[theirs], alex["accountKey"]) == BOX
+    mine, _ = await pull_all(client)
+    assert theirs not in mine
+
+
+async def test_a_page_counts_sealed_text_against_its_byte_budget(robin, monkeypatch):
+    client, key = robin
+    monkeypatch.setattr(service, "PULL_BYTES", 50_000)
+    monkeypatch.setattr(service, "PULL_CHUNK", 3)
+    notes = {new_id(): {"note": f"{i} " + "word " * 3_000} for i in range(6)}
+    await push(
+        client,
+        PHONE,
+        [
+            sealed_mutation(n, rid, content, key, kind="toolkit_item")
+            for n, (rid, content) in enumerate(notes.items(), 1)
+        ],
+    )
+    first = await pull_page(client, limit=100)
+    # About 20,000 characters each: two fit in 50,000, and the third waits for a page.
+    assert len(first["records"]) == 2 and first["hasMore"]
+    records, _ = await pull_all(client, limit=100)
+    assert {rid: opened(r, key) for rid, r in records.items()} == notes
+
+
+async def test_the_export_holds_envelopes_and_says_they_are_sealed(robin):
+    client, key = robin
+    box = await one_box(client, key)
+    letter = new_id()
+    await push(client, PHONE, [mutation(2, letter, {"body": "my own words"})])
+    export = (await gql(client, "{ exportMyData }"))["data"]["exportMyData"]
+    entries = {entry["id"]: entry for entry in export["records"]}
+    sealed = entries[box]
+    assert set(sealed) == {
+        "id",
+        "kind",
+        "version",
+        "deleted",
+        "deletedAt",
+        "format",
+        "sealed",
+        "createdAt",
+        "updatedAt",
+    }
+    assert (sealed["kind"], sealed["version"], sealed["format"]) == ("toolkit_box", 1, 1)
+    assert opened(sealed, key) == BOX
+    assert BOX["note"] not in str(export)
+    assert "only your devices" in export["sealedRecords"]
+    assert entries[letter]["fields"]["body"] == "my own words"
+    assert "sealed" not in entries[letter]
