@@ -76,7 +76,7 @@ export async function openSealed(records) {
   for (let start = 0; start < sealed.length; start += OPEN_BATCH) {
     const batch = sealed.slice(start, start + OPEN_BATCH);
     const results = await Promise.all(batch.map((record) => openOne(key, record)));
-    batch.forEach((record, index) => opened.set(record, results[index]));
+    for (const [index, record] of batch.entries()) opened.set(record, results[index]);
   }
   return opened;
 }

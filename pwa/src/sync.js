@@ -10,14 +10,17 @@ import { me } from "./me.js";
 
 const PUSH = `mutation Push($deviceId: String!, $mutations: [SyncMutationInput!]!) {
   push(deviceId: $deviceId, mutations: $mutations) {
-    results { mutationId recordId status version code message field conflictFields }
+    results {
+      mutationId recordId status version code message field conflictFields
+      current { id kind version deleted deletedAt sealed format fields createdAt updatedAt }
+    }
     lastMutationId serverVersion
   }
 }`;
 
 const PULL = `query Pull($cursor: String, $deviceId: String) {
   pull(cursor: $cursor, limit: 500, deviceId: $deviceId) {
-    records { id kind version deleted deletedAt fields createdAt updatedAt }
+    records { id kind version deleted deletedAt sealed format fields createdAt updatedAt }
     cursor hasMore serverVersion
   }
 }`;

@@ -27,10 +27,10 @@ export function unopenedSentence(list = status.unopened) {
   const named = names.map((name) => `“${name}”`).join(", ");
   if (list.length === 1) {
     return names.length
-      ? `${named} in your toolkit could not be opened from your account on this device. The copy here is kept as it was, and everything else syncs.`
-      : "Something in your toolkit could not be opened from your account on this device. Everything else syncs.";
+      ? `The copy of ${named} in your account could not be opened on this device. The copy here is kept as it was, and everything else syncs.`
+      : "Something from your toolkit, as your account has it, could not be opened on this device. Everything else syncs.";
   }
-  return `${list.length} things in your toolkit could not be opened from your account on this device${
+  return `${list.length} things in your account could not be opened on this device${
     names.length ? ` (${named})` : ""
   }. The copies here are kept as they were, and everything else syncs.`;
 }

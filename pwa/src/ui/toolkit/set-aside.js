@@ -20,6 +20,9 @@ const LABELS = {
   distressAfter: "How hard it was after",
 };
 
+// Each screen's own name for a field, where it differs.
+const LABELS_OF = { toolkit_item: { note: "Anything else" } };
+
 function shown(field, value) {
   if (value == null || value === "") return "(nothing)";
   if (field === "sense") return SENSES[value] ?? String(value);
@@ -53,7 +56,7 @@ export function setAsideNotice(kind, record, onSettled, idPrefix = "set-aside") 
         h(
           "li",
           {},
-          h("p", { class: "quiet" }, LABELS[conflict.field] ?? conflict.field),
+          h("p", { class: "quiet" }, LABELS_OF[kind]?.[conflict.field] ?? LABELS[conflict.field] ?? conflict.field),
           h("p", { class: "version-text" }, shown(conflict.field, conflict.mine)),
           h(
             "div",
