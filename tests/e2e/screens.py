@@ -23,10 +23,10 @@ from playwright.sync_api import sync_playwright
 from server.preferences.kind import preferences_id
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.pwa import PASSWORD
-from tests.graphql_client import REGISTER, made_account
+from tests.graphql_client import REGISTER, new_account
 from tests.sealed import device
 from tests.serving import start_server
-from tests.sync_client import PUSH, mutation, sealed_mutation
+from tests.sync_client import PUSH
 
 SIZES = ((320, 640), (390, 844))
 SCHEMES = ("light", "dark")
@@ -44,18 +44,16 @@ def ask(client: httpx.Client, query: str, variables: dict | None = None) -> dict
     return answer["data"]
 
 
-def register(client: httpx.Client, username: str, role: str) -> tuple[str, bytes]:
-    """The new account's id and its account key, which seals its toolkit."""
+def register(client: httpx.Client, username: str, role: str) -> str:
     # Derived for real, so that the app signs in to it with the same password.
-    made = made_account(
+    account = new_account(
         username=username,
         password=PASSWORD,
         display_name=username.title(),
         role=role,
         derive=device.reference_keys,
     )
-    answer = ask(client, REGISTER, {"input": made.input})
-    return answer["register"]["account"]["id"], made.account_key
+    return ask(client, REGISTER, {"input": account})["register"]["account"]["id"]
 
 
 def local(moment: datetime) -> str:
@@ -70,7 +68,7 @@ def fill_accounts(base: str) -> dict[str, str]:
         httpx.Client(base_url=base, timeout=60) as robin,
     ):
         register(anna, "anna", "THERAPIST")
-        robin_id, robin_key = register(robin, "robin", "CLIENT")
+        robin_id = register(robin, "robin", "CLIENT")
         code = ask(anna, "mutation { newConnectCode { code } }")["newConnectCode"]["code"]
         link = ask(
             robin, "mutation($c: String!) { linkWithTherapist(code: $c) { id } }", {"c": code}
@@ -113,11 +111,8 @@ def fill_accounts(base: str) -> dict[str, str]:
                 {"helpContacts": [{"name": "Aroha", "phone": "+44 7700 900000"}]},
             ),
         ]
-        # The toolkit is sealed with the account key, as the app seals it.
         mutations = [
-            sealed_mutation(n, key, fields, robin_key, kind=kind)
-            if kind.startswith("toolkit")
-            else mutation(n, key, fields, kind=kind)
+            {"mutationId": n, "kind": kind, "op": "upsert", "recordId": key, "fields": fields}
             for n, (kind, key, fields) in enumerate(records, 1)
         ]
         pushed = ask(robin, PUSH, {"device": "screens-0001", "mutations": mutations})
