@@ -31,15 +31,19 @@ from server.app import create_app
 from server.db import is_sqlite, migrate
 from server.settings import Settings
 from tests.graphql_client import new_account
+from tests.sealed.reference import seal_record
 
 PULL = """query($c: String, $l: Int) { pull(cursor: $c, limit: $l) {
-  cursor hasMore records { id kind version deleted fields } } }"""
+  cursor hasMore records { id kind version deleted fields sealed format } } }"""
 PUSH = """mutation($d: String!, $m: [SyncMutationInput!]!) {
   push(deviceId: $d, mutations: $m) { serverVersion results { status } } }"""
 TOOLKIT_RECORDS = 5000
 LETTERS = 500
 LETTER_BYTES = 20_000
 PAGE = 500
+# Any 32 bytes: the server cannot tell whose key sealed an envelope.
+ACCOUNT_KEY = bytes(range(32))
+ITEM = {"name": "Smooth stone", "feelsLike": "cool, heavy", "sense": "touch", "position": 0}
 
 
 class ServerClock:
@@ -77,12 +81,13 @@ class Bench:
     def mutations(self, count: int, make) -> list[dict]:
         batch = []
         for _ in range(count):
+            record_id = str(uuid.uuid4())
             batch.append(
                 {
                     "mutationId": self.next_mutation,
                     "op": "upsert",
-                    "recordId": str(uuid.uuid4()),
-                    **make(),
+                    "recordId": record_id,
+                    **make(record_id),
                 }
             )
             self.next_mutation += 1
@@ -110,11 +115,13 @@ class Bench:
         return time.perf_counter() - start
 
 
-def toolkit_item() -> dict:
-    return {"kind": "toolkit_item", "fields": {"name": "Smooth stone", "feelsLike": "cool, heavy"}}
+def toolkit_item(record_id: str) -> dict:
+    """Sealed as a device seals it (the toolkit is a sealed kind)."""
+    sealed = seal_record(ACCOUNT_KEY, record_id, "toolkit_item", 1, ITEM)
+    return {"kind": "toolkit_item", "sealed": sealed, "format": 1}
 
 
-def letter() -> dict:
+def letter(_record_id: str) -> dict:
     body = ("It has been a long week and I keep thinking about what you said. " * 400)[
         :LETTER_BYTES
     ]

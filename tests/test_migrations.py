@@ -8,6 +8,7 @@ nullability, primary keys, foreign keys and indexes must all match.
 from __future__ import annotations
 
 import asyncio
+import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -133,3 +134,44 @@ def test_a_drifted_model_is_caught(tmp_path, sqlite_template):
     }
     with pytest.raises(AssertionError):
         assert_same(migrated, drifted)
+
+
+async def run_sql(database_url: str, *statements: tuple[str, dict]) -> list:
+    """Run (statement, parameters) pairs in one transaction; the rows the last returns."""
+    engine = create_async_engine(sqlalchemy_url(database_url))
+    try:
+        async with engine.begin() as connection:
+            result = None
+            for statement, params in statements:
+                result = await connection.execute(sa.text(statement), params)
+            return sorted(tuple(row) for row in result) if result and result.returns_rows else []
+    finally:
+        await engine.dispose()
+
+
+ACCOUNT = (
+    "INSERT INTO account (id, username, display_name, role, password_hash, created_at, "
+    "updated_at) VALUES (:id, 'robin', 'Robin', 'client', '', CURRENT_TIMESTAMP, "
+    "CURRENT_TIMESTAMP)"
+)
+RECORD = (
+    "INSERT INTO sync_record (id, owner_id, kind, version, created_version, deleted, data, "
+    "field_versions, created_at, updated_at) VALUES (:id, :owner, :kind, :n, :n, :deleted, "
+    "'{}', '{}', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+)
+
+
+def test_sealing_the_toolkit_deletes_its_clear_rows_and_keeps_the_rest(empty_database_url):
+    """0007: toolkit rows written before it hold readable fields and go; others stay."""
+    migrate(empty_database_url, "0006")
+    owner = str(uuid.uuid4())
+    kinds = ["letter", "plan", "toolkit_box", "toolkit_item", "toolkit_use", "carry_card"]
+    records = [
+        (RECORD, {"id": str(uuid.uuid4()), "owner": owner, "kind": kind, "n": n, "deleted": False})
+        for n, kind in enumerate(kinds, 1)
+    ]
+    asyncio.run(run_sql(empty_database_url, (ACCOUNT, {"id": owner}), *records))
+    migrate(empty_database_url)
+    select = ("SELECT kind, sealed, format FROM sync_record", {})
+    kept = asyncio.run(run_sql(empty_database_url, select))
+    assert kept == [("letter", None, None), ("plan", None, None)]

@@ -46,6 +46,8 @@ class Kind:
     def __post_init__(self) -> None:
         if self.sealed and (self.rules or self.server_fields or self.check_record):
             raise ValueError(f"The sealed kind {self.name!r} has no fields the server can read.")
+        if self.sealed and not self.generic_operations <= {"upsert", "delete"}:
+            raise ValueError(f"The sealed kind {self.name!r} can only be upserted and deleted.")
 
     def defaults(self) -> dict[str, object]:
         return {name: default_of(rule) for name, rule in self.rules.items()}

@@ -5,7 +5,8 @@ record change inside it takes the next number, so versions are gapless and order
 per account, and a pull (`version > cursor`) can never skip a change that commits
 late. Mutations a device already sent are acknowledged and not applied again; a
 rejected mutation still moves the device's position forward, so one bad mutation
-never blocks the rest.
+never blocks the rest. A sealed kind's changes are taken by compare-and-swap
+(server/sync/sealed.py) after the same preparation.
 """
 
 from __future__ import annotations

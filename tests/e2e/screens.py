@@ -20,11 +20,12 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import sync_playwright
 
+from server.domains import KINDS
 from server.preferences.kind import preferences_id
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.pwa import PASSWORD
-from tests.graphql_client import REGISTER, new_account
-from tests.sealed import device
+from tests.graphql_client import REGISTER, made_account
+from tests.sealed import device, reference
 from tests.serving import start_server
 from tests.sync_client import PUSH
 
@@ -44,16 +45,18 @@ def ask(client: httpx.Client, query: str, variables: dict | None = None) -> dict
     return answer["data"]
 
 
-def register(client: httpx.Client, username: str, role: str) -> str:
+def register(client: httpx.Client, username: str, role: str) -> tuple[str, bytes]:
+    """The account's id and the account key its devices hold."""
     # Derived for real, so that the app signs in to it with the same password.
-    account = new_account(
+    account = made_account(
         username=username,
         password=PASSWORD,
         display_name=username.title(),
         role=role,
         derive=device.reference_keys,
     )
-    return ask(client, REGISTER, {"input": account})["register"]["account"]["id"]
+    answer = ask(client, REGISTER, {"input": account.input})
+    return answer["register"]["account"]["id"], account.account_key
 
 
 def local(moment: datetime) -> str:
@@ -68,7 +71,7 @@ def fill_accounts(base: str) -> dict[str, str]:
         httpx.Client(base_url=base, timeout=60) as robin,
     ):
         register(anna, "anna", "THERAPIST")
-        robin_id = register(robin, "robin", "CLIENT")
+        robin_id, robin_key = register(robin, "robin", "CLIENT")
         code = ask(anna, "mutation { newConnectCode { code } }")["newConnectCode"]["code"]
         link = ask(
             robin, "mutation($c: String!) { linkWithTherapist(code: $c) { id } }", {"c": code}
@@ -93,7 +96,7 @@ def fill_accounts(base: str) -> dict[str, str]:
                     ],
                 },
             ),
-            ("toolkit_box", ids["box"], {"name": "Texture box"}),
+            ("toolkit_box", ids["box"], {"name": "Texture box", "note": "", "position": 0}),
             (
                 "toolkit_item",
                 ids["item"],
@@ -101,8 +104,12 @@ def fill_accounts(base: str) -> dict[str, str]:
                     "boxId": ids["box"],
                     "name": "Smooth stone",
                     "feelsLike": "Cool, then warm in the hand",
+                    "linkedTo": "",
                     "keptAt": "Coat pocket",
                     "sense": "touch",
+                    "agreedWithTherapist": False,
+                    "note": "",
+                    "position": 0,
                 },
             ),
             (
@@ -112,7 +119,13 @@ def fill_accounts(base: str) -> dict[str, str]:
             ),
         ]
         mutations = [
-            {"mutationId": n, "kind": kind, "op": "upsert", "recordId": key, "fields": fields}
+            {"mutationId": n, "kind": kind, "op": "upsert", "recordId": key}
+            | (
+                # A sealed kind's content goes sealed with robin's key, as robin's device would.
+                {"sealed": reference.seal_record(robin_key, key, kind, 1, fields), "format": 1}
+                if KINDS[kind].sealed
+                else {"fields": fields}
+            )
             for n, (kind, key, fields) in enumerate(records, 1)
         ]
         pushed = ask(robin, PUSH, {"device": "screens-0001", "mutations": mutations})

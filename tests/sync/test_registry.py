@@ -40,6 +40,8 @@ def test_hooks_need_a_kind_that_someone_describes():
 def test_a_sealed_kind_has_no_fields_the_server_could_read():
     with pytest.raises(ValueError, match="toolkit_box"):
         Kind(name="toolkit_box", rules={"name": Text(100)}, sealed=True)
+    with pytest.raises(ValueError, match="toolkit_box"):
+        Kind(name="toolkit_box", rules={}, sealed=True, generic_operations=frozenset({"purge"}))
 
 
 def test_a_sealed_kind_takes_no_hooks():
