@@ -1,6 +1,7 @@
-// A calm notice on a toolkit record changed on two devices at once: the other
-// device's words are what the record shows, and this device's words, set aside so
-// nothing is lost, are here to keep instead or to let go.
+// A calm notice on a toolkit record changed on two devices at once: one device's words
+// are what the record shows, and the other's, set aside so nothing is lost, are here to
+// keep instead or to let go. The notice syncs with the record, so it says "one device"
+// and "the other", never "here".
 
 import { SENSES, settleSetAside } from "../../toolkit.js";
 import { h } from "../kit/dom.js";
@@ -47,7 +48,7 @@ export function setAsideNotice(kind, record, onSettled, idPrefix = "set-aside") 
     h(
       "p",
       {},
-      "This was changed on another device at the same time. The other device's words are shown; the words below, from here, were kept aside so nothing is lost.",
+      "This was changed on two devices at the same time. One device's words are shown; the other's, below, were kept aside so nothing is lost.",
     ),
     h(
       "ul",
