@@ -6,6 +6,8 @@
 // - a change queued behind another change to the same record waits for that answer,
 //   so it is based on the version the server gave the earlier one.
 
+import { afterStale } from "./rebase.js";
+import { isSealed, textFieldsOf } from "./sealed-kinds.js";
 import { RECORD_STORES, deleteRecord, done, metaIn, putRecord, write } from "./store.js";
 
 export const MAX_MUTATIONS = 500;
@@ -51,8 +53,6 @@ export function viewOf(record, entries) {
 }
 
 // Queue one change inside the caller's transaction. `entries` are the record's
-// outbox entries, oldest first.
-// Queue one change inside the caller's transaction. `entries` are the record's
 // outbox entries, oldest first; it is updated in place.
 export function enqueue(tx, record, entries, op, fields = null) {
   const outbox = tx.objectStore("outbox");
@@ -72,6 +72,9 @@ export function enqueue(tx, record, entries, op, fields = null) {
     awaitsBase: waiting,
     mutationId: null,
   };
+  // A sealed kind is merged on this device if another device changed it first, and
+  // the merge needs the content this change was made on.
+  if (isSealed(record.kind) && !waiting) entry.baseContent = { ...record.server };
   outbox.add(entry);
   entries.push({ ...entry, seq: Infinity });
 }
@@ -103,7 +106,12 @@ export function change(kind, id, op, fields, apply) {
   });
 }
 
+// A sealed upsert sends its whole content, as base64url (4/3 the bytes) with 45 more.
 function sizeOf(entry) {
+  if (isSealed(entry.kind) && entry.op === "upsert") {
+    const content = entry.content ?? { ...entry.baseContent, ...entry.fields };
+    return Math.ceil((encoder.encode(JSON.stringify(content)).length * 4) / 3) + 400;
+  }
   return encoder.encode(JSON.stringify(entry.fields)).length + 300;
 }
 
@@ -134,15 +142,29 @@ export function baseAfter(entry, result) {
   return result.status === "APPLIED" && result.version != null ? result.version : entry.baseVersion;
 }
 
-// Freeze the next batch: give each new mutation its id, in one transaction.
+// The content a change made on `entry`'s base has once the server has answered it.
+function contentAfter(entry, result) {
+  const taken = result.status === "DUPLICATE" || (result.status === "APPLIED" && result.version != null);
+  return taken && entry.op === "upsert" ? entry.content : entry.baseContent;
+}
+
+// Freeze the next batch: give each new mutation its id, in one transaction. A sealed
+// upsert also freezes the whole content it sends (its base's content with its fields
+// on top), so a resend after a lost answer sends the same words.
 export function takeBatch() {
-  return write(["outbox", "meta"], async (tx) => {
+  return write(["outbox", "meta", "records"], async (tx) => {
     const outbox = tx.objectStore("outbox");
     const batch = nextBatch(await done(outbox.getAll()));
     let next = await metaIn(tx, "nextMutationId", 1);
     for (const entry of batch) {
       if (entry.mutationId == null) {
         entry.mutationId = next++;
+        if (isSealed(entry.kind) && entry.op === "upsert") {
+          // A change queued before this device knew the kind was sealed has no base
+          // content: the record's server content is the nearest there is.
+          entry.baseContent ??= (await done(tx.objectStore("records").get(entry.recordId)))?.server ?? {};
+          entry.content = { ...entry.baseContent, ...entry.fields };
+        }
         outbox.put(entry);
       }
     }
@@ -163,50 +185,133 @@ export function asMutation(entry) {
 }
 
 // The server answered a push: drop what it settled, keep what it refused where the
-// person can see it, and let the next change of each record go.
-export function settle(batch, results) {
+// person can see it, and let the next change of each record go. `currents` holds,
+// for each STALE answer, the server's record opened (sealing.js openCurrents).
+export function settle(batch, results, currents = new Map()) {
   const byId = new Map(batch.map((entry) => [entry.mutationId, entry]));
-  return write([...RECORD_STORES, "outbox", "rejected"], async (tx) => {
+  const at = new Date().toISOString();
+  return write([...RECORD_STORES, "outbox", "rejected", "meta"], async (tx) => {
     const outbox = tx.objectStore("outbox");
     const records = tx.objectStore("records");
     for (const result of results) {
       const entry = byId.get(result.mutationId);
       if (!entry) continue;
       outbox.delete(entry.seq);
+      const rest = (await entriesOf(tx, entry.recordId)).filter((e) => e.seq !== entry.seq);
+      const record = await done(records.get(entry.recordId));
+      if (result.status === "STALE" && currents.has(result.mutationId)) {
+        await rebase(tx, entry, record, rest, currents.get(result.mutationId), at);
+        continue;
+      }
       if (result.status === "REJECTED") {
         tx.objectStore("rejected").add({
           recordId: entry.recordId,
           kind: entry.kind,
           op: entry.op,
-          fields: entry.fields,
+          fields: entry.content ?? entry.fields,
           code: result.code,
           message: result.message,
-          at: new Date().toISOString(),
+          at,
         });
       }
-      const rest = (await entriesOf(tx, entry.recordId)).filter((e) => e.seq !== entry.seq);
       const following = rest[0];
       if (following?.awaitsBase) {
         following.baseVersion = baseAfter(entry, result);
+        if (isSealed(entry.kind)) following.baseContent = { ...contentAfter(entry, result) };
         following.awaitsBase = false;
         outbox.put(following);
       }
-      const record = await done(records.get(entry.recordId));
-      if (record && result.status === "APPLIED" && result.version != null) {
+      if (!record) continue;
+      if (result.status === "APPLIED" && result.version != null) {
         // Taken exactly as sent: the server now holds what this device sent.
-        if (entry.op === "upsert") Object.assign(record.server, entry.fields);
+        if (entry.op === "upsert") record.server = entry.content ?? { ...record.server, ...entry.fields };
         if (entry.op === "delete") record.serverDeleted = true;
         record.version = Math.max(record.version ?? 0, result.version);
+        putRecord(tx, record);
+      } else if (result.status === "DUPLICATE" && isSealed(entry.kind)) {
+        // Taken once already, its answer lost: the server holds what was sent, at a
+        // version this device will hear of on its next pull. Later changes build on it,
+        // so nothing is applied twice.
+        if (entry.op === "upsert") record.server = { ...entry.content };
+        if (entry.op === "delete") record.serverDeleted = true;
         putRecord(tx, record);
       }
     }
   });
 }
 
+// STALE: another device changed the record first and nothing was applied. Merge on
+// this device (rebase.js) and replace the record's pending changes with one change,
+// based on the server's version, which the same sync sends next.
+async function rebase(tx, entry, record, rest, current, at) {
+  const outbox = tx.objectStore("outbox");
+  for (const other of rest) outbox.delete(other.seq);
+  const holder = record ?? newRecord(entry.kind, entry.recordId);
+  const view = record ? { fields: record.fields, deleted: record.deleted } : viewOf(holder, [entry]);
+  const next = afterStale(entry, { ...holder, ...view }, current, textFieldsOf(entry.kind), at);
+  if (current.content == null)
+    await noteUnopened(tx, [{ id: entry.recordId, kind: entry.kind, reason: current.reason }], holder);
+  if (next.server != null) holder.server = next.server;
+  holder.serverDeleted = next.serverDeleted;
+  holder.version = next.version;
+  const pending = [];
+  if (next.pending) {
+    const change = {
+      recordId: entry.recordId,
+      kind: entry.kind,
+      op: next.pending.op,
+      fields: next.pending.fields,
+      baseVersion: next.version,
+      baseContent: next.pending.baseContent,
+      awaitsBase: false,
+      mutationId: null,
+    };
+    outbox.add(change);
+    pending.push({ ...change, seq: Infinity });
+  }
+  const shown = viewOf(holder, pending);
+  holder.fields = shown.fields;
+  holder.deleted = shown.deleted;
+  putRecord(tx, holder);
+}
+
+// Records whose envelope did not open, kept in `meta` so the app can name them: by the
+// device's own copy where it has one. A record that opens later leaves the list.
+const UNOPENED = "unopened";
+
+export async function noteUnopened(tx, failed, recordOf = null) {
+  const meta = tx.objectStore("meta");
+  const list = await metaIn(tx, UNOPENED, []);
+  for (const { id, kind, reason } of failed) {
+    const own = recordOf?.id === id ? recordOf : await done(tx.objectStore("records").get(id));
+    const entry = { id, kind, reason, name: labelOf(own), at: new Date().toISOString() };
+    const index = list.findIndex((row) => row.id === id);
+    if (index >= 0) list[index] = entry;
+    else list.push(entry);
+  }
+  meta.put({ key: UNOPENED, value: list });
+}
+
+function labelOf(record) {
+  if (!record || record.deleted) return null;
+  const text = record.fields?.name ?? record.fields?.text ?? record.fields?.note ?? "";
+  return typeof text === "string" && text.trim() ? text.trim().slice(0, 80) : null;
+}
+
+async function forgetUnopened(tx, ids) {
+  const list = await metaIn(tx, UNOPENED, []);
+  const left = list.filter((row) => !ids.has(row.id));
+  if (left.length !== list.length) tx.objectStore("meta").put({ key: UNOPENED, value: left });
+}
+
 // Take one page of a pull: the server's records, with this device's changes on top.
-export function absorb(records, cursor, serverVersion) {
+// `unopened` are sealed records whose envelope did not open: the device's own copy
+// stays as it is, and they are listed (noteUnopened) so the app can say so.
+export function absorb(records, cursor, serverVersion, unopened = []) {
   return write([...RECORD_STORES, "outbox", "meta"], async (tx) => {
     const store = tx.objectStore("records");
+    await forgetUnopened(tx, new Set(records.map((record) => record.id)));
+    if (unopened.length) await noteUnopened(tx, unopened);
     for (const incoming of records) {
       const record = (await done(store.get(incoming.id))) ?? newRecord(incoming.kind, incoming.id);
       const entries = await entriesOf(tx, incoming.id);

@@ -3,20 +3,24 @@
 // "Sync now". One tab at a time does the work (Web Locks); the others hear about it.
 
 import { ApiError, gql, offline } from "./api.js";
-import { absorb, asMutation, settle, takeBatch } from "./outbox.js";
+import { absorb, settle, takeBatch } from "./outbox.js";
+import { mutationsOf, openCurrents, openPage } from "./sealing.js";
 import { getMeta, outboxCount, setMeta } from "./store.js";
 import { me } from "./me.js";
 
 const PUSH = `mutation Push($deviceId: String!, $mutations: [SyncMutationInput!]!) {
   push(deviceId: $deviceId, mutations: $mutations) {
-    results { mutationId recordId status version code message field conflictFields }
+    results {
+      mutationId recordId status version code message field conflictFields
+      current { id kind version deleted deletedAt sealed format fields createdAt updatedAt }
+    }
     lastMutationId serverVersion
   }
 }`;
 
 const PULL = `query Pull($cursor: String, $deviceId: String) {
   pull(cursor: $cursor, limit: 500, deviceId: $deviceId) {
-    records { id kind version deleted deletedAt fields createdAt updatedAt }
+    records { id kind version deleted deletedAt sealed format fields createdAt updatedAt }
     cursor hasMore serverVersion
   }
 }`;
@@ -40,6 +44,7 @@ export const status = {
   running: false,
   unsynced: 0,
   lastSyncAt: null,
+  unopened: [], // records whose envelope did not open: {id, kind, name}
   problem: null, // null, "offline", "signed-out" or a message
 };
 
@@ -51,6 +56,7 @@ let retryDelay = RETRY_FIRST_MS;
 export async function refreshStatus() {
   status.unsynced = await outboxCount();
   status.lastSyncAt = await getMeta("lastSyncAt");
+  status.unopened = await getMeta("unopened", []);
   bus.dispatchEvent(new CustomEvent("status"));
 }
 
@@ -117,8 +123,9 @@ async function cycle() {
   for (;;) {
     const batch = await takeBatch();
     if (!batch.length) break;
-    const data = await gql(PUSH, { deviceId: device, mutations: batch.map(asMutation) });
-    await settle(batch, data.push.results);
+    // Sealed after the batch is frozen, from its frozen content.
+    const data = await gql(PUSH, { deviceId: device, mutations: await mutationsOf(batch) });
+    await settle(batch, data.push.results, await openCurrents(data.push.results));
     announce("records");
   }
   await pullAll(device);
@@ -140,7 +147,8 @@ async function pullAll(device) {
       }
       throw error;
     }
-    await absorb(page.records, page.cursor, page.serverVersion);
+    const { readable, unopened } = await openPage(page.records);
+    await absorb(readable, page.cursor, page.serverVersion, unopened);
     cursor = page.cursor;
     if (page.records.length) announce("records");
     if (!page.hasMore) return;

@@ -130,11 +130,9 @@ def test_toolkit_uses_and_plans_reach_a_second_device(chromium, served_sqlite):
     kinds = {}
     for record in server_records(served_sqlite, "tess").values():
         kinds.setdefault(record["kind"], []).append(record["fields"])
-    (item,) = [i for i in kinds["toolkit_item"] if i["name"] == "Burlap"]
-    assert item["feelsLike"] == "Rough, like the suits she wears"
-    assert item["sense"] == "touch" and item["agreedWithTherapist"] is True
-    (use,) = kinds["toolkit_use"]
-    assert (use["distressBefore"], use["distressAfter"]) == (8, 5)
+    # The toolkit is sealed: the server holds envelopes, never a field of them.
+    assert kinds["toolkit_item"] == [{}, {}]
+    assert kinds["toolkit_use"] == [{}] and kinds["toolkit_box"] == [{}]
     (plan,) = kinds["plan"]
     assert plan["timeZone"] == "Europe/Dublin"
     assert plan["firstSessionAfter"] == FIRST_AFTER
@@ -148,6 +146,8 @@ def test_toolkit_uses_and_plans_reach_a_second_device(chromium, served_sqlite):
     assert page.locator("#item-list li a").all_inner_texts() == ["Feather", "Burlap"]
     page.click("#item-list a:has-text('Burlap')")
     page.wait_for_selector("main >> text=The drawer by the bed")
+    assert "Rough, like the suits she wears" in page.inner_text("main")
+    assert page.inner_text("main .tags").split()[:1] == ["Touch"]
     open_screen(page, "/toolkit/uses", "What helped")
     page.wait_for_selector("#uses-chart circle.after")
     assert "Burlap\t8\t5" in page.inner_text("#uses-table")

@@ -19,6 +19,22 @@ export function syncSummary() {
   return { icon: "waiting", word: "Not synced" };
 }
 
+// Records whose sealed copy on the server did not open here (a damaged or changed
+// envelope): named by this device's own copy, which stays as it was.
+export function unopenedSentence(list = status.unopened) {
+  if (!list?.length) return null;
+  const names = list.map((row) => row.name).filter(Boolean);
+  const named = names.map((name) => `“${name}”`).join(", ");
+  if (list.length === 1) {
+    return names.length
+      ? `The copy of ${named} in your account could not be opened on this device. The copy here is kept as it was, and everything else syncs.`
+      : "Something from your toolkit, as your account has it, could not be opened on this device. Everything else syncs.";
+  }
+  return `${list.length} things in your account could not be opened on this device${
+    names.length ? ` (${named})` : ""
+  }. The copies here are kept as they were, and everything else syncs.`;
+}
+
 // The whole story, for the panel under the word and the Account screen.
 export function syncDetail() {
   const n = status.unsynced;
@@ -34,5 +50,7 @@ export function syncDetail() {
     sentences.push("This device was signed out. Sign in again on the Account screen to sync.");
   else if (status.running) sentences.push("Syncing now.");
   else if (status.problem) sentences.push(`The last try did not work (${status.problem}). It tries again by itself.`);
+  const unopened = unopenedSentence();
+  if (unopened) sentences.push(unopened);
   return sentences.join(" ");
 }

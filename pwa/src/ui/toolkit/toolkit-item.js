@@ -8,6 +8,7 @@ import { SENSES, box as loadBox, deleteItem, editItem, item as loadItem, uses } 
 import { wording } from "../../wording.js";
 import { fullDate, h, replace } from "../kit/dom.js";
 import { checkField, fieldSaver, selectField, textArea, textField } from "../kit/fields.js";
+import { setAsideNotice } from "./set-aside.js";
 import { useLogger } from "./use-log.js";
 import { button, linkButton } from "../kit/button.js";
 
@@ -61,6 +62,7 @@ export async function itemView(main, id) {
     main,
     h("p", {}, h("a", { href: back }, `← ${box?.name || "The box"}`)),
     h("h1", {}, thing.name || "Something in the box"),
+    setAsideNotice("toolkit_item", thing, () => go(location.pathname)),
     h(
       "p",
       { class: "tags" },

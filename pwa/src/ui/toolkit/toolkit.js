@@ -4,6 +4,7 @@
 import { move } from "../../records.js";
 import { go } from "../../router.js";
 import { bus } from "../../sync.js";
+import { unopenedSentence } from "../frame/sync-status.js";
 import {
   SENSES,
   box as loadBox,
@@ -20,6 +21,7 @@ import { wording } from "../../wording.js";
 import { h, replace } from "../kit/dom.js";
 import { fieldSaver, textArea, textField } from "../kit/fields.js";
 import { reorderButtons } from "../kit/reorder.js";
+import { setAsideNotice } from "./set-aside.js";
 import { button, submitButton } from "../kit/button.js";
 
 const TEXTURE_NOTE = "Real things to touch: a ribbon, a feather, a smooth stone, a piece of cloth.";
@@ -181,10 +183,27 @@ export async function toolkitView(main) {
     );
   }
 
+  // Said apart from the rest, so a sync that ends does not redraw what is being typed.
+  const unopened = h("div", { role: "status" });
+  let said = null;
+  const drawUnopened = () => {
+    const sentence = unopenedSentence();
+    if (sentence === said) return;
+    said = sentence;
+    replace(unopened, sentence ? h("p", { class: "notice", id: "unopened" }, sentence) : null);
+  };
+
   await draw();
-  replace(main, h("h1", {}, "Toolkit"), area);
+  drawUnopened();
+  replace(main, h("h1", {}, "Toolkit"), unopened, area);
   bus.addEventListener("records", draw);
-  return { leave: () => bus.removeEventListener("records", draw) };
+  bus.addEventListener("status", drawUnopened);
+  return {
+    leave: () => {
+      bus.removeEventListener("records", draw);
+      bus.removeEventListener("status", drawUnopened);
+    },
+  };
 }
 
 export async function boxView(main, id) {
@@ -259,6 +278,7 @@ export async function boxView(main, id) {
     main,
     h("p", {}, h("a", { href: "/toolkit" }, "← Toolkit")),
     h("h1", {}, initial.name || "A box"),
+    setAsideNotice("toolkit_box", initial, () => go(location.pathname)),
     initial.note ? h("p", { class: "quiet", id: "box-note-shown" }, initial.note) : null,
     h("h2", {}, "In this box"),
     list,

@@ -5,6 +5,7 @@ import { cards, createCard, deleteCard, editCard } from "../../toolkit.js";
 import { wording } from "../../wording.js";
 import { h, replace } from "../kit/dom.js";
 import { fieldSaver } from "../kit/fields.js";
+import { setAsideNotice } from "./set-aside.js";
 import { reorderRecord } from "./toolkit.js";
 import { button, submitButton } from "../kit/button.js";
 
@@ -53,6 +54,7 @@ export async function wordsView(main) {
           "li",
           { class: "card" },
           form,
+          setAsideNotice("carry_card", card, draw, `set-aside-${card.id}`),
           h(
             "div",
             { class: "row" },

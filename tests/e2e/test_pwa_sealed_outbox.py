@@ -1,0 +1,138 @@
+"""The outbox's part in sealed sync (pwa/src/outbox.js), run in Chromium on the real
+modules and IndexedDB: what a sealed change freezes, and what each answer leaves."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+# A test's steps run inside this function, with the modules and a few helpers at hand.
+PRELUDE = """async (args) => {
+  const outbox = await import("/src/outbox.js");
+  const store = await import("/src/store.js");
+  const record = (id) => store.getRecord(id);
+  const pending = async (id) =>
+    (await store.outboxEntries()).filter((e) => e.recordId === id).map(({ seq, ...e }) => e);
+  // The server's answer to a one-change batch; `current` for STALE, as sealing.js opens it.
+  const answer = ([entry], status, version = null, current = null) =>
+    outbox.settle(
+      [entry],
+      [{ mutationId: entry.mutationId, status, version }],
+      new Map(current ? [[entry.mutationId, current]] : []),
+    );
+"""
+
+
+@pytest.fixture
+def run(chromium, served_sqlite):
+    page = chromium.new_page()
+    page.goto(f"{served_sqlite}/welcome")
+    page.wait_for_selector("#register-heading")
+    yield lambda body, *args: page.evaluate(PRELUDE + body + "\n}", list(args))
+    page.close()
+
+
+def pulled(record_id: str, version: int, fields: dict) -> dict:
+    return {
+        "id": record_id,
+        "kind": "toolkit_item",
+        "version": version,
+        "deleted": False,
+        "deletedAt": None,
+        "fields": fields,
+        "createdAt": None,
+        "updatedAt": None,
+    }
+
+
+def test_a_sealed_change_freezes_its_whole_content_and_its_base(run):
+    run(
+        "await outbox.absorb(args[0], 'v3', 3);",
+        [pulled("item", 3, {"name": "Burlap", "note": "Rough\n", "position": 1})],
+    )
+    run("await outbox.change('toolkit_item', 'item', 'upsert', {note: 'Rough, mine\\n'});")
+    # Another device's change arrives before this one is sent: the base stays.
+    run(
+        "await outbox.absorb(args[0], 'v4', 4);",
+        [pulled("item", 4, {"name": "Hessian", "note": "Rough\n", "position": 1})],
+    )
+    (entry,) = run("return await outbox.takeBatch();")
+    assert entry["baseVersion"] == 3
+    assert entry["baseContent"] == {"name": "Burlap", "note": "Rough\n", "position": 1}
+    assert entry["content"] == {"name": "Burlap", "note": "Rough, mine\n", "position": 1}
+    # Frozen: a resend is the same change, and a new edit waits behind it.
+    run("await outbox.change('toolkit_item', 'item', 'upsert', {name: 'Sack'});")
+    (again,) = run("return await outbox.takeBatch();")
+    assert again == entry
+
+
+def test_applied_and_duplicate_become_the_next_changes_base(run):
+    run("await outbox.change('toolkit_item', 'new', 'upsert', {name: 'Stone'});")
+    (first,) = run("return await outbox.takeBatch();")
+    assert (first["baseVersion"], first["baseContent"]) == (None, {})
+    run("await outbox.change('toolkit_item', 'new', 'upsert', {note: 'From the beach'});")
+    # The answer was lost; the resend is answered DUPLICATE: taken once, not twice.
+    run("await answer(args[0], 'DUPLICATE');", [first])
+    assert run("return (await record('new')).server;") == {"name": "Stone"}
+    (second,) = run("return await outbox.takeBatch();")
+    assert second["baseContent"] == {"name": "Stone"}
+    assert second["content"] == {"name": "Stone", "note": "From the beach"}
+    run("await answer(args[0], 'APPLIED', 7);", [second])
+    stored = run("return await record('new');")
+    assert stored["server"] == second["content"] and stored["version"] == 7
+    assert run("return await pending('new');") == []
+
+
+def test_stale_merges_and_leaves_one_change_on_the_servers_version(run):
+    base = {"name": "Burlap", "note": "one\ntwo\nthree\n"}
+    run("await outbox.absorb(args[0], 'v1', 1);", [pulled("item", 1, base)])
+    run(
+        "await outbox.change('toolkit_item', 'item', 'upsert', {note: args[0]});",
+        "one, mine\ntwo\nthree\n",
+    )
+    (sent,) = run("return await outbox.takeBatch();")
+    # Typed while the push was on its way: it waits behind, and is merged too.
+    run("await outbox.change('toolkit_item', 'item', 'upsert', {name: 'Burlap sack'});")
+    theirs = {"name": "Burlap", "note": "one\ntwo\nthree, theirs\n"}
+    current = {"version": 5, "deleted": False, "content": theirs}
+    run("await answer(args[0], 'STALE', null, args[1]);", [sent], current)
+    merged = {"name": "Burlap sack", "note": "one, mine\ntwo\nthree, theirs\n"}
+    stored = run("return await record('item');")
+    assert (stored["version"], stored["server"], stored["fields"]) == (5, theirs, merged)
+    assert run("return await pending('item');") == [
+        {
+            "recordId": "item",
+            "kind": "toolkit_item",
+            "op": "upsert",
+            "fields": {"name": "Burlap sack", "note": "one, mine\ntwo\nthree, theirs\n"},
+            "baseVersion": 5,
+            "baseContent": theirs,
+            "awaitsBase": False,
+            "mutationId": None,
+        }
+    ]
+    (rebased,) = run("return await outbox.takeBatch();")
+    assert rebased["content"] == merged
+
+
+def test_a_record_that_does_not_open_keeps_the_devices_copy_and_is_named(run):
+    run("await outbox.absorb(args[0], 'v1', 1);", [pulled("item", 1, {"name": "Feather"})])
+    run(
+        "await outbox.absorb(args[0], 'v2', 2, args[1]);",
+        [pulled("other", 2, {"name": "Ribbon"})],
+        [{**pulled("item", 2, {}), "reason": "unverified"}],
+    )
+    stored = run("return await record('item');")
+    assert (stored["version"], stored["fields"]) == (1, {"name": "Feather"})
+    assert run("return (await record('other')).fields;") == {"name": "Ribbon"}
+    (unopened,) = run("return await store.getMeta('unopened');")
+    assert {k: unopened[k] for k in ("id", "kind", "name", "reason")} == {
+        "id": "item",
+        "kind": "toolkit_item",
+        "name": "Feather",
+        "reason": "unverified",
+    }
+    # Once it opens again it is no longer named.
+    run("await outbox.absorb(args[0], 'v3', 3);", [pulled("item", 3, {"name": "Feather"})])
+    assert run("return await store.getMeta('unopened');") == []
