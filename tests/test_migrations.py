@@ -171,7 +171,46 @@ def test_sealing_the_toolkit_deletes_its_clear_rows_and_keeps_the_rest(empty_dat
         for n, kind in enumerate(kinds, 1)
     ]
     asyncio.run(run_sql(empty_database_url, (ACCOUNT, {"id": owner}), *records))
-    migrate(empty_database_url)
+    migrate(empty_database_url, "0007")
     select = ("SELECT kind, sealed, format FROM sync_record", {})
     kept = asyncio.run(run_sql(empty_database_url, select))
     assert kept == [("letter", None, None), ("plan", None, None)]
+
+
+SEALED_RECORD = (
+    "INSERT INTO sync_record (id, owner_id, kind, version, created_version, deleted, data, "
+    "field_versions, sealed, format, created_at, updated_at) VALUES (:id, :owner, :kind, :n, "
+    ":n, false, '{}', '{}', :sealed, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+)
+
+
+def test_sealing_plans_and_preferences_deletes_their_clear_rows_and_keeps_the_rest(
+    empty_database_url,
+):
+    """0008: plan and preferences rows written before it hold readable fields and go;
+    letters and the sealed toolkit stay. Going back, their envelopes go too, since the
+    older code would read them as empty fields."""
+    migrate(empty_database_url, "0007")
+    owner = str(uuid.uuid4())
+    clear = [
+        (RECORD, {"id": str(uuid.uuid4()), "owner": owner, "kind": kind, "n": n, "deleted": n > 2})
+        for n, kind in enumerate(["letter", "plan", "plan", "preferences"], 1)
+    ]
+    box = {"id": str(uuid.uuid4()), "owner": owner, "kind": "toolkit_box", "n": 5, "sealed": "AQ"}
+    asyncio.run(run_sql(empty_database_url, (ACCOUNT, {"id": owner}), *clear, (SEALED_RECORD, box)))
+    migrate(empty_database_url)
+    select = ("SELECT kind, sealed, format FROM sync_record", {})
+    kept = asyncio.run(run_sql(empty_database_url, select))
+    assert kept == [("letter", None, None), ("toolkit_box", "AQ", 1)]
+
+    sealed = [
+        (
+            SEALED_RECORD,
+            {"id": str(uuid.uuid4()), "owner": owner, "kind": kind, "n": n, "sealed": "AQ"},
+        )
+        for n, kind in [(6, "plan"), (7, "preferences")]
+    ]
+    asyncio.run(run_sql(empty_database_url, *sealed))
+    command.downgrade(alembic_config(empty_database_url), "0007")
+    kept = asyncio.run(run_sql(empty_database_url, select))
+    assert kept == [("letter", None, None), ("toolkit_box", "AQ", 1)]

@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 
 from server.errors import AppError, ErrorCode, bad_input, not_found
-from server.letters.kind import LETTER
+from server.letters.kind import BODY, LETTER, TITLE
 from server.sync.fields import Number, checked
 from server.sync.models import SyncRecord
 
@@ -31,8 +31,8 @@ async def words_to_share(
     expected = checked(Number(0, 10**18), version, "letterVersion")
     words = Words(
         expected,
-        checked(LETTER.rules["title"], title, "title"),
-        checked(LETTER.rules["body"], body, "body"),
+        checked(TITLE, title, "title"),
+        checked(BODY, body, "body"),
     )
     letter = await SyncRecord.get_or_none(id=letter_id, owner_id=owner_id, kind=LETTER.name)
     if letter is None:

@@ -1,1 +1,1 @@
-"""Break and ending plans: dates in the person's own time zone, and what helps."""
+"""Break and ending plans, sealed on the device: the server keeps their envelopes."""

@@ -1,4 +1,4 @@
-"""Plans: the `plan` kind and its date rules."""
+"""Plans: the `plan` kind, sealed."""
 
 from server.plans.kind import PLAN
 from server.plugin import Domain

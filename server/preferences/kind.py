@@ -1,10 +1,11 @@
 """One `preferences` record per account: wording, Help now country and contacts.
 
-Devices derive its id from the account id, so two devices that set a preference
-before they ever synced still write the same record. Because that id can be worked
-out by anyone who knows the account id (a linked therapist does), the server accepts
-it only from its own account. PIN and lock settings are not here: they stay on each
-device.
+Its content is sealed on the device (docs/crypto.md); the fields live with the device's
+settings, and docs/sync.md names them. Devices derive its id from the account id, so two
+devices that set a preference before they ever synced still write the same record.
+Because that id can be worked out by anyone who knows the account id (a linked therapist
+does), the server accepts it only from its own account. PIN and lock settings are not
+here: they stay on each device.
 """
 
 from __future__ import annotations
@@ -12,13 +13,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 
-from server.contacts import CONTACT
-from server.sync.fields import Choice, Flag, Objects, Text
 from server.sync.kinds import Kind
-
-THERAPIST_WORDS = ("therapist", "counsellor", "my_t")
-BREAK_WORDS = ("break", "vacation", "holiday")
-ENDING_WORDS = ("ending", "termination")
 
 
 def preferences_id(account_id: uuid.UUID) -> uuid.UUID:
@@ -30,18 +25,8 @@ def preferences_id(account_id: uuid.UUID) -> uuid.UUID:
     return uuid.UUID(bytes=bytes(digest))
 
 
+# Up to 20 Help now contacts of 1,260 characters each: in scripts of three bytes a
+# character, about 100,000 characters of envelope, more than a toolkit record's limit.
 PREFERENCES = Kind(
-    name="preferences",
-    owned_id=preferences_id,
-    rules={
-        "therapistWord": Choice(THERAPIST_WORDS, default="therapist"),
-        "breakWord": Choice(BREAK_WORDS, default="break"),
-        "endingWord": Choice(ENDING_WORDS, default="ending"),
-        "innerChild": Flag(default=True),
-        # Whether a letter offers "Ways to begin" (disclosure starters).
-        "showStarters": Flag(default=True),
-        # An ISO 3166 country code for Help now; empty means "from the device's locale".
-        "helpCountry": Text(2),
-        "helpContacts": Objects(CONTACT, max_items=20),
-    },
+    name="preferences", rules={}, sealed=True, owned_id=preferences_id, max_sealed=262_144
 )

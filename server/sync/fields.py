@@ -6,8 +6,6 @@ into a rejected mutation naming the field.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Generic, TypeGuard, TypeVar
@@ -150,19 +148,6 @@ class Moment(Rule[str]):
 
 
 @dataclass
-class LocalDateTime(Rule[str]):
-    """A wall-clock time (no offset), read in the record's IANA time zone."""
-
-    nullable: bool = False
-
-    def clean(self, value: object) -> str:
-        text, moment = datetime_text(value, "Expected a local date and time like 2026-08-04T10:00.")
-        if moment.tzinfo is not None:
-            raise FieldProblem("Give the local time without an offset; the time zone says where.")
-        return text
-
-
-@dataclass
 class TimeZone(Rule[str]):
     default: object = "UTC"
 
@@ -174,52 +159,6 @@ class TimeZone(Rule[str]):
         except (ZoneInfoNotFoundError, ValueError):
             raise FieldProblem(f"{value!r} is not a known time zone.") from None
         return value
-
-
-@dataclass
-class Reference(Rule[str]):
-    """The id of another record of this account (checked to be a UUID, not to exist:
-    devices may sync the two records in either order)."""
-
-    nullable: bool = True
-
-    def clean(self, value: object) -> str:
-        try:
-            return str(uuid.UUID(str(value)))
-        except ValueError:
-            raise FieldProblem("Expected a record id.") from None
-
-
-@dataclass
-class Objects(Rule[list[dict[str, object]]]):
-    """A list of small objects, each checked against its own rules."""
-
-    rules: Mapping[str, Rule[object]]
-    max_items: int
-    default: object = field(default_factory=list[object])
-
-    def clean(self, value: object) -> list[dict[str, object]]:
-        if not is_list(value):
-            raise FieldProblem("Expected a list.")
-        if len(value) > self.max_items:
-            raise FieldProblem(f"Use at most {self.max_items} items.", ErrorCode.TOO_LARGE)
-        return [self._one(entry, index) for index, entry in enumerate(value)]
-
-    def _one(self, entry: object, index: int) -> dict[str, object]:
-        if not is_object(entry):
-            raise FieldProblem(f"Item {index + 1} should be an object.")
-        unknown = set(entry) - set(self.rules)
-        if unknown:
-            raise FieldProblem(
-                f"Item {index + 1} has unknown fields: {', '.join(sorted(unknown))}."
-            )
-        cleaned: dict[str, object] = {}
-        for name, rule in self.rules.items():
-            try:
-                cleaned[name] = rule.check(entry.get(name, default_of(rule)))
-            except FieldProblem as problem:
-                raise FieldProblem(f"Item {index + 1}, {name}: {problem}", problem.code) from None
-        return cleaned
 
 
 def default_of(rule: Rule[object]) -> object:

@@ -75,6 +75,17 @@ def stale(change: Change, record: SyncRecord) -> Outcome:
     return outcome(change, Status.STALE, record.version, current=record)
 
 
+def taken_on(change: Change, record: SyncRecord) -> bool:
+    """Whether the change was made on the record as it is now. No base on a kept record
+    means the version it was made at (set in `_prepare`), since a random id is only ever
+    made by one device. An id every device of the account derives (`Kind.owned_id`) may
+    have been made by another that this one never heard from: its content is not on the
+    device's screen yet, so the change is stale, never written over it."""
+    if change.incoming.base_version is None and change.kind.owned_id is not None:
+        return False
+    return change.base == record.version
+
+
 async def upsert(change: Change) -> Outcome:
     sealed, fmt = check_envelope(change)
     record = change.record
@@ -89,7 +100,7 @@ async def upsert(change: Change) -> Outcome:
             format=fmt,
         )
         return outcome(change, Status.APPLIED, record.version)
-    if change.base != record.version:
+    if not taken_on(change, record):
         return stale(change, record)
     # A deleted record comes back: the device wrote on the version that deleted it.
     version = await touch(change, record, sealed=sealed, format=fmt, deleted=False, deleted_at=None)
@@ -104,7 +115,7 @@ async def delete(change: Change) -> Outcome:
         raise Rejected(ErrorCode.NOT_FOUND, "That record could not be found.", "recordId")
     if record.deleted:
         return outcome(change, Status.APPLIED, record.version)
-    if change.base != record.version:
+    if not taken_on(change, record):
         # Changed elsewhere since: the device sees those words before deleting them.
         return stale(change, record)
     # The envelope stays with the tombstone, so a device whose edit crossed this delete

@@ -10,6 +10,7 @@ from limits import parse
 
 from tests.conftest import make_client
 from tests.graphql_client import error_code, gql, register
+from tests.sealed import reference
 from tests.sync_client import mutation, new_id, pull_in_order, push
 
 NEW_CODE = "mutation { newConnectCode { code expiresAt } }"
@@ -65,6 +66,8 @@ class Person:
     http: httpx.AsyncClient
     username: str
     id: str = ""
+    # The account key this device keeps, to seal the sealed kinds as a device does.
+    key: bytes = b""
     device: str = field(default_factory=lambda: f"device-{next(_devices):06d}")
     next_mutation: int = 1
     cursor: str | None = None
@@ -91,6 +94,12 @@ class Person:
             batch.append(mutation(self.next_mutation, record_id, fields, **options))
             self.next_mutation += 1
         return (await push(self.http, self.device, batch))["results"]
+
+    def sealed(self, record_id: str, kind: str, content: object, **options) -> tuple:
+        """A (record id, fields, options) triple for `push`: an upsert of a sealed kind,
+        sealed with this account's key."""
+        sealed = reference.seal_record(self.key, record_id, kind, 1, content)
+        return (record_id, None, {"kind": kind, "sealed": sealed, "fmt": 1, **options})
 
     async def write(self, title: str, body: str, letter_id: str | None = None, **extra) -> str:
         """Create or edit a letter (based on the server's current version) and return its id."""
@@ -151,7 +160,7 @@ async def sign_up(app, username: str, role: str = "CLIENT", name: str | None = N
     account = await register(
         http, username=username, role=role, display_name=name or username.title()
     )
-    return Person(http, username, id=account["account"]["id"])
+    return Person(http, username, id=account["account"]["id"], key=account["accountKey"])
 
 
 async def new_code(therapist: Person) -> str:

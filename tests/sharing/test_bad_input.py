@@ -107,7 +107,8 @@ async def test_bad_letters(app, robin, dana, link):
     [deleted] = await robin.push([(trashed, None, {"op": "delete", "base": base})])
     assert deleted["status"] == "APPLIED"
     plan = new_id()
-    await robin.push([(plan, {"title": "A plan"}, {"kind": "plan"})])
+    [made] = await robin.push([robin.sealed(plan, "plan", {"title": "A plan"})])
+    assert made["status"] == "APPLIED", made
     for letter, expected in [
         (theirs, ("NOT_FOUND", None)),
         (new_id(), ("NOT_FOUND", None)),

@@ -21,7 +21,6 @@ from tests.sync_client import (
 
 PHONE = "phone-0001"
 LAPTOP = "laptop-0001"
-PLAN = {"timeZone": "Europe/London", "lastSessionBefore": "2026-03-27T10:00"}
 
 
 @pytest.fixture
@@ -75,13 +74,14 @@ async def test_different_fields_edited_on_two_devices_both_survive(robin):
 
 
 async def test_a_field_changed_on_both_keeps_the_servers_value(robin):
-    plan = new_id()
-    await push_one(robin, PHONE, 1, plan, {**PLAN, "title": "Summer"}, kind="plan")
-    await push_one(robin, PHONE, 2, plan, {"title": "August"}, kind="plan", base=1)
-    late = await push_one(robin, LAPTOP, 1, plan, {"title": "Away"}, kind="plan", base=1)
-    assert late["status"] == "CONFLICT_KEPT" and late["conflictFields"] == ["title"]
+    letter = new_id()
+    await push_one(robin, PHONE, 1, letter, {"recipient": "Anna", "body": "words"})
+    await push_one(robin, PHONE, 2, letter, {"recipient": "Dr Hale"}, base=1)
+    late = await push_one(robin, LAPTOP, 1, letter, {"recipient": "You"}, base=1)
+    assert late["status"] == "CONFLICT_KEPT" and late["conflictFields"] == ["recipient"]
     records, _ = await pull_all(robin)
-    assert records[plan]["fields"]["title"] == "August"
+    assert records[letter]["fields"]["recipient"] == "Dr Hale"
+    assert records[letter]["fields"]["body"] == "words"
 
 
 PARAGRAPHS = [
@@ -200,7 +200,7 @@ async def test_restore_an_older_revision(robin):
     assert next(r["reason"] for r in await revisions(robin, letter)) == "restore"
 
 
-async def test_toolkit_and_plans_reach_a_second_device(client, other_client):
+async def test_sealed_toolkit_and_plans_reach_a_second_device(client, other_client):
     key = (await register(client))["accountKey"]
     box, item, use, card, plan = (new_id() for _ in range(5))
     step = new_id()
@@ -212,35 +212,32 @@ async def test_toolkit_and_plans_reach_a_second_device(client, other_client):
         ),
         use: ("toolkit_use", {"itemId": item, "distressBefore": 8, "distressAfter": 5}),
         card: ("carry_card", {"text": "She is coming back. ✨", "position": 1}),
+        plan: (
+            "plan",
+            {
+                "kind": "break",
+                "reason": "vacation",
+                "timeZone": "Europe/Dublin",
+                "lastSessionBefore": "2026-07-28T10:00",
+                "firstSessionAfter": "2026-08-11T10:00",
+                "steps": [
+                    {
+                        "id": step,
+                        "type": "when_hard",
+                        "text": "Hold the ribbon",
+                        "toolkitItemId": item,
+                    }
+                ],
+                "showCountdown": True,
+            },
+        ),
     }
     pushed = await push(
         client,
         PHONE,
         [
-            *(
-                sealed_mutation(n, rid, content, key, kind=kind)
-                for n, (rid, (kind, content)) in enumerate(contents.items(), 1)
-            ),
-            mutation(
-                5,
-                plan,
-                {
-                    "kind": "break",
-                    "reason": "vacation",
-                    "timeZone": "Europe/Dublin",
-                    "lastSessionBefore": "2026-07-28T10:00",
-                    "firstSessionAfter": "2026-08-11T10:00",
-                    "steps": [
-                        {
-                            "id": step,
-                            "type": "when_hard",
-                            "text": "Hold the ribbon",
-                            "toolkitItemId": item,
-                        }
-                    ],
-                },
-                kind="plan",
-            ),
+            sealed_mutation(n, rid, content, key, kind=kind)
+            for n, (rid, (kind, content)) in enumerate(contents.items(), 1)
         ],
     )
     assert [r["status"] for r in pushed["results"]] == ["APPLIED"] * 5
@@ -257,9 +254,6 @@ async def test_toolkit_and_plans_reach_a_second_device(client, other_client):
         # The server holds the envelope only: no field, and every word opens on the device.
         assert records[rid]["fields"] == {} and records[rid]["format"] == 1
         assert opened(records[rid], key) == content
-    assert records[plan]["sealed"] is None and records[plan]["format"] is None
-    assert records[plan]["fields"]["steps"][0]["toolkitItemId"] == item
-    assert records[plan]["fields"]["showCountdown"] is True
 
 
 async def test_export_has_every_record_and_revision(robin):
@@ -275,13 +269,13 @@ async def test_export_has_every_record_and_revision(robin):
 async def test_a_device_whose_change_was_not_taken_pulls_the_record_again(robin):
     """A lost delete or a kept conflict gives the record a new version, so a device that
     had already pulled past it still learns the server's view."""
-    letter, plan = new_id(), new_id()
+    letter, other = new_id(), new_id()
     await push(
         robin,
         PHONE,
         [
             mutation(1, letter, {"body": "words"}),
-            mutation(2, plan, {**PLAN, "title": "a"}, kind="plan"),
+            mutation(2, other, {"recipient": "a", "body": "kept"}),
         ],
     )
     await push(
@@ -289,7 +283,7 @@ async def test_a_device_whose_change_was_not_taken_pulls_the_record_again(robin)
         LAPTOP,
         [
             mutation(1, letter, {"body": "more words"}, base=2),
-            mutation(2, plan, {"title": "b"}, kind="plan", base=2),
+            mutation(2, other, {"recipient": "b"}, base=2),
         ],
     )
     _, cursor = await pull_all(robin)
@@ -298,14 +292,16 @@ async def test_a_device_whose_change_was_not_taken_pulls_the_record_again(robin)
         PHONE,
         [
             mutation(3, letter, op="delete", base=2),
-            mutation(4, plan, {"title": "c"}, kind="plan", base=2),
+            mutation(4, other, {"recipient": "c"}, base=2),
         ],
     )
     assert [r["status"] for r in lost["results"]] == ["CONFLICT_KEPT", "CONFLICT_KEPT"]
+    assert lost["results"][1]["conflictFields"] == ["recipient"]
     again, _ = await pull_all(robin, cursor)
-    assert set(again) == {letter, plan}
+    assert set(again) == {letter, other}
     assert not again[letter]["deleted"]
-    assert again[plan]["fields"]["title"] == "b"
+    assert again[other]["fields"]["recipient"] == "b"
+    assert again[other]["version"] == lost["results"][1]["version"] == 6
 
 
 async def test_a_page_of_long_letters_stops_at_its_byte_budget(robin, monkeypatch):

@@ -47,3 +47,7 @@ def test_a_sealed_kind_has_no_fields_the_server_could_read():
 def test_a_sealed_kind_takes_no_hooks():
     with pytest.raises(ValueError, match="toolkit_box"):
         Kinds([BOX], {BOX.name: KindHooks()})
+
+
+def test_only_letters_and_shared_letters_are_still_kept_clear():
+    assert {name for name in KINDS if not KINDS[name].sealed} == {"letter", "shared_letter"}
