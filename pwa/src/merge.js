@@ -38,10 +38,12 @@ function same(x, y) {
   return x === y || JSON.stringify(x) === JSON.stringify(y);
 }
 
-// Merges a record's fields. `textFields` are merged as text; any other field changed
-// on both sides keeps theirs. Returns { content, conflicts }, where each conflict is
-// { field, mine } for a field whose value from this device was set aside.
-export function mergeContent(base, mine, theirs, textFields = []) {
+// Merges a record's fields. `textFields` are merged as text; `merges` maps a field to
+// its own merge, (base, mine, theirs) → { value, conflicts } (merge-lists.js); any
+// other field changed on both sides keeps theirs. Returns { content, conflicts }, where
+// each conflict is { field, mine } for a field whose value from this device was set
+// aside, or { field, item, mine } for one thing of a list merged by `merges`.
+export function mergeContent(base, mine, theirs, textFields = [], merges = {}) {
   const content = { ...theirs };
   const conflicts = [];
   for (const field of new Set([...Object.keys(mine), ...Object.keys(theirs)])) {
@@ -49,6 +51,12 @@ export function mergeContent(base, mine, theirs, textFields = []) {
     if (same(a, b) || same(a, o)) continue;
     if (same(b, o)) {
       content[field] = a;
+      continue;
+    }
+    if (Object.hasOwn(merges, field)) {
+      const merged = merges[field](o, a, b);
+      content[field] = merged.value;
+      conflicts.push(...merged.conflicts.map((conflict) => ({ field, ...conflict })));
       continue;
     }
     if (textFields.includes(field) && typeof a === "string" && typeof b === "string") {

@@ -7,7 +7,7 @@
 //   so it is based on the version the server gave the earlier one.
 
 import { afterStale } from "./rebase.js";
-import { isSealed, textFieldsOf } from "./sealed-kinds.js";
+import { isSealed, mergesOf, textFieldsOf } from "./sealed-kinds.js";
 import { RECORD_STORES, deleteRecord, done, metaIn, putRecord, write } from "./store.js";
 
 export const MAX_MUTATIONS = 500;
@@ -248,7 +248,7 @@ async function rebase(tx, entry, record, rest, current, at) {
   for (const other of rest) outbox.delete(other.seq);
   const holder = record ?? newRecord(entry.kind, entry.recordId);
   const view = record ? { fields: record.fields, deleted: record.deleted } : viewOf(holder, [entry]);
-  const next = afterStale(entry, { ...holder, ...view }, current, textFieldsOf(entry.kind), at);
+  const next = afterStale(entry, { ...holder, ...view }, current, textFieldsOf(entry.kind), at, mergesOf(entry.kind));
   if (current.content == null)
     await noteUnopened(tx, [{ id: entry.recordId, kind: entry.kind, reason: current.reason }], holder);
   if (next.server != null) holder.server = next.server;
@@ -294,7 +294,7 @@ export async function noteUnopened(tx, failed, recordOf = null) {
 
 function labelOf(record) {
   if (!record || record.deleted) return null;
-  const text = record.fields?.name ?? record.fields?.text ?? record.fields?.note ?? "";
+  const text = record.fields?.name ?? record.fields?.title ?? record.fields?.text ?? record.fields?.note ?? "";
   return typeof text === "string" && text.trim() ? text.trim().slice(0, 80) : null;
 }
 

@@ -35,13 +35,14 @@ export function mergeConflicts(base = [], mine = [], theirs = [], added = []) {
 // `entry`: the answered change ({op, baseContent}); `record`: the device's record,
 // whose `fields` and `deleted` are what it shows (the server's content with every
 // pending change on top); `current`: the server's record ({version, deleted, content}),
-// `content` null when its envelope did not open; `at`: when, for new conflicts.
+// `content` null when its envelope did not open; `textFields` and `merges`: the kind's
+// (sealed-kinds.js); `at`: when, for new conflicts.
 //
 // Returns the record's new server state ({server, serverDeleted, version}; `server`
 // null keeps what the device had) and `pending`: null, or the one change
 // ({op, fields, baseContent}) that replaces every pending change of the record, based
 // on `version`.
-export function afterStale(entry, record, current, textFields, at) {
+export function afterStale(entry, record, current, textFields, at, merges = {}) {
   const state = { server: current.content, serverDeleted: current.deleted, version: current.version };
   if (current.content == null) {
     // The server's copy cannot be read on this device: this device's copy stays, and
@@ -63,6 +64,7 @@ export function afterStale(entry, record, current, textFields, at) {
     withoutConflicts(record.fields),
     withoutConflicts(theirs),
     textFields,
+    merges,
   );
   const content = { ...merged.content };
   const conflicts = mergeConflicts(

@@ -80,7 +80,8 @@ def keep_codes(page) -> None:
 def module_page(browser, base: str, module: str, **page_options):
     """One page with the app loaded; yields `call(name, *args)`, which runs an export
     of `module` (e.g. "/src/outbox.js") in the page and returns its result.
-    `page_options` go to the page (a locale, a time zone)."""
+    `page_options` go to the page (a locale, a time zone). `call.page` is the page, for
+    a script that needs more than one module."""
     page = browser.new_page(**page_options)
     page.goto(f"{base}/welcome")
     page.wait_for_selector("#register-heading")
@@ -91,6 +92,7 @@ def module_page(browser, base: str, module: str, **page_options):
             [module, name, list(args)],
         )
 
+    call.page = page
     try:
         yield call
     finally:
