@@ -2,6 +2,7 @@
 // letters.js, so each change is saved on the device first and synced later.
 
 import { change } from "./outbox.js";
+import { listsOf } from "./sealed-kinds.js";
 import { getRecord, recordsOfKind } from "./store.js";
 import { announce } from "./sync.js";
 
@@ -59,4 +60,29 @@ export async function move(kind, list, index, step) {
   }
   await edit(kind, list[index].id, { position: b });
   await edit(kind, list[other].id, { position: a });
+}
+
+const sameConflict = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+// A list with one thing of it set back to this side's version (`conflict.mine`), by
+// its id: put back at the end if it was removed since, so the words are not lost.
+function withThing(list, conflict) {
+  const things = Array.isArray(list) ? list : [];
+  const at = things.findIndex((thing) => thing?.id === conflict.item);
+  return at < 0 ? [...things, conflict.mine] : things.map((thing, index) => (index === at ? conflict.mine : thing));
+}
+
+// Words or choices set aside when a sealed record was changed on two devices at once
+// (rebase.js): keep them (they take the field's place, or the list thing's) or let
+// them go. Either way the notice goes. One function for every kind.
+export async function settleSetAside(kind, id, conflict, keep) {
+  const current = await one(kind, id);
+  if (!current) return;
+  const conflicts = (current.conflicts ?? []).filter((other) => !sameConflict(other, conflict));
+  const fields = { conflicts };
+  if (keep) {
+    const byThing = conflict.item != null && Object.hasOwn(listsOf(kind), conflict.field);
+    fields[conflict.field] = byThing ? withThing(current[conflict.field], conflict) : conflict.mine;
+  }
+  await edit(kind, id, fields);
 }

@@ -63,15 +63,3 @@ export const editItem = (id, fields) => edit("toolkit_item", id, fields);
 export const editCard = (id, fields) => edit("carry_card", id, fields);
 export const deleteItem = (id) => remove("toolkit_item", id);
 export const deleteCard = (id) => remove("carry_card", id);
-
-// Words set aside when this record was changed on two devices at once (rebase.js):
-// keep them (they take the field's place) or let them go. Either way the notice goes.
-export async function settleSetAside(kind, id, conflict, keep) {
-  const current = await one(kind, id);
-  if (!current) return;
-  const same = (other) => JSON.stringify(other) === JSON.stringify(conflict);
-  const conflicts = (current.conflicts ?? []).filter((other) => !same(other));
-  const fields = { conflicts };
-  if (keep) fields[conflict.field] = conflict.mine;
-  await edit(kind, id, fields);
-}

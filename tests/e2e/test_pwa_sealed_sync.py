@@ -1,7 +1,7 @@
-"""The sealed toolkit between two devices in Chromium, on a real server: made on one
-device it opens on the other, the server's database never holds its words, edits made
-offline on both merge on the device, and an envelope changed on the server is named,
-not stored over this device's copy."""
+"""The sealed toolkit, plans and preferences between two devices in Chromium, on a real
+server: made on one device they open on the other, the server's database never holds
+their words, edits made offline on both merge on the device, and an envelope changed
+on the server is named, not stored over this device's copy."""
 
 from __future__ import annotations
 
@@ -27,6 +27,13 @@ FEELS = "Soft as thistlewhorl"
 NOTE = "line one\nline two\nline three"
 CARD = "Carry the brindlemoor words"
 TOOLKIT_MARKERS = ["Quillmarsh", "Zephyrcloak", "thistlewhorl", "brindlemoor", "line two"]
+# And in a plan and the preferences (a Help now person).
+PLAN_TITLE = "The marrowfen weeks"
+AGREEMENT = "One email about the quenchbrook is fine."
+STEP = "Walk the larkspindle path"
+CLINICIAN = "Dr Wexholm"
+PERSON = "Oriel Fenwhistle"
+PLAN_MARKERS = ["marrowfen", "quenchbrook", "larkspindle", "Wexholm", "Fenwhistle"]
 # A letter is still clear in this slice: it shows the database was really read.
 LETTER = "A letter about the gorsewind"
 
@@ -82,6 +89,33 @@ def make_toolkit(device: Device) -> str:
     return item_url
 
 
+def make_plan_and_people(device: Device) -> str:
+    """A break plan with a step, a contact agreement and a covering clinician; a Help now
+    person; "counsellor" as the word for the therapist. Returns the plan's address."""
+    page = device.page
+    open_screen(page, "/plans", "Plans")
+    page.click("#new-break")
+    page.wait_for_selector("#plan-title")
+    page.fill("#plan-title", PLAN_TITLE)
+    page.click("#add-daily_anchor")
+    page.fill("#step-0", STEP)
+    page.fill("#contact-agreement", AGREEMENT)
+    page.fill("#clinician-name", CLINICIAN)
+    saved(page, "#plan-saved")
+    page.click("#plan-done")
+    page.wait_for_selector("#edit-plan")
+    plan_url = page.url
+    open_screen(page, "/help/people", "Your people")
+    page.click("#add-person")
+    page.fill("#person-name-0", PERSON)
+    page.fill("#person-phone-0", "0100 555")
+    page.wait_for_selector("main >> text=Saved on this device.")
+    open_screen(page, "/settings", "Settings")
+    page.select_option("#therapist-word", "counsellor")
+    page.wait_for_selector("#words-saved >> text=Saved")
+    return plan_url
+
+
 LAST_SYNC = "() => import('/src/store.js').then((store) => store.getMeta('lastSyncAt'))"
 
 
@@ -127,13 +161,14 @@ def test_the_toolkit_opens_on_another_device_and_the_server_holds_none_of_its_wo
 ):
     base, url = served_database
     phone, laptop, item_url = two_devices(chromium, base, "wren")
+    plan_url = make_plan_and_people(phone)
     phone.page.goto("/")
     phone.capture(LETTER)
     phone.wait_synced()
 
     raw = raw_database(url)
     assert LETTER.encode() in raw
-    for marker in TOOLKIT_MARKERS:
+    for marker in TOOLKIT_MARKERS + PLAN_MARKERS:
         assert marker.encode() not in raw, marker
 
     page = laptop.page
@@ -144,6 +179,19 @@ def test_the_toolkit_opens_on_another_device_and_the_server_holds_none_of_its_wo
     assert shown_note(laptop, item_url) == NOTE
     open_screen(page, "/toolkit/words", "Words to carry")
     assert page.locator("#card-list textarea").input_value() == CARD
+    sync_fully(laptop)
+    open_screen(page, "/plans", "Plans")
+    page.click(f"#plan-list a:has-text({PLAN_TITLE!r})")
+    page.wait_for_selector("#edit-plan")
+    assert page.url == plan_url
+    shown = page.inner_text("main")
+    assert STEP in shown and AGREEMENT in shown and CLINICIAN in shown
+    # The preferences: the person in Help now, and the word on every screen.
+    assert "my counsellor and I agreed" in shown
+    open_screen(page, "/help/people", "Your people")
+    assert page.locator("#person-name-0").input_value() == PERSON
+    open_screen(page, "/settings", "Settings")
+    assert page.locator("#therapist-word").input_value() == "counsellor"
     phone.close()
     laptop.close()
 

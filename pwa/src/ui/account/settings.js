@@ -21,6 +21,8 @@ import { fullDate, h, replace } from "../kit/dom.js";
 import { checkField, selectField } from "../kit/fields.js";
 import { button, submitButton } from "../kit/button.js";
 import { errorBox } from "../kit/form.js";
+import { setAsideNotice } from "../kit/set-aside.js";
+import { go } from "../../router.js";
 
 function download(name, type, text) {
   const url = URL.createObjectURL(new Blob([text], { type }));
@@ -194,6 +196,7 @@ export async function settingsView(main) {
       { "aria-labelledby": "words-heading" },
       h("h2", { id: "words-heading" }, "Your words"),
       h("p", { class: "quiet" }, "Used on every screen, on all your devices."),
+      setAsideNotice("preferences", prefs, () => go("/settings", { replace: true })),
       wordsForm,
     ),
     h(

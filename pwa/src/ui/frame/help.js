@@ -11,6 +11,8 @@ import { currentAgreement } from "../plans/agreement.js";
 import { h, replace } from "../kit/dom.js";
 import { fieldSaver, smsLink, telLink, textField } from "../kit/fields.js";
 import { button, linkButton } from "../kit/button.js";
+import { setAsideNotice } from "../kit/set-aside.js";
+import { go } from "../../router.js";
 
 let chosenHere = null; // a choice made while signed out lives only in memory
 
@@ -203,7 +205,13 @@ export async function helpView(main) {
 // The person's own contacts for Help now: synced, so they are on every device.
 export async function peopleView(main) {
   const list = h("div", { id: "people" });
-  const people = (await preferences()).helpContacts.map((p) => ({ ...p }));
+  const prefs = await preferences();
+  const people = prefs.helpContacts.map((p) => ({ ...p }));
+  // Only the people set aside belong here; Settings shows every choice set aside.
+  const ownConflicts = (prefs.conflicts ?? []).filter((conflict) => conflict.field === "helpContacts");
+  const notice = setAsideNotice("preferences", { ...prefs, conflicts: ownConflicts }, () =>
+    go("/help/people", { replace: true }),
+  );
   const note = h("p", { class: "quiet", "aria-live": "polite" });
   const form = h("form", { onsubmit: (event) => event.preventDefault() }, list);
   const saver = fieldSaver(
@@ -252,6 +260,7 @@ export async function peopleView(main) {
       { class: "quiet" },
       "People you would call when it is hard. They are shown in Help now on all your devices.",
     ),
+    notice,
     form,
     h(
       "div",

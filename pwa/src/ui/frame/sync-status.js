@@ -19,6 +19,9 @@ export function syncSummary() {
   return { icon: "waiting", word: "Not synced" };
 }
 
+// What an unnamed record is, by its kind.
+const SOMETHING = { plan: "A plan", preferences: "Your settings" };
+
 // Records whose sealed copy on the server did not open here (a damaged or changed
 // envelope): named by this device's own copy, which stays as it was.
 export function unopenedSentence(list = status.unopened) {
@@ -28,7 +31,7 @@ export function unopenedSentence(list = status.unopened) {
   if (list.length === 1) {
     return names.length
       ? `The copy of ${named} in your account could not be opened on this device. The copy here is kept as it was, and everything else syncs.`
-      : "Something from your toolkit, as your account has it, could not be opened on this device. Everything else syncs.";
+      : `${SOMETHING[list[0].kind] ?? "Something from your toolkit"}, as your account has ${list[0].kind === "preferences" ? "them" : "it"}, could not be opened on this device. Everything else syncs.`;
   }
   return `${list.length} things in your account could not be opened on this device${
     names.length ? ` (${named})` : ""

@@ -21,6 +21,7 @@ import { h, replace } from "../kit/dom.js";
 import { checkField, fieldSaver, selectField, textArea, textField } from "../kit/fields.js";
 import { button, linkButton } from "../kit/button.js";
 import { errorBox } from "../kit/form.js";
+import { setAsideNotice } from "../kit/set-aside.js";
 
 // The browser's list of zones leaves out "UTC" and older names ("Asia/Calcutta"); the
 // plan's own zone is always offered, so opening a plan never changes it silently.
@@ -376,6 +377,9 @@ export async function planEditView(main, id, newKind = null) {
     main,
     h("p", {}, id ? h("a", { href: `/plans/${id}` }, "← The plan") : h("a", { href: "/plans" }, "← Plans")),
     h("h1", {}, id ? "Change the plan" : newHeading(newKind, words)),
+    // Keeping words set aside changes the plan under the form, so the form is drawn
+    // again from the plan (what was typed is saved first, as on leaving).
+    id ? setAsideNotice("plan", p, () => go(`/plans/${id}/edit`, { replace: true })) : null,
     form,
     saved,
     h("div", { class: "row" }, done, remove),

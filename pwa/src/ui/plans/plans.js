@@ -10,6 +10,7 @@ import { items } from "../../toolkit.js";
 import { wording } from "../../wording.js";
 import { h, replace } from "../kit/dom.js";
 import { telLink } from "../kit/fields.js";
+import { setAsideNotice } from "../kit/set-aside.js";
 import { agreementCard } from "./agreement.js";
 import { isUnderWay, todayCard } from "./today.js";
 import { button, linkButton } from "../kit/button.js";
@@ -153,6 +154,7 @@ export async function planView(main, id) {
       { class: "quiet" },
       [PLAN_KINDS[p.kind], p.kind === "break" && p.reason ? REASONS[p.reason] : null].filter(Boolean).join(" · "),
     ),
+    setAsideNotice("plan", p, () => go(`/plans/${id}`, { replace: true })),
     p.showCountdown !== false && lines.length
       ? h(
           "section",

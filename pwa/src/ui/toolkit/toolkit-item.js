@@ -8,7 +8,7 @@ import { SENSES, box as loadBox, deleteItem, editItem, item as loadItem, uses } 
 import { wording } from "../../wording.js";
 import { fullDate, h, replace } from "../kit/dom.js";
 import { checkField, fieldSaver, selectField, textArea, textField } from "../kit/fields.js";
-import { setAsideNotice } from "./set-aside.js";
+import { setAsideNotice } from "../kit/set-aside.js";
 import { useLogger } from "./use-log.js";
 import { button, linkButton } from "../kit/button.js";
 

@@ -21,7 +21,7 @@ import { wording } from "../../wording.js";
 import { h, replace } from "../kit/dom.js";
 import { fieldSaver, textArea, textField } from "../kit/fields.js";
 import { reorderButtons } from "../kit/reorder.js";
-import { setAsideNotice } from "./set-aside.js";
+import { setAsideNotice } from "../kit/set-aside.js";
 import { button, submitButton } from "../kit/button.js";
 
 const TEXTURE_NOTE = "Real things to touch: a ribbon, a feather, a smooth stone, a piece of cloth.";

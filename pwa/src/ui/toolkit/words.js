@@ -5,7 +5,7 @@ import { cards, createCard, deleteCard, editCard } from "../../toolkit.js";
 import { wording } from "../../wording.js";
 import { h, replace } from "../kit/dom.js";
 import { fieldSaver } from "../kit/fields.js";
-import { setAsideNotice } from "./set-aside.js";
+import { setAsideNotice } from "../kit/set-aside.js";
 import { reorderRecord } from "./toolkit.js";
 import { button, submitButton } from "../kit/button.js";
 
