@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.pwa import Device
+from tests.e2e.pwa import Device, module_page
 from tests.e2e.test_pwa_sealed_sync import sync_fully
 from tests.e2e.test_pwa_toolkit_plans import open_screen, saved
 
@@ -201,3 +201,31 @@ def test_preferences_changed_on_two_devices(chromium, served_sqlite, tmp_path):
     assert phone.page.locator("#person-name-1").count() == 0
     phone.close()
     laptop.close()
+
+
+# (field, value set aside, what the notice shows): never JSON.
+SHOWN = [
+    (
+        "crisisContacts",
+        [{"name": "Jo", "phone": "0100", "note": "x"}, {"name": "Sam"}],
+        "Jo, 0100\nSam",
+    ),
+    ("helpContacts", [], "(nothing)"),
+    ("coveringClinician", [{"name": "", "phone": ""}], "Someone with no name or number"),
+    ("steps", {"id": "a", "type": "activity", "text": "Swim."}, "Swim."),
+    ("therapistWord", "my_t", "my T"),
+    ("kind", "client_away", "I'm away"),
+    ("reason", "long_weekend", "Long weekend"),
+    ("helpCountry", "NZ", "New Zealand"),
+    ("sense", "touch", "Touch"),
+    ("showCountdown", False, "No"),
+    ("contactAgreement", "", "(nothing)"),
+    ("note", "Words\nkept", "Words\nkept"),
+]
+
+
+def test_set_aside_values_read_as_a_person_reads_them(chromium, served_sqlite):
+    with module_page(chromium, served_sqlite, "/src/ui/kit/set-aside.js") as call:
+        assert [call("shownValue", field, value) for field, value, _ in SHOWN] == [
+            shown for _, _, shown in SHOWN
+        ]

@@ -130,12 +130,10 @@ def test_toolkit_uses_and_plans_reach_a_second_device(chromium, served_sqlite):
     kinds = {}
     for record in server_records(served_sqlite, "tess").values():
         kinds.setdefault(record["kind"], []).append(record["fields"])
-    # The toolkit is sealed: the server holds envelopes, never a field of them.
+    # The toolkit and plans are sealed: the server holds envelopes, never a field of them.
     assert kinds["toolkit_item"] == [{}, {}]
     assert kinds["toolkit_use"] == [{}] and kinds["toolkit_box"] == [{}]
-    (plan,) = kinds["plan"]
-    assert plan["timeZone"] == "Europe/Dublin"
-    assert plan["firstSessionAfter"] == FIRST_AFTER
+    assert kinds["plan"] == [{}]
 
     laptop = Device(chromium, served_sqlite)
     laptop.sign_in("tess")
@@ -160,6 +158,9 @@ def test_toolkit_uses_and_plans_reach_a_second_device(chromium, served_sqlite):
 
     # An edit on the laptop comes back to the phone; a deleted card goes from both.
     page.click("#edit-plan")
+    # The dates came whole, in the plan's own zone.
+    assert page.locator("#plan-zone").input_value() == "Europe/Dublin"
+    assert page.locator("#first-after").input_value() == FIRST_AFTER
     page.fill("#contact-agreement", "No contact; Dr Byrne covers.")
     saved(page, "#plan-saved")
     open_screen(page, "/toolkit/words", "Words to carry")

@@ -75,18 +75,22 @@ const CONTACTS = new Set(["coveringClinician", "crisisContacts", "helpContacts"]
 const TIMES = new Set(["lastSessionBefore", "firstSessionAfter", "lastSessionEver"]);
 
 const NOTHING = "(nothing)";
+const capital = (text) => text.charAt(0).toUpperCase() + text.slice(1);
 
 function contactLine(contact) {
   const line = [contact?.name, contact?.phone].filter((part) => typeof part === "string" && part.trim()).join(", ");
   return line || "Someone with no name or number";
 }
 
+const stepText = (step) => (step?.text?.trim() ? step.text : "An empty step");
+
 // The set-aside value as a person reads it: never JSON.
 export function shownValue(field, value) {
   if (value == null || value === "") return NOTHING;
   if (typeof value === "boolean") return value ? "Yes" : "No";
   if (CONTACTS.has(field) && Array.isArray(value)) return value.length ? value.map(contactLine).join("\n") : NOTHING;
-  if (field === "steps" && typeof value === "object") return value.text?.trim() ? value.text : "An empty step";
+  if (field === "steps" && Array.isArray(value)) return value.map(stepText).join("\n") || NOTHING;
+  if (field === "steps" && typeof value === "object") return stepText(value);
   if (Object.hasOwn(CHOICES, field)) return CHOICES[field][value] ?? String(value);
   if (TIMES.has(field) && parseLocal(value)) {
     const parts = parseLocal(value);
@@ -102,6 +106,12 @@ export function setAsideNotice(kind, record, onSettled, idPrefix = "set-aside") 
   const conflicts = record?.conflicts ?? [];
   if (!conflicts.length) return null;
   const heading = `${idPrefix}-heading`;
+  // What was set aside, named plainly: people, choices, or words.
+  const what = conflicts.every((conflict) => CONTACTS.has(conflict.field))
+    ? "people"
+    : kind === "preferences"
+      ? "choices"
+      : "words";
   const settle = (conflict, keep) => async () => {
     await settleSetAside(kind, record.id, conflict, keep);
     await onSettled();
@@ -109,13 +119,11 @@ export function setAsideNotice(kind, record, onSettled, idPrefix = "set-aside") 
   return h(
     "section",
     { class: "conflict set-aside", id: idPrefix, "aria-labelledby": heading },
-    h("h2", { id: heading }, kind === "preferences" ? "Choices set aside" : "Words set aside"),
+    h("h2", { id: heading }, `${capital(what)} set aside`),
     h(
       "p",
       {},
-      kind === "preferences"
-        ? "These were changed on two devices at the same time. One device's choices are shown; the other's, below, were kept aside so nothing is lost."
-        : "This was changed on two devices at the same time. One device's words are shown; the other's, below, were kept aside so nothing is lost.",
+      `This was changed on two devices at the same time. One device's ${what} are shown; the other's, below, were kept aside so nothing is lost.`,
     ),
     h(
       "ul",
