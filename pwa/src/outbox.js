@@ -6,8 +6,7 @@
 // - a change queued behind another change to the same record waits for that answer,
 //   so it is based on the version the server gave the earlier one.
 
-import { afterStale } from "./rebase.js";
-import { isSealed, mergesOf, textFieldsOf } from "./sealed-kinds.js";
+import { isSealed, textFieldsOf } from "./sealed-kinds.js";
 import { RECORD_STORES, deleteRecord, done, metaIn, putRecord, write } from "./store.js";
 
 export const MAX_MUTATIONS = 500;
@@ -186,8 +185,10 @@ export function asMutation(entry) {
 
 // The server answered a push: drop what it settled, keep what it refused where the
 // person can see it, and let the next change of each record go. `currents` holds,
-// for each STALE answer, the server's record opened (sealing.js openCurrents).
-export function settle(batch, results, currents = new Map()) {
+// for each STALE answer, the server's record opened (sealing.js openCurrents), and
+// `merging` is rebase.js, loaded by the caller only when there is a STALE answer (an
+// import cannot wait inside an IndexedDB transaction).
+export function settle(batch, results, currents = new Map(), merging = null) {
   const byId = new Map(batch.map((entry) => [entry.mutationId, entry]));
   const at = new Date().toISOString();
   return write([...RECORD_STORES, "outbox", "rejected", "meta"], async (tx) => {
@@ -200,7 +201,7 @@ export function settle(batch, results, currents = new Map()) {
       const rest = (await entriesOf(tx, entry.recordId)).filter((e) => e.seq !== entry.seq);
       const record = await done(records.get(entry.recordId));
       if (result.status === "STALE" && currents.has(result.mutationId)) {
-        await rebase(tx, entry, record, rest, currents.get(result.mutationId), at);
+        await rebase(tx, entry, record, rest, currents.get(result.mutationId), at, merging);
         continue;
       }
       if (result.status === "REJECTED") {
@@ -243,7 +244,7 @@ export function settle(batch, results, currents = new Map()) {
 // STALE: another device changed the record first and nothing was applied. Merge on
 // this device (rebase.js) and replace the record's pending changes with one change,
 // based on the server's version, which the same sync sends next.
-async function rebase(tx, entry, record, rest, current, at) {
+async function rebase(tx, entry, record, rest, current, at, { afterStale, mergesOf }) {
   const outbox = tx.objectStore("outbox");
   for (const other of rest) outbox.delete(other.seq);
   const holder = record ?? newRecord(entry.kind, entry.recordId);

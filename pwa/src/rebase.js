@@ -8,7 +8,9 @@
 // device's are set aside in the content's `conflicts`, appended to any already there,
 // until the person keeps them or lets them go.
 
+import { mergeById } from "./merge-lists.js";
 import { mergeContent } from "./merge.js";
+import { listsOf } from "./sealed-kinds.js";
 
 const keyOf = (value) => JSON.stringify(value);
 
@@ -82,4 +84,14 @@ export function afterStale(entry, record, current, textFields, at, merges = {}) 
   // words, even when they are the same as the server's.
   const pending = Object.keys(fields).length || current.deleted ? { op: "upsert", fields, baseContent: theirs } : null;
   return { ...state, pending };
+}
+
+// The merges mergeContent runs for a kind's lists.
+export function mergesOf(kind) {
+  return Object.fromEntries(
+    Object.entries(listsOf(kind)).map(([field, textFields]) => [
+      field,
+      (base, mine, theirs) => mergeById(base, mine, theirs, textFields),
+    ]),
+  );
 }

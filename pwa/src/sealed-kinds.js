@@ -9,8 +9,6 @@
 //
 // Letters and shared letters are still clear: the server merges them (docs/sync.md).
 
-import { mergeById } from "./merge-lists.js";
-
 export const SEALED_KINDS = {
   toolkit_box: { format: 1, textFields: ["name", "note"] },
   toolkit_item: { format: 1, textFields: ["name", "feelsLike", "linkedTo", "keptAt", "note"] },
@@ -29,13 +27,3 @@ export const textFieldsOf = (kind) => SEALED_KINDS[kind]?.textFields ?? [];
 
 // The lists of a kind merged by id: field → its names of things' text fields.
 export const listsOf = (kind) => SEALED_KINDS[kind]?.lists ?? {};
-
-// The merges mergeContent runs for a kind's lists.
-export function mergesOf(kind) {
-  return Object.fromEntries(
-    Object.entries(listsOf(kind)).map(([field, textFields]) => [
-      field,
-      (base, mine, theirs) => mergeById(base, mine, theirs, textFields),
-    ]),
-  );
-}

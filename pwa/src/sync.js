@@ -4,7 +4,6 @@
 
 import { ApiError, gql, offline } from "./api.js";
 import { absorb, settle, takeBatch } from "./outbox.js";
-import { mutationsOf, openCurrents, openPage } from "./sealing.js";
 import { getMeta, outboxCount, setMeta } from "./store.js";
 import { me } from "./me.js";
 
@@ -118,14 +117,21 @@ function scheduleRetry() {
   retryTimer = setTimeout(syncNow, delay);
 }
 
+// Sealing, opening and merging (and the crypto and diff code under them) load when a
+// sync first needs them, so that the letter list is drawn without them.
+const sealing = () => import("./sealing.js");
+
 async function cycle() {
   const device = await deviceId();
   for (;;) {
     const batch = await takeBatch();
     if (!batch.length) break;
+    const { mutationsOf, openCurrents } = await sealing();
     // Sealed after the batch is frozen, from its frozen content.
     const data = await gql(PUSH, { deviceId: device, mutations: await mutationsOf(batch) });
-    await settle(batch, data.push.results, await openCurrents(data.push.results));
+    const currents = await openCurrents(data.push.results);
+    const merging = currents.size ? await import("./rebase.js") : null;
+    await settle(batch, data.push.results, currents, merging);
     announce("records");
   }
   await pullAll(device);
@@ -147,6 +153,7 @@ async function pullAll(device) {
       }
       throw error;
     }
+    const { openPage } = await sealing();
     const { readable, unopened } = await openPage(page.records);
     await absorb(readable, page.cursor, page.serverVersion, unopened);
     cursor = page.cursor;

@@ -10,6 +10,7 @@ pytestmark = pytest.mark.browser
 # A test's steps run inside this function, with the modules and a few helpers at hand.
 PRELUDE = """async (args) => {
   const outbox = await import("/src/outbox.js");
+  const merging = await import("/src/rebase.js");
   const store = await import("/src/store.js");
   const record = (id) => store.getRecord(id);
   const pending = async (id) =>
@@ -20,6 +21,7 @@ PRELUDE = """async (args) => {
       [entry],
       [{ mutationId: entry.mutationId, status, version }],
       new Map(current ? [[entry.mutationId, current]] : []),
+      merging,
     );
 """
 

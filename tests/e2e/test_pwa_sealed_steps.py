@@ -1,5 +1,5 @@
 """A plan's steps merged by id (pwa/src/merge-lists.js), run in Chromium on the real
-module, through the kind's own merge (sealed-kinds.js mergesOf("plan")). Steps are
+module, through the kind's own merge (rebase.js mergesOf("plan")). Steps are
 added, removed and changed on two devices from one base: no step from either side is
 lost, none is there twice, and a step's text changed on both sides merges by line or
 keeps the other side's, this side's set aside whole.
@@ -105,8 +105,8 @@ def test_no_step_from_either_side_is_lost_or_there_twice(rebase, data, texts):
 
 # afterStale for a plan, with the plan kind's own merges (functions, so made in the page).
 PLAN_STALE = """async ([base, mine, theirs, at]) => {
-    const { afterStale } = await import("/src/rebase.js");
-    const { mergesOf, textFieldsOf } = await import("/src/sealed-kinds.js");
+    const { afterStale, mergesOf } = await import("/src/rebase.js");
+    const { textFieldsOf } = await import("/src/sealed-kinds.js");
     return afterStale(
         { op: "upsert", baseContent: base },
         { fields: mine, deleted: false },
