@@ -7,13 +7,23 @@
 // stays and this device's text is set aside, whole, as a conflict to show. Nothing is
 // ever dropped or applied twice. Everything here is pure.
 //
-// node-diff3 (vendored unchanged) does the line alignment. Its cost grows with the
-// square of the number of lines in the worst case (a text of many identical lines),
-// so texts over MAX_LINES are not merged at all: both are kept.
+// node-diff3 (vendored, its LCS made a binary search: see pwa/vendor/node-diff3/)
+// does the line alignment. Its cost grows with the pairs of equal lines between two
+// texts: a text of one line repeated 5,000 times has 25 million. Texts over MAX_LINES,
+// or with more than MAX_PAIRS such pairs, are not merged at all: both are kept.
 
 import { diff3Merge } from "../vendor/node-diff3/diff3.mjs";
 
 export const MAX_LINES = 5_000;
+export const MAX_PAIRS = 2_000_000;
+
+function equalPairs(x, y) {
+  const counts = new Map();
+  for (const line of y) counts.set(line, (counts.get(line) ?? 0) + 1);
+  let pairs = 0;
+  for (const line of x) pairs += counts.get(line) ?? 0;
+  return pairs;
+}
 
 // Lines keep their line break, so joining them gives back the text exactly.
 export function lines(text) {
@@ -26,6 +36,7 @@ export function mergeText(base, mine, theirs) {
   if (theirs === base) return { text: mine, clean: true };
   const [o, a, b] = [lines(base), lines(mine), lines(theirs)];
   if (Math.max(o.length, a.length, b.length) > MAX_LINES) return { text: theirs, clean: false };
+  if (equalPairs(o, a) + equalPairs(o, b) > MAX_PAIRS) return { text: theirs, clean: false };
   const merged = [];
   for (const block of diff3Merge(a, o, b, { excludeFalseConflicts: true })) {
     if (block.conflict) return { text: theirs, clean: false };

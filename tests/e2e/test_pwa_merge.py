@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.e2e.pwa import module_page
+from tests.letters.long_letter import worst_case
 
 pytestmark = pytest.mark.browser
 
@@ -21,6 +22,7 @@ BROWSER_EXAMPLES = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 MAX_LINES = 5_000  # as in pwa/src/merge.js
+MAX_PAIRS = 2_000_000
 COMMON = ["Dear Anna,\n", "\n", "I'm tired.\n", "It rained all day.\n", "I miss Tuesdays.\n"]
 
 
@@ -112,6 +114,25 @@ def test_texts_too_long_to_merge_quickly_keep_both(merge):
     mine = "mine\n" + base
     theirs = base + "theirs\n"
     assert merge("mergeText", base, mine, theirs) == {"text": theirs, "clean": False}
+
+
+@pytest.mark.parametrize(("repeats", "merged"), [(1_000, True), (1_001, False)])
+def test_texts_of_one_line_repeated_merge_only_within_the_bound(merge, repeats, merged):
+    # Equal pairs: `repeats` squared between the base and each side; the line alignment
+    # costs about that many steps, so past MAX_PAIRS both texts are kept unmerged.
+    assert 2 * repeats * repeats <= MAX_PAIRS or not merged
+    base = "and again\n" * repeats
+    mine, theirs = "first\n" + base, base + "last\n"
+    expected = "first\n" + base + "last\n" if merged else theirs
+    assert merge("mergeText", base, mine, theirs) == {"text": expected, "clean": merged}
+
+
+def test_a_long_letter_with_blank_lines_between_paragraphs_merges(merge):
+    # 183,000 characters, 1,471 lines of which 735 are blank: the shape that made the
+    # line alignment cubic before its binary search.
+    base, _rewritten, edited = worst_case()
+    result = merge("mergeText", base, edited, "x" + base)
+    assert result == {"text": "x" + edited, "clean": True}
 
 
 def test_fields_changed_on_one_side_are_taken_and_both_sides_keep_theirs(merge):

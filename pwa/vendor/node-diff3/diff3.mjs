@@ -1,5 +1,7 @@
 // src/diff3.mjs
 function LCS(buffer1, buffer2) {
+  // Between: Hunt-Szymanski with a binary search, replacing 3.2.1's linear scan, which
+  // is cubic in the lines that repeat (upstream issue #84). Same result length.
   let equivalenceClasses = Object.create(null);
   for (let j = 0;j < buffer2.length; j++) {
     const item = buffer2[j];
@@ -10,34 +12,28 @@ function LCS(buffer1, buffer2) {
     }
   }
   const NULLRESULT = { buffer1index: -1, buffer2index: -1, chain: null };
-  let candidates = [NULLRESULT];
+  const candidates = [NULLRESULT];
   for (let i = 0;i < buffer1.length; i++) {
-    const item = buffer1[i];
-    const buffer2indices = equivalenceClasses[item] || [];
-    let r = 0;
-    let c = candidates[0];
-    for (const j of buffer2indices) {
-      let s;
-      for (s = r;s < candidates.length; s++) {
-        if (candidates[s].buffer2index < j && (s === candidates.length - 1 || candidates[s + 1].buffer2index > j)) {
-          break;
+    const buffer2indices = equivalenceClasses[buffer1[i]] || [];
+    for (let x = buffer2indices.length - 1;x >= 0; x--) {
+      const j = buffer2indices[x];
+      let low = 0;
+      let high = candidates.length - 1;
+      while (low < high) {
+        const middle = low + high + 1 >> 1;
+        if (candidates[middle].buffer2index < j) {
+          low = middle;
+        } else {
+          high = middle - 1;
         }
       }
-      if (s < candidates.length) {
-        const newCandidate = { buffer1index: i, buffer2index: j, chain: candidates[s] };
-        if (r === candidates.length) {
-          candidates.push(c);
-        } else {
-          candidates[r] = c;
-        }
-        r = s + 1;
-        c = newCandidate;
-        if (r === candidates.length) {
-          break;
-        }
+      const newCandidate = { buffer1index: i, buffer2index: j, chain: candidates[low] };
+      if (low + 1 === candidates.length) {
+        candidates.push(newCandidate);
+      } else if (candidates[low + 1].buffer2index > j) {
+        candidates[low + 1] = newCandidate;
       }
     }
-    candidates[r] = c;
   }
   return candidates[candidates.length - 1];
 }
