@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.graphql_client import new_account, password_keys  # noqa: E402
-from tests.sealed.reference import seal_record  # noqa: E402
+from tests.sealed.reference import open_record, seal_record  # noqa: E402
 
 ADMIN_URL = os.environ.get("SMOKE_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
 
@@ -43,7 +43,7 @@ PUSH = """mutation Push($device: String!, $mutations: [SyncMutationInput!]!) {
   push(deviceId: $device, mutations: $mutations) {
     serverVersion results { mutationId recordId status version code } } }"""
 PULL = """query Pull($cursor: String) { pull(cursor: $cursor, limit: 500) {
-  cursor hasMore serverVersion records { id kind version deleted fields } } }"""
+  cursor hasMore serverVersion records { id kind version deleted fields sealed format } } }"""
 REGISTER = """mutation R($i: RegisterInput!) { register(input: $i) { account { id } } }"""
 SIGN_IN = """mutation S($i: SignInInput!) { signIn(input: $i) { id } }"""
 NEW_CODE = "mutation { newConnectCode { code } }"
@@ -286,6 +286,12 @@ def letter(mutation_id: int, record_id: str, body: str) -> dict:
         "sealed": seal_record(ANY_KEY, record_id, "letter", 1, content),
         "format": 1,
     }
+
+
+def letter_body(record: dict) -> str:
+    """A pulled letter's words, opened as its devices open them."""
+    content = open_record(ANY_KEY, record["id"], "letter", record["format"], record["sealed"])
+    return content["body"]
 
 
 async def pull_everything(http: httpx.AsyncClient) -> dict[str, dict]:
