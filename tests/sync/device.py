@@ -12,12 +12,14 @@ the record's current version. So, as pwa/src/outbox.js and rebase.js do:
   base = what its change was made on, mine = what it shows, theirs = `current`. Where
   the merge is unclean the other device's words stay and this device's are appended to
   `conflicts`. The merged content replaces every pending change of the record, based
-  on `current`'s version. A stale delete or purge is dropped (an edit beats a delete),
-  and against a letter deleted for good this device sends its own copy whole.
-- DUPLICATE: the server took that change once and its answer was lost. That answer may
+  on `current`'s version. A stale delete or purge is dropped (an edit beats a delete).
+- A letter deleted for good elsewhere goes from the device, unless a change of its own
+  is pending: then its copy stays, is sent whole on the new version, and comes back.
+- DUPLICATE: the server took that change once and its answer was lost. An edit may
   have been APPLIED or STALE, so the device cannot know whether its words were written:
   it sends what it shows again on the same base, which the server answers STALE, and
-  the merge then keeps its words once, whichever it was.
+  the merge then keeps its words once, whichever it was. A creation can only have been
+  applied. What the server holds after a delete or purge comes with the next pull.
 """
 
 from __future__ import annotations
@@ -81,7 +83,7 @@ def merge_content(base: dict, mine: dict, theirs: dict) -> tuple[dict, list[dict
     conflicts = []
     for name in dict.fromkeys([*mine, *theirs]):
         o, a, b = base.get(name), mine.get(name), theirs.get(name)
-        if a == b or a == o:
+        if a in (b, o):
             continue
         if b == o:
             content[name] = a
@@ -115,6 +117,8 @@ class Record:
     version: int | None = None
     server: dict = field(default_factory=dict)
     server_deleted: bool = False
+    # The server holds no envelope: the letter was deleted for good.
+    erased: bool = False
     fields: dict = field(default_factory=dict)
     deleted: bool = False
 
@@ -150,9 +154,9 @@ class Sent:
     op: str
     mutation: dict
     content: dict | None
-    status: str | None = None
-    version: int | None = None
-    lost: bool = False
+    status: str
+    version: int | None
+    lost: bool
 
 
 @dataclass
@@ -161,13 +165,14 @@ class Device:
     device_id: str
     key: bytes
     label: str = "phone"
-    clock: Callable[[], int] = field(default_factory=lambda: itertools.count().__next__)
     records: dict[str, Record] = field(default_factory=dict)
     outbox: list[Entry] = field(default_factory=list)
     next_mutation_id: int = 1
     cursor: str | None = None
     sent: list[Sent] = field(default_factory=list)
     last_answered: list[dict] = field(default_factory=list)
+    # Letters for which a change of this device has been answered.
+    answered: set[str] = field(default_factory=set)
     seen_ids: set[str] = field(default_factory=set)
     seen_envelopes: set[str] = field(default_factory=set)
     _seq: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -230,8 +235,12 @@ class Device:
         self._show(record_id)
 
     def _show(self, record_id: str) -> None:
-        """What the person sees: the server's record with every pending change on top."""
+        """What the person sees: the server's record with every pending change on top.
+        A letter deleted for good on the server, with nothing pending here, goes."""
         record = self.records[record_id]
+        if record.erased and record.server_deleted and not self.entries_of(record_id):
+            del self.records[record_id]
+            return
         record.fields = dict(record.server)
         record.deleted = record.server_deleted
         for entry in self.entries_of(record_id):
@@ -320,7 +329,12 @@ class Device:
             if status == "REJECTED":
                 # Another device brought the letter back before this purge arrived.
                 assert (entry.op, result["code"]) == ("purge", "NOT_IN_TRASH"), result
-            if status == "DUPLICATE" and entry.op == "upsert" and entry.base_version is not None:
+            # The first change of a letter made here is its creation, which the server
+            # can only have applied.
+            created = entry.op == "upsert" and entry.base_version is None
+            created = created and entry.record_id not in self.answered
+            self.answered.add(entry.record_id)
+            if status == "DUPLICATE" and entry.op == "upsert" and not created:
                 self._again_on_the_same_base(entry)
                 continue
             self.outbox.remove(entry)
@@ -328,32 +342,31 @@ class Device:
             if status == "STALE":
                 self._rebase(entry, rest, self._open_current(result["current"]))
                 continue
-            taken = status == "DUPLICATE" or (status == "APPLIED" and result["version"] is not None)
+            applied = status == "APPLIED"
             if rest and rest[0].awaits_base:
+                # Based on what the server holds after this change: its words if taken.
                 following = rest[0]
-                # Based on what the server now holds: this change's words once taken.
-                following.base_version = (
-                    result["version"] if status == "APPLIED" else entry.base_version
-                )
-                following.base_content = dict(
-                    entry.content if taken and entry.op == "upsert" else entry.base_content or {}
-                )
+                following.base_version = result["version"] if applied else entry.base_version
+                taken = (applied or created) and entry.op == "upsert"
+                following.base_content = dict(entry.content if taken else entry.base_content or {})
                 following.awaits_base = False
             record = self.records.get(entry.record_id)
             if record is None:
                 continue
-            if taken and entry.op == "upsert":
+            # Otherwise (DUPLICATE, REJECTED) the pull says what the server holds: it
+            # took this change before any pull that came after it.
+            if applied and entry.op == "upsert":
                 record.server, record.server_deleted = dict(entry.content), False
-            elif taken and entry.op == "delete":
+                record.erased = False
+            elif applied and entry.op == "delete":
                 record.server_deleted = True
-            elif status == "APPLIED" and entry.op == "purge":
-                record.server, record.server_deleted = {}, True
-                if not rest:
-                    del self.records[entry.record_id]
-            if status == "APPLIED" and entry.record_id in self.records:
+            elif applied and entry.op == "purge":
+                record.server_deleted = record.erased = True
+            elif created and record.version is None:
+                record.server = dict(entry.content)
+            if applied:
                 record.version = max(record.version or 0, result["version"])
-            if entry.record_id in self.records:
-                self._show(entry.record_id)
+            self._show(entry.record_id)
 
     def _again_on_the_same_base(self, entry: Entry) -> None:
         """The change in its place again, unfrozen: what the device shows, sent whole on
@@ -384,8 +397,10 @@ class Device:
         shown, deleted = dict(record.fields), record.deleted
         edited = any(e.op == "upsert" for e in [entry, *rest])
         record.version = current.version
-        record.server = dict(current.content or {})
         record.server_deleted = current.deleted
+        record.erased = current.content is None
+        if current.content is not None:
+            record.server = dict(current.content)
         chain: list[tuple[str, dict, dict]] = []
         if deleted and not edited:
             # A delete or purge made while someone changed the letter elsewhere is
@@ -453,23 +468,19 @@ class Device:
         record_id = incoming["id"]
         self.seen_ids.add(record_id)
         assert incoming["kind"] == KIND and incoming["fields"] == {}, incoming
-        purged = incoming["sealed"] is None
-        if purged:
-            assert incoming["deleted"], incoming
-            content = {}
-        else:
-            self.seen_envelopes.add(incoming["sealed"])
-            content = reference.open_record(
-                self.key, record_id, KIND, incoming["format"], incoming["sealed"]
-            )
-        entries = self.entries_of(record_id)
-        if purged and not entries:
-            self.records.pop(record_id, None)
-            return
         record = self.records.setdefault(record_id, Record())
         record.version = incoming["version"]
-        record.server = content
         record.server_deleted = incoming["deleted"]
+        record.erased = incoming["sealed"] is None
+        if record.erased:
+            # Deleted for good elsewhere. A change made here keeps this device's copy,
+            # which goes back whole; with nothing pending the letter goes from here too.
+            assert incoming["deleted"], incoming
+        else:
+            self.seen_envelopes.add(incoming["sealed"])
+            record.server = reference.open_record(
+                self.key, record_id, KIND, incoming["format"], incoming["sealed"]
+            )
         self._show(record_id)
 
     async def sync(
