@@ -11,7 +11,7 @@ from limits import parse
 from tests.conftest import make_client
 from tests.graphql_client import error_code, gql, register
 from tests.sealed import reference
-from tests.sync_client import mutation, new_id, pull_in_order, push
+from tests.sync_client import mutation, new_id, opened, pull_in_order, push
 
 NEW_CODE = "mutation { newConnectCode { code expiresAt } }"
 CODE_EXPIRES = "{ connectCodeExpiresAt }"
@@ -101,38 +101,54 @@ class Person:
         sealed = reference.seal_record(self.key, record_id, kind, 1, content)
         return (record_id, None, {"kind": kind, "sealed": sealed, "fmt": 1, **options})
 
+    def letter(self, letter_id: str, content: dict, base: int | None = None) -> tuple:
+        """A (record id, fields, options) triple for `push`: a letter as the device seals
+        it, whole, on the version it was written on."""
+        return self.sealed(letter_id, "letter", content, base=base)
+
     async def write(self, title: str, body: str, letter_id: str | None = None, **extra) -> str:
-        """Create or edit a letter (based on the server's current version) and return its id."""
+        """Create or edit a letter (on the version this device last heard of) and return
+        its id. The server gets only the envelope."""
         letter_id = letter_id or new_id()
-        base = None
-        if letter_id in self.feed:
-            base = self.feed[letter_id]["version"]
-        fields = {"title": title, "body": body, **extra}
-        [result] = await self.push([(letter_id, fields, {"base": base})])
-        assert result["status"] in ("APPLIED", "MERGED"), result
-        self.feed.setdefault(letter_id, {})["version"] = result["version"]
+        known = self.feed.get(letter_id, {})
+        content = {
+            "title": title,
+            "body": body,
+            "recipient": "",
+            "part": None,
+            "tags": [],
+            "state": "draft",
+            "forNextSession": False,
+            **extra,
+        }
+        [result] = await self.push([self.letter(letter_id, content, known.get("version"))])
+        assert result["status"] == "APPLIED", result
+        self.feed[letter_id] = {**known, "version": result["version"], "content": content}
         return letter_id
 
     async def pull(self) -> list[dict]:
-        """Pull what changed since the last pull into `feed`; returns the new records."""
+        """Pull what changed since the last pull into `feed`, sealed records opened into
+        `content`; returns the new records."""
         records, self.cursor = await pull_in_order(self.http, self.cursor, limit=100)
         for record in records:
+            if record["sealed"] is not None:
+                record = {**record, "content": opened(record, self.key)}
             self.feed[record["id"]] = record
         return records
 
     async def words(self, letter_id: str) -> dict:
-        """The letter as this device holds it after syncing, which is what a share or a
+        """The letter as this device holds it after syncing, opened: what a share or a
         resend sends. A letter it does not have gets words of the right shape, so that
         the server's own answer about the letter is what a test sees."""
         await self.pull()
         record = self.feed.get(letter_id)
-        if record is None or "fields" not in record:
+        if record is None or "content" not in record:
             return {"letterVersion": 1, "title": "", "body": "words"}
-        fields = record["fields"]
+        content = record["content"]
         return {
             "letterVersion": record["version"],
-            "title": fields.get("title", ""),
-            "body": fields.get("body", ""),
+            "title": content.get("title", ""),
+            "body": content.get("body", ""),
         }
 
     async def resend(self, share: dict, **extra) -> dict:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from server.letters.models import LetterRevision
+from server.sync.models import SyncRecord
 from tests.conftest import row_counts
 from tests.graphql_client import gql
 from tests.sharing.people import (
@@ -101,7 +103,6 @@ async def test_control_characters_in_codes_and_ids(robin, dana, link):
 async def test_bad_letters(app, robin, dana, link):
     alex = await sign_up(app, "alex")
     theirs = await alex.write("theirs", "not Robin's")
-    never = await robin.write("never", "not to send", state="never_send")
     trashed = await robin.write("gone", "in the trash")
     base = robin.feed[trashed]["version"]
     [deleted] = await robin.push([(trashed, None, {"op": "delete", "base": base})])
@@ -114,7 +115,6 @@ async def test_bad_letters(app, robin, dana, link):
         (new_id(), ("NOT_FOUND", None)),
         (plan, ("NOT_FOUND", None)),
         ("not-a-uuid", ("BAD_INPUT", "letterId")),
-        (never, ("NEVER_SEND", "letterId")),
         (trashed, ("BAD_INPUT", "letterId")),
     ]:
         assert (
@@ -183,9 +183,26 @@ async def test_resend_checks_the_note_and_the_letter(robin, dana, link):
     for missing in ("letterVersion", "title", "body"):
         variables = await robin.resend(shared, **{missing: None})
         assert await refused_with(robin, RESEND, variables) == ("BAD_INPUT", missing), missing
-    await robin.write("t", "words", letter, state="never_send")
+    # Edited since the device read it: the words it sends are not the letter's now.
     variables = await robin.resend(shared)
-    assert await refused_with(robin, RESEND, variables) == ("NEVER_SEND", "letterId")
+    await robin.write("t", "other words", letter)
+    assert await refused_with(robin, RESEND, variables) == ("LETTER_CHANGED", "letterVersion")
+    await robin.push([(letter, None, {"op": "delete", "base": robin.feed[letter]["version"]})])
+    variables = await robin.resend(shared)
+    assert await refused_with(robin, RESEND, variables) == ("BAD_INPUT", "letterId")
+
+
+async def test_whether_a_letter_may_be_sent_is_sealed_with_it(robin, dana, link):
+    """A letter marked never to send is the device's to refuse: the mark is sealed with
+    the letter, and the server never holds it in a form it could read."""
+    letter = await robin.write("never", "not to send", state="never_send")
+    await robin.pull()
+    assert robin.feed[letter]["content"]["state"] == "never_send"
+    row = await SyncRecord.get(id=letter)
+    revisions = await LetterRevision.filter(letter_id=letter)
+    assert row.data == {} and row.sealed and len(revisions) == 1
+    kept = [row.data, row.sealed, *(r.sealed for r in revisions)]
+    assert "never_send" not in repr(kept)
 
 
 async def test_bad_openings(robin, dana, link):
