@@ -9,6 +9,7 @@ so a new domain is its package (with a `plugin.py` describing it) and one line h
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import partial
 
 from server.auth.models import Account
 from server.auth.plugin import DOMAIN as AUTH
@@ -20,6 +21,7 @@ from server.sharing.plugin import DOMAIN as SHARING
 from server.sync.plugin import DOMAIN as SYNC
 from server.sync.pokes import Pokes
 from server.sync.registry import Kinds
+from server.sync.trash import TRASH_DAYS, empty_old_trash
 from server.toolkit.plugin import DOMAIN as TOOLKIT
 
 DOMAINS: tuple[Domain, ...] = (AUTH, SYNC, LETTERS, PLANS, PREFERENCES, TOOLKIT, SHARING)
@@ -30,7 +32,14 @@ KINDS = Kinds(
 )
 MODEL_MODULES = [module for domain in DOMAINS for module in domain.models]
 EXPORT_SECTIONS = [domain.export for domain in DOMAINS if domain.export is not None]
-CHORES: list[Chore] = [chore for domain in DOMAINS for chore in domain.chores]
+CHORES: list[Chore] = [
+    *(chore for domain in DOMAINS for chore in domain.chores),
+    # The sync core's own, over the sealed kinds of every domain.
+    Chore(
+        f"Sealed records emptied after {TRASH_DAYS} days in the trash",
+        partial(empty_old_trash, kinds=KINDS),
+    ),
+]
 QUERIES = tuple(domain.query for domain in DOMAINS if domain.query is not None)
 MUTATIONS = tuple(domain.mutation for domain in DOMAINS if domain.mutation is not None)
 SUBSCRIPTIONS = tuple(domain.subscription for domain in DOMAINS if domain.subscription)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from server.auth.models import Account
@@ -44,10 +44,10 @@ class Chore:
 @dataclass(frozen=True)
 class Domain:
     name: str
-    # Its kinds of synced record, and the rules some of them add to the generic ones
-    # (merges, their own operations), by kind name.
+    # Its kinds of synced record, and what it keeps beside some sealed ones (letters'
+    # revisions), by kind name.
     kinds: tuple[Kind, ...] = ()
-    hooks: Mapping[str, KindHooks[Any]] = field(default_factory=dict)
+    hooks: Mapping[str, KindHooks] = field(default_factory=dict)
     # Modules that declare its Tortoise models.
     models: tuple[str, ...] = ()
     # Its part of the one GraphQL schema.

@@ -29,7 +29,9 @@ query Pull($cursor: String, $limit: Int, $device: String) {
 }
 """
 REVISIONS = """
-query Revisions($id: ID!) { letterRevisions(letterId: $id) { id version reason title body } }
+query Revisions($id: ID!) {
+  letterRevisions(letterId: $id) { id version sealed format deviceId createdAt }
+}
 """
 
 

@@ -198,7 +198,7 @@ def test_sealing_plans_and_preferences_deletes_their_clear_rows_and_keeps_the_re
     ]
     box = {"id": str(uuid.uuid4()), "owner": owner, "kind": "toolkit_box", "n": 5, "sealed": "AQ"}
     asyncio.run(run_sql(empty_database_url, (ACCOUNT, {"id": owner}), *clear, (SEALED_RECORD, box)))
-    migrate(empty_database_url)
+    migrate(empty_database_url, "0008")
     select = ("SELECT kind, sealed, format FROM sync_record", {})
     kept = asyncio.run(run_sql(empty_database_url, select))
     assert kept == [("letter", None, None), ("toolkit_box", "AQ", 1)]
@@ -214,3 +214,78 @@ def test_sealing_plans_and_preferences_deletes_their_clear_rows_and_keeps_the_re
     command.downgrade(alembic_config(empty_database_url), "0007")
     kept = asyncio.run(run_sql(empty_database_url, select))
     assert kept == [("letter", None, None), ("toolkit_box", "AQ", 1)]
+
+
+REVISION = (
+    "INSERT INTO letter_revision (id, letter_id, owner_id, version, reason, title, body, "
+    "device_id, created_at) VALUES (:id, :letter, :owner, :n, 'edit', 'Dear you', :body, "
+    ":device, CURRENT_TIMESTAMP)"
+)
+SEALED_REVISION = (
+    "INSERT INTO letter_revision (id, letter_id, owner_id, version, sealed, format, "
+    "device_id, created_at) VALUES (:id, :letter, :owner, :n, :sealed, 1, 'phone-0001', "
+    "CURRENT_TIMESTAMP)"
+)
+
+
+def test_sealing_letters_deletes_their_clear_rows_and_revisions_and_keeps_the_rest(
+    empty_database_url,
+):
+    """0009: letters and their revisions written before it hold readable words and go;
+    every other record stays, and revisions keep envelopes from then on. Going back,
+    sealed letters and their revisions go too, since the older code would read them as
+    empty words."""
+    migrate(empty_database_url, "0008")
+    owner = str(uuid.uuid4())
+    letters = [str(uuid.uuid4()) for _ in range(2)]
+    clear = [
+        (RECORD, {"id": letter, "owner": owner, "kind": "letter", "n": n, "deleted": n == 2})
+        for n, letter in enumerate(letters, 1)
+    ]
+    shared = {"id": str(uuid.uuid4()), "owner": owner, "kind": "shared_letter", "n": 3}
+    box = {"id": str(uuid.uuid4()), "owner": owner, "kind": "toolkit_box", "n": 4, "sealed": "AQ"}
+    revisions = [
+        (
+            REVISION,
+            {
+                "id": str(uuid.uuid4()),
+                "letter": letter,
+                "owner": owner,
+                "n": n,
+                "body": "words of my own",
+                "device": None if n == 2 else "phone-0001",
+            },
+        )
+        for n, letter in enumerate(letters, 1)
+    ]
+    asyncio.run(
+        run_sql(
+            empty_database_url,
+            (ACCOUNT, {"id": owner}),
+            *clear,
+            (RECORD, {**shared, "deleted": False}),
+            (SEALED_RECORD, box),
+            *revisions,
+        )
+    )
+    migrate(empty_database_url)
+    select = ("SELECT kind, sealed, format FROM sync_record", {})
+    kept = asyncio.run(run_sql(empty_database_url, select))
+    assert kept == [("shared_letter", None, None), ("toolkit_box", "AQ", 1)]
+    count = ("SELECT count(*) FROM letter_revision", {})
+    assert asyncio.run(run_sql(empty_database_url, count)) == [(0,)]
+
+    letter = str(uuid.uuid4())
+    sealed_letter = {"id": letter, "owner": owner, "kind": "letter", "n": 5, "sealed": "AQ"}
+    revision = {"id": str(uuid.uuid4()), "letter": letter, "owner": owner, "n": 5, "sealed": "AQ"}
+    asyncio.run(
+        run_sql(empty_database_url, (SEALED_RECORD, sealed_letter), (SEALED_REVISION, revision))
+    )
+    revisions_kept = ("SELECT letter_id, sealed, format, device_id FROM letter_revision", {})
+    assert asyncio.run(run_sql(empty_database_url, revisions_kept)) == [
+        (uuid.UUID(letter) if not is_sqlite(empty_database_url) else letter, "AQ", 1, "phone-0001")
+    ]
+    command.downgrade(alembic_config(empty_database_url), "0008")
+    kept = asyncio.run(run_sql(empty_database_url, select))
+    assert kept == [("shared_letter", None, None), ("toolkit_box", "AQ", 1)]
+    assert asyncio.run(run_sql(empty_database_url, count)) == [(0,)]

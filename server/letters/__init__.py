@@ -1,1 +1,1 @@
-"""Letters: the words people write between sessions, with every version kept."""
+"""Letters: the words people write between sessions, sealed, with every version kept."""

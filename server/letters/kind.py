@@ -1,31 +1,26 @@
-"""A letter's fields. The body is merged three ways; everything else per field.
-Its own operations (restore, purge, …) are LetterHooks' in server/letters/service.py."""
+"""A letter: sealed on the device (docs/crypto.md), so the server keeps its envelope and
+checks no field. Its fields, their limits and how two devices' edits merge live with the
+device (pwa/src/sealed-kinds.js), and docs/sync.md names them. The trash is a sealed
+delete, bringing a letter back an upsert on its tombstone, and a purge deletes it for good.
+"""
 
-from server.sync.fields import Choice, Flag, Moment, Text, TextList
+from server.sync.fields import Text
 from server.sync.kinds import Kind
 
 # The issue asks for at least 200,000 characters; a little room above that.
 MAX_BODY = 250_000
-STATES = ("draft", "kept", "never_send")
-# Named apart so that what may be shared from a letter (server/letters/words.py) is
-# checked by the same rules, with their types.
+# What may be shared from a letter (server/letters/words.py) is the device's words,
+# checked by the same limits the device's form keeps.
 TITLE = Text(500)
 BODY = Text(MAX_BODY)
 
+# A body of MAX_BODY characters in a script of three bytes a character, and words a
+# conflict set aside beside it, sealed: some 2.2 MB of base64url text. Within a request
+# (BETWEEN_MAX_REQUEST_BYTES, 4 MiB).
 LETTER = Kind(
     name="letter",
-    rules={
-        "title": TITLE,
-        "body": BODY,
-        "recipient": Text(200),
-        "part": Text(200, nullable=True, default=None),
-        "tags": TextList(max_items=30, max_length=60),
-        "state": Choice(STATES, default="draft"),
-        "forNextSession": Flag(),
-        "clientCreatedAt": Moment(nullable=True),
-        "clientEditedAt": Moment(nullable=True),
-    },
-    # A device's title and text that could not be merged, shown beside the letter until
-    # the person chooses (resolve_conflict). When it went to the trash is `deletedAt`.
-    server_fields=frozenset({"conflictRevisionId", "conflictBody", "conflictTitle"}),
+    rules={},
+    sealed=True,
+    max_sealed=3_000_000,
+    generic_operations=frozenset({"upsert", "delete", "purge"}),
 )

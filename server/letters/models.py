@@ -1,4 +1,5 @@
-"""Every version of a letter's words, kept until the letter is deleted for good.
+"""Every version of a letter, sealed as its device sent it, kept until the letter is
+deleted for good.
 
 What Tortoise leaves untyped (each relation's `_id` column, BigIntField) is annotated
 with its type here.
@@ -7,25 +8,14 @@ with its type here.
 from __future__ import annotations
 
 import uuid
-from enum import StrEnum
 
 from tortoise import fields
 from tortoise.models import Model
 
 
-class RevisionReason(StrEnum):
-    EDIT = "edit"  # the letter's text at this version
-    MERGE = "merge"  # two devices' edits combined cleanly
-    RESTORE = "restore"  # an older revision brought back
-    CLIENT = "client"  # a device's own text that was merged with another's
-    CONFLICT = "conflict"  # a device's text that could not be merged; shown beside the letter
-
-
-# Revisions that were, at their version, the letter's actual text.
-CURRENT_REASONS = (RevisionReason.EDIT, RevisionReason.MERGE, RevisionReason.RESTORE)
-
-
 class LetterRevision(Model):
+    """The letter's envelope at one applied upsert: the server cannot read it."""
+
     id = fields.UUIDField(primary_key=True, default=uuid.uuid4)
     letter = fields.ForeignKeyField(
         "between.SyncRecord", related_name="revisions", on_delete=fields.CASCADE
@@ -35,11 +25,12 @@ class LetterRevision(Model):
         "between.Account", related_name="letter_revisions", on_delete=fields.CASCADE
     )
     owner_id: uuid.UUID
+    # The letter's version this envelope was written at.
     version: int = fields.BigIntField()
-    reason = fields.CharEnumField(RevisionReason, max_length=16)
-    title = fields.TextField()
-    body = fields.TextField()
-    device_id = fields.CharField(max_length=64, null=True)
+    sealed = fields.TextField()
+    format = fields.IntField()
+    # The sync id of the device that sent it, so a device can say which were its own.
+    device_id = fields.CharField(max_length=64)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta(Model.Meta):

@@ -1,10 +1,10 @@
-"""Letters: the `letter` kind with its merge and own operations, revisions, the trash."""
+"""Letters: the sealed `letter` kind, and its revisions kept as envelopes."""
 
 from server.letters.export import letters_export
 from server.letters.kind import LETTER
 from server.letters.schema import Query
-from server.letters.service import TRASH_DAYS, LetterHooks, purge_expired_trash
-from server.plugin import Chore, Domain
+from server.letters.service import LetterHooks
+from server.plugin import Domain
 
 DOMAIN = Domain(
     name="letters",
@@ -13,10 +13,4 @@ DOMAIN = Domain(
     models=("server.letters.models",),
     query=Query,
     export=letters_export,
-    chores=(
-        Chore(
-            f"Deleted letters that were in the trash for {TRASH_DAYS} days",
-            purge_expired_trash,
-        ),
-    ),
 )

@@ -1,4 +1,4 @@
-"""GraphQL for a letter's history: every kept version of its words."""
+"""GraphQL for a letter's history: every kept version, sealed as its device sent it."""
 
 from __future__ import annotations
 
@@ -14,13 +14,15 @@ from server.letters.models import LetterRevision as RevisionModel
 from server.letters.service import revisions_of
 
 
-@strawberry.type(description="One kept version of a letter's title and words.")
+@strawberry.type(description="One kept version of a letter, sealed on the device that wrote it.")
 class LetterRevision:
     id: strawberry.ID
-    version: int
-    reason: str = strawberry.field(description="edit, merge, restore, client or conflict.")
-    title: str
-    body: str
+    version: int = strawberry.field(description="The letter's version this was written at.")
+    sealed: str = strawberry.field(
+        description="The letter's content at that version, sealed as a letter record is."
+    )
+    format: int = strawberry.field(description="The format version of the sealed content.")
+    device_id: str = strawberry.field(description="The sync id of the device that sent it.")
     created_at: datetime
 
     @classmethod
@@ -28,9 +30,9 @@ class LetterRevision:
         return cls(
             id=strawberry.ID(str(revision.id)),
             version=revision.version,
-            reason=revision.reason.value,
-            title=revision.title,
-            body=revision.body,
+            sealed=revision.sealed,
+            format=revision.format,
+            device_id=revision.device_id,
             created_at=revision.created_at,
         )
 

@@ -1,7 +1,4 @@
-"""What other domains may ask about a letter: whether words may be shared from it, at a version.
-
-Only letters know which of a letter's states may leave the person's own devices.
-"""
+"""What other domains may ask about a letter: whether words may be shared from it, at a version."""
 
 from __future__ import annotations
 
@@ -26,8 +23,8 @@ async def words_to_share(
 ) -> Words:
     """The words a device sends to share, as it holds the letter at `version`. The
     server checks what it can see: the letter is the owner's, is not in the trash, and
-    is still at that version (and, until letters are sealed, is not marked never to
-    send); the words are the device's, within a letter's limits."""
+    is still at that version; the words are the device's, within a letter's limits.
+    Whether the letter is marked never to send is sealed with it: the device checks."""
     expected = checked(Number(0, 10**18), version, "letterVersion")
     words = Words(
         expected,
@@ -39,10 +36,6 @@ async def words_to_share(
         raise not_found("letter")
     if letter.deleted:
         raise bad_input("letterId", "A letter in the trash cannot be shared.")
-    if letter.data.get("state") == "never_send":
-        raise AppError(
-            ErrorCode.NEVER_SEND, "This letter is marked never to send.", field="letterId"
-        )
     if letter.version != words.version:
         raise AppError(
             ErrorCode.LETTER_CHANGED,

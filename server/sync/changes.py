@@ -5,8 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
 
@@ -103,48 +102,23 @@ class Change:
     base: int
     stamp: Stamp
     # What the kind's domain adds to the generic rules.
-    hooks: KindHooks[Any]
+    hooks: KindHooks
 
 
 Handler = Callable[[Change], Awaitable[Outcome]]
-# What a kind's hooks hand from merge() to written(), in a type of the domain's own.
-Notes = TypeVar("Notes")
 
 
-@dataclass
-class Merged(Generic[Notes]):
-    """What a kind's hooks made of one change's fields that both sides had changed."""
+class KindHooks:
+    """What a domain keeps beside a sealed kind's records (letters keep revisions). The
+    server cannot read a sealed record, so a domain hears only that an envelope was
+    written or erased; the records themselves follow the generic rules."""
 
-    # Fields only the server writes (for example, words set aside beside the record).
-    server_updates: dict = field(default_factory=dict)
-    # Whether both sides' edits of some field were combined into one.
-    combined: bool = False
-    notes: Notes | None = None
+    async def sealed_written(self, change: Change, record: SyncRecord) -> None:
+        """Called after an applied upsert, with the record at its new version."""
 
-
-class KindHooks(Generic[Notes]):
-    """What a domain adds to the generic rules; letters use these for their words."""
-
-    def __init__(self) -> None:
-        # The kind's own operations, by name; a domain's hooks fill in theirs.
-        self.operations: dict[str, Handler] = {}
-
-    async def merge(
-        self, change: Change, record: SyncRecord, changes: dict, taken: dict, conflicts: list[str]
-    ) -> Merged[Notes]:
-        """Resolve the conflicting fields the domain can merge (moving each from
-        `conflicts` to `taken`)."""
-        return Merged()
-
-    async def written(
-        self,
-        change: Change,
-        record: SyncRecord,
-        taken: dict,
-        before: dict,
-        merged: Merged[Notes],
-    ) -> None:
-        """Called after a record's data changed, with the same version stamped."""
+    async def erased(self, record: SyncRecord) -> None:
+        """Called after the record's envelope was erased for good (purge or expiry), in
+        the same transaction."""
 
 
 def outcome(change: Change, status: Status, version: int | None, **extra) -> Outcome:

@@ -7,9 +7,9 @@ from server.clock import iso
 from server.sync.models import SyncDevice, SyncRecord
 
 SEALED_NOTE = (
-    'Records with a "sealed" value were sealed on your own devices before they reached '
-    "this server. The server cannot read them; only your devices, signed in to this "
-    "account, can open them."
+    'Everything with a "sealed" value was sealed on your own devices before it reached '
+    "this server. The server cannot read it; only your devices, signed in to this "
+    "account, can open it."
 )
 
 

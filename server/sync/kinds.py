@@ -28,9 +28,9 @@ class Kind:
     # Fields only the server writes; devices read them in pulls.
     server_fields: frozenset[str] = frozenset()
     check_record: Callable[[dict[str, object]], None] | None = field(default=None)
-    # Which of the generic operations devices may use, and whether a device may make a
-    # new record of this kind (or bring a deleted one back) at all. A kind's own
-    # operations are its domain's, declared once with its hooks.
+    # Which of the operations devices may use (upsert, delete; and purge, for a sealed
+    # kind), and whether a device may make a new record of this kind (or bring a deleted
+    # one back) at all.
     generic_operations: frozenset[str] = frozenset({"upsert", "delete"})
     devices_create: bool = True
     # For a kind with one record per account whose id comes from the account id: that
@@ -46,8 +46,12 @@ class Kind:
     def __post_init__(self) -> None:
         if self.sealed and (self.rules or self.server_fields or self.check_record):
             raise ValueError(f"The sealed kind {self.name!r} has no fields the server can read.")
-        if self.sealed and not self.generic_operations <= {"upsert", "delete"}:
-            raise ValueError(f"The sealed kind {self.name!r} can only be upserted and deleted.")
+        if self.sealed and not self.generic_operations <= {"upsert", "delete", "purge"}:
+            raise ValueError(
+                f"The sealed kind {self.name!r} can only be upserted, deleted and purged."
+            )
+        if not self.sealed and not self.generic_operations <= {"upsert", "delete"}:
+            raise ValueError(f"The clear kind {self.name!r} can only be upserted and deleted.")
 
     def defaults(self) -> dict[str, object]:
         return {name: default_of(rule) for name, rule in self.rules.items()}

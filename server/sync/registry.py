@@ -7,18 +7,17 @@ domain's description and hands it to pull and push.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
 
 from server.sync.changes import KindHooks
 from server.sync.kinds import Kind
 
-PLAIN: KindHooks[None] = KindHooks()
+PLAIN = KindHooks()
 
 
 class Kinds(Mapping[str, Kind]):
     """Each kind by name, with the hooks its domain added."""
 
-    def __init__(self, kinds: Iterable[Kind], hooks: Mapping[str, KindHooks[Any]]) -> None:
+    def __init__(self, kinds: Iterable[Kind], hooks: Mapping[str, KindHooks]) -> None:
         self.by_name: dict[str, Kind] = {}
         for kind in kinds:
             if kind.name in self.by_name:
@@ -27,9 +26,10 @@ class Kinds(Mapping[str, Kind]):
         unknown = set(hooks) - set(self.by_name)
         if unknown:
             raise ValueError(f"Hooks for kinds nobody describes: {sorted(unknown)}.")
-        readable = [name for name in hooks if self.by_name[name].sealed]
-        if readable:
-            raise ValueError(f"Hooks for sealed kinds, which the server cannot read: {readable}.")
+        clear = [name for name in hooks if not self.by_name[name].sealed]
+        if clear:
+            # A clear kind follows the generic rules alone; hooks only hear of envelopes.
+            raise ValueError(f"Hooks are for sealed kinds, not for: {clear}.")
         self._hooks = dict(hooks)
 
     def __getitem__(self, name: str) -> Kind:
@@ -41,9 +41,9 @@ class Kinds(Mapping[str, Kind]):
     def __len__(self) -> int:
         return len(self.by_name)
 
-    def hooks_for(self, kind: Kind) -> KindHooks[Any]:
+    def hooks_for(self, kind: Kind) -> KindHooks:
         return self._hooks.get(kind.name, PLAIN)
 
     def allows(self, kind: Kind, op: str) -> bool:
-        """The generic operations the kind lets devices use, and its domain's own."""
-        return op in kind.generic_operations or op in self.hooks_for(kind).operations
+        """Whether the kind lets devices use this operation."""
+        return op in kind.generic_operations

@@ -4,6 +4,10 @@ only when it was made on the record's current version (compare-and-swap).
 A change made on an older version is answered STALE with the record as the server has
 it, and nothing is written: the device opens it, merges, and sends the merged content on
 the new version. The envelope's shape is all the server can check (docs/crypto.md).
+
+A delete keeps the last envelope with the tombstone. A purge (for a kind that allows it)
+or the trash's expiry (server/sync/trash.py) erases it for good, at a new version, so
+every device pulls a tombstone with nothing left to open.
 """
 
 from __future__ import annotations
@@ -14,7 +18,16 @@ import re
 
 from server.clock import now
 from server.errors import ErrorCode
-from server.sync.changes import Change, Handler, new_record, outcome, touch
+from server.sync.changes import (
+    Change,
+    Handler,
+    KindHooks,
+    Stamp,
+    new_record,
+    outcome,
+    touch,
+    write_at,
+)
 from server.sync.fields import is_object
 from server.sync.models import SyncRecord
 from server.sync.outcomes import Outcome, Rejected, Status
@@ -99,20 +112,27 @@ async def upsert(change: Change) -> Outcome:
             sealed=sealed,
             format=fmt,
         )
-        return outcome(change, Status.APPLIED, record.version)
-    if not taken_on(change, record):
+    elif not taken_on(change, record):
         return stale(change, record)
-    # A deleted record comes back: the device wrote on the version that deleted it.
-    version = await touch(change, record, sealed=sealed, format=fmt, deleted=False, deleted_at=None)
-    return outcome(change, Status.APPLIED, version)
+    else:
+        # A deleted record comes back (even one purged): the device wrote on the version
+        # that deleted it, and sent its content whole.
+        await touch(change, record, sealed=sealed, format=fmt, deleted=False, deleted_at=None)
+    await change.hooks.sealed_written(change, record)
+    return outcome(change, Status.APPLIED, record.version)
+
+
+def _existing(change: Change) -> SyncRecord:
+    record = change.record
+    if record is None:
+        raise Rejected(ErrorCode.NOT_FOUND, "That record could not be found.", "recordId")
+    return record
 
 
 async def delete(change: Change) -> Outcome:
     if change.incoming.sealed is not None:
         raise Rejected(ErrorCode.BAD_INPUT, "A delete carries no sealed content.", "sealed")
-    record = change.record
-    if record is None:
-        raise Rejected(ErrorCode.NOT_FOUND, "That record could not be found.", "recordId")
+    record = _existing(change)
     if record.deleted:
         return outcome(change, Status.APPLIED, record.version)
     if not taken_on(change, record):
@@ -124,6 +144,38 @@ async def delete(change: Change) -> Outcome:
     return outcome(change, Status.APPLIED, version)
 
 
+async def purge(change: Change) -> Outcome:
+    """Delete for good a record in the trash: its last envelope goes, and whatever its
+    domain kept beside it."""
+    incoming = change.incoming
+    for name, value in (("sealed", incoming.sealed), ("format", incoming.format)):
+        if value is not None:
+            raise Rejected(ErrorCode.BAD_INPUT, f"A purge carries no {name}.", name)
+    if not is_object(incoming.fields) or incoming.fields:
+        raise Rejected(ErrorCode.BAD_INPUT, "A purge carries no fields.", "fields")
+    record = _existing(change)
+    if not record.deleted:
+        raise Rejected(
+            ErrorCode.NOT_IN_TRASH,
+            f"Only a {change.kind.name} in the trash can be deleted for good.",
+        )
+    if record.sealed is None:
+        # Already gone for good: nothing is left to lose, whatever the device last saw.
+        return outcome(change, Status.APPLIED, record.version)
+    if not taken_on(change, record):
+        # Brought back or changed elsewhere since: the device sees that before erasing it.
+        return stale(change, record)
+    await erase(change.stamp, record, change.hooks)
+    return outcome(change, Status.APPLIED, record.version)
+
+
+async def erase(stamp: Stamp, record: SyncRecord, hooks: KindHooks) -> None:
+    """Erase a deleted record's envelope at the owner's next version; its domain erases
+    what it kept beside it in the same transaction."""
+    await write_at(stamp, record, sealed=None, format=None)
+    await hooks.erased(record)
+
+
 def handler(op: str) -> Handler:
     # All a sealed kind can do (Kind checks it): the server cannot act on what it cannot read.
-    return {"upsert": upsert, "delete": delete}[op]
+    return {"upsert": upsert, "delete": delete, "purge": purge}[op]

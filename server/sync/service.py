@@ -26,7 +26,6 @@ from server.sync import sealed
 from server.sync.changes import (
     Change,
     Handler,
-    Merged,
     Stamp,
     changed_since,
     counted_writes,
@@ -305,28 +304,21 @@ async def _prepare(account_id, device_id, incoming: Incoming, stamp: Stamp, kind
 
 
 def _handler(change: Change) -> Handler:
-    op = change.incoming.op
-    if op == "upsert":
-        return upsert
-    if op == "delete":
-        return delete
-    return change.hooks.operations[op]
+    # A clear kind is only upserted and deleted (Kind checks it).
+    return {"upsert": upsert, "delete": delete}[change.incoming.op]
 
 
 async def upsert(change: Change) -> Outcome:
     kind = change.kind
     changes = kind.clean_changes(change.incoming.fields)
-    hooks = change.hooks
     record = change.record
     if record is None:
         data = {**kind.defaults(), **changes}
         kind.check_whole(data)
         record = await new_record(change.stamp, change.account_id, change.record_id, kind, data)
-        await hooks.written(change, record, data, {}, Merged())
         return outcome(change, Status.APPLIED, record.version)
 
-    before = dict(record.data)
-    current = {**kind.defaults(), **before}
+    current = {**kind.defaults(), **record.data}
     taken: dict = {}
     conflicts: list[str] = []
     for name, value in changes.items():
@@ -336,33 +328,25 @@ async def upsert(change: Change) -> Outcome:
             conflicts.append(name)
         else:
             taken[name] = value
-    merged = await hooks.merge(change, record, changes, taken, conflicts)
-    server_updates = merged.server_updates
     resurrect = record.deleted
-    if not taken and not server_updates and not resurrect:
+    if not taken and not resurrect:
         if not conflicts:
             return outcome(change, Status.APPLIED, record.version)
         version = await resend(change, record)
         return outcome(change, Status.CONFLICT_KEPT, version, conflict_fields=conflicts)
     data = {**current, **taken}
     kind.check_whole(data)
-    data.update(server_updates)
     version = change.stamp.next()
     record.data = {k: v for k, v in data.items() if v is not None or k in kind.rules}
-    record.field_versions = {
-        **record.field_versions,
-        **dict.fromkeys([*taken, *server_updates], version),
-    }
+    record.field_versions = {**record.field_versions, **dict.fromkeys(taken, version)}
     merged_elsewhere = record.version > change.base
     record.version = version
     record.deleted = False
     record.deleted_at = None
     await record.save()
-    await hooks.written(change, record, taken, before, merged)
     if conflicts:
         return outcome(change, Status.CONFLICT_KEPT, version, conflict_fields=conflicts)
-    status = Status.MERGED if merged_elsewhere or merged.combined else Status.APPLIED
-    return outcome(change, status, version)
+    return outcome(change, Status.MERGED if merged_elsewhere else Status.APPLIED, version)
 
 
 async def delete(change: Change) -> Outcome:

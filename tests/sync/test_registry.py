@@ -20,10 +20,10 @@ def test_every_kind_of_every_domain_is_known_once():
     assert sorted(described) == sorted(KINDS)
 
 
-def test_a_kind_allows_its_generic_operations_and_its_domain_s_own():
-    assert KINDS.allows(LETTER, "restore_revision")
-    assert KINDS.allows(LETTER, "delete")
-    assert not KINDS.allows(PLAN, "restore_revision")
+def test_a_kind_allows_the_operations_it_names():
+    assert KINDS.allows(LETTER, "purge") and KINDS.allows(LETTER, "delete")
+    assert not KINDS.allows(LETTER, "restore") and not KINDS.allows(LETTER, "restore_revision")
+    assert not KINDS.allows(PLAN, "purge")
     assert not KINDS.allows(SHARED_LETTER, "delete")
 
 
@@ -41,13 +41,26 @@ def test_a_sealed_kind_has_no_fields_the_server_could_read():
     with pytest.raises(ValueError, match="toolkit_box"):
         Kind(name="toolkit_box", rules={"name": Text(100)}, sealed=True)
     with pytest.raises(ValueError, match="toolkit_box"):
-        Kind(name="toolkit_box", rules={}, sealed=True, generic_operations=frozenset({"purge"}))
+        Kind(name="toolkit_box", rules={}, sealed=True, generic_operations=frozenset({"restore"}))
 
 
-def test_a_sealed_kind_takes_no_hooks():
-    with pytest.raises(ValueError, match="toolkit_box"):
-        Kinds([BOX], {BOX.name: KindHooks()})
+def test_only_a_sealed_kind_may_be_purged():
+    """A purge erases an envelope; a clear kind has none."""
+    purged = frozenset({"upsert", "delete", "purge"})
+    assert Kind(name="toolkit_box", rules={}, sealed=True, generic_operations=purged)
+    with pytest.raises(ValueError, match="shared_letter"):
+        Kind(name="shared_letter", rules={}, generic_operations=frozenset({"upsert", "purge"}))
 
 
-def test_only_letters_and_shared_letters_are_still_kept_clear():
-    assert {name for name in KINDS if not KINDS[name].sealed} == {"letter", "shared_letter"}
+def test_hooks_are_for_sealed_kinds_only():
+    """They hear only of envelopes written and erased; a clear kind follows the generic
+    rules alone."""
+    hooks = KindHooks()
+    assert Kinds([BOX], {BOX.name: hooks}).hooks_for(BOX) is hooks
+    with pytest.raises(ValueError, match="shared_letter"):
+        Kinds([SHARED_LETTER], {SHARED_LETTER.name: KindHooks()})
+
+
+def test_only_shared_letters_are_still_kept_clear():
+    assert {name for name in KINDS if not KINDS[name].sealed} == {"shared_letter"}
+    assert LETTER.sealed and LETTER.generic_operations == {"upsert", "delete", "purge"}
