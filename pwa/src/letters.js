@@ -9,7 +9,7 @@ import { announce } from "./sync.js";
 
 const KIND = "letter";
 export const STATES = { draft: "Draft", kept: "Kept", never_send: "Never send" };
-// How long the server keeps a letter in the trash (TRASH_DAYS in server/letters/service.py;
+// How long the server keeps a letter in the trash (TRASH_DAYS in server/sync/trash.py;
 // a test keeps the two equal).
 export const TRASH_DAYS = 30;
 // The fields whose two versions the letter screen sets side by side.
