@@ -293,7 +293,8 @@ def server_letters(base: str, username: str, password: str = PASSWORD) -> dict[s
 
 
 def letter_revisions(base: str, username: str, letter_id: str, password: str = PASSWORD) -> list:
-    """A letter's revisions as the server lists them, each opened: newest first."""
+    """A letter's revisions as the server lists them, each opened (`content` None for one
+    that does not open): newest first."""
     query = (
         "query($id: ID!) { letterRevisions(letterId: $id) "
         "{ id version sealed format deviceId createdAt } }"
@@ -302,12 +303,13 @@ def letter_revisions(base: str, username: str, letter_id: str, password: str = P
         account_key = account_key_of(client, username, password)
         answer = client.post("/graphql", json={"query": query, "variables": {"id": letter_id}})
         found = answer.json()["data"]["letterRevisions"]
-    return [
-        {
-            **revision,
-            "content": reference.open_record(
+
+    def open_revision(revision: dict) -> object:
+        try:
+            return reference.open_record(
                 account_key, letter_id, "letter", revision["format"], revision["sealed"]
-            ),
-        }
-        for revision in found
-    ]
+            )
+        except reference.SealError:
+            return None
+
+    return [{**revision, "content": open_revision(revision)} for revision in found]

@@ -207,7 +207,8 @@ def stamped(rebase, base, mine, theirs):
 
 
 def test_stamps_are_never_set_aside_and_follow_the_words_shown(rebase):
-    base = {"body": "a\nb\nc\n", "clientEditedAt": "T0", "editedOn": {"device": "x", "label": "phone"}}
+    before = {"device": "x", "label": "phone"}
+    base = {"body": "a\nb\nc\n", "clientEditedAt": "T0", "editedOn": before}
     laptop = {"device": "d-laptop", "label": "computer"}
     phone = {"device": "d-phone", "label": "phone"}
     # Joined cleanly: the newer side's stamps.
