@@ -142,8 +142,10 @@ def test_the_same_line_changed_on_two_devices_shows_two_versions_on_both(
     page = laptop.page
     for width, height in ((320, 640), (390, 844)):
         page.set_viewport_size({"width": width, "height": height})
-        page.locator("#versions-0").scroll_into_view_if_needed()
-        page.screenshot(path=tmp_path / f"two-versions-{width}.png", full_page=True)
+        section = page.locator("#versions-0")
+        section.scroll_into_view_if_needed()
+        page.screenshot(path=tmp_path / f"two-versions-{width}.png")
+        section.screenshot(path=tmp_path / f"two-versions-whole-{width}.png")
         laptop.check_screen(width)
 
     # Keep the other: the laptop's words become the letter, on both devices.
@@ -327,7 +329,7 @@ def test_the_history_opens_sealed_versions_names_one_that_does_not_open_and_rest
     for width, height in ((320, 640), (390, 844)):
         page.set_viewport_size({"width": width, "height": height})
         page.click(".revisions summary >> nth=0")
-        page.screenshot(path=tmp_path / f"history-{width}.png", full_page=True)
+        page.screenshot(path=tmp_path / f"history-{width}.png")
         phone.check_screen(width)
         page.click(".revisions summary >> nth=0")
 

@@ -31,7 +31,7 @@ function unopenedItem(revision) {
     { class: "unopened" },
     h(
       "p",
-      {},
+      { class: "quiet" },
       `${fullDate(revision.createdAt)}: a version that could not be opened on this device. It may have been changed on the server since it was saved. The others are not affected.`,
     ),
   );
@@ -91,7 +91,7 @@ export async function historyView(main, id) {
     return null;
   }
   message.textContent = found.length
-    ? `${found.length} ${found.length === 1 ? "version" : "versions"}, newest first. Each was opened on this device; your account keeps them sealed.`
+    ? `${found.length} ${found.length === 1 ? "version" : "versions"}, newest first, opened here from your account, which keeps them sealed.`
     : "No earlier versions yet.";
   replace(
     list,

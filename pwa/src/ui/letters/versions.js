@@ -106,7 +106,7 @@ function versionSection(letter, group, { index, count, here, before, chosen }) {
     h(
       "p",
       {},
-      "It was changed on two devices at the same time, in the same place. Both versions are kept; nothing is lost, whichever you choose.",
+      "It was changed on two devices at once, in the same place. Both versions are kept: nothing is lost, whichever you choose.",
     ),
     h(
       "dl",
