@@ -49,7 +49,8 @@ const SUMMARY_BODY = 400;
 // The list's view of a letter record. store.js writes one beside every letter.
 self.letterSummary = (record) => {
   const fields = { ...record.fields, body: (record.fields.body ?? "").slice(0, SUMMARY_BODY) };
-  if (fields.conflictBody != null) fields.conflictBody = fields.conflictBody.slice(0, SUMMARY_BODY);
+  // The list only says that there are two versions: which fields, not their words.
+  if (Array.isArray(fields.conflicts)) fields.conflicts = fields.conflicts.map(({ field }) => ({ field }));
   return {
     id: record.id,
     kind: record.kind,

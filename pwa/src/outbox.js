@@ -6,7 +6,7 @@
 // - a change queued behind another change to the same record waits for that answer,
 //   so it is based on the version the server gave the earlier one.
 
-import { isSealed, textFieldsOf } from "./sealed-kinds.js";
+import { isSealed, stampsOf, textFieldsOf } from "./sealed-kinds.js";
 import { RECORD_STORES, deleteRecord, done, metaIn, putRecord, write } from "./store.js";
 
 export const MAX_MUTATIONS = 500;
@@ -38,26 +38,23 @@ export function viewOf(record, entries) {
     if (entry.op === "upsert") {
       Object.assign(fields, entry.fields);
       deleted = false;
-    } else if (entry.op === "delete") {
+    } else if (entry.op === "delete" || entry.op === "purge") {
       deleted = true;
-    } else if (entry.op === "restore" || entry.op === "restore_revision") {
-      deleted = false;
-    } else if (entry.op === "resolve_conflict") {
-      delete fields.conflictBody;
-      delete fields.conflictTitle;
-      delete fields.conflictRevisionId;
     }
   }
   return { fields, deleted };
 }
 
 // Queue one change inside the caller's transaction. `entries` are the record's
-// outbox entries, oldest first; it is updated in place.
+// outbox entries, oldest first; it is updated in place. `editedAt` is when the person
+// last changed what the entry carries: words of it set aside after a merge say so.
 export function enqueue(tx, record, entries, op, fields = null) {
   const outbox = tx.objectStore("outbox");
   const last = entries.at(-1);
+  const editedAt = new Date().toISOString();
   if (op === "upsert" && last && last.op === "upsert" && last.mutationId == null) {
     last.fields = { ...last.fields, ...fields };
+    last.editedAt = editedAt;
     outbox.put(last);
     return;
   }
@@ -70,6 +67,7 @@ export function enqueue(tx, record, entries, op, fields = null) {
     baseVersion: waiting ? null : record.version,
     awaitsBase: waiting,
     mutationId: null,
+    editedAt,
   };
   // A sealed kind is merged on this device if another device changed it first, and
   // the merge needs the content this change was made on.
@@ -187,8 +185,9 @@ export function asMutation(entry) {
 // person can see it, and let the next change of each record go. `currents` holds,
 // for each STALE answer, the server's record opened (sealing.js openCurrents), and
 // `merging` is rebase.js, loaded by the caller only when there is a STALE answer (an
-// import cannot wait inside an IndexedDB transaction).
-export function settle(batch, results, currents = new Map(), merging = null) {
+// import cannot wait inside an IndexedDB transaction). `here` ({device, label}) names
+// this device in what a merge sets aside.
+export function settle(batch, results, currents = new Map(), merging = null, here = {}) {
   const byId = new Map(batch.map((entry) => [entry.mutationId, entry]));
   const at = new Date().toISOString();
   return write([...RECORD_STORES, "outbox", "rejected", "meta"], async (tx) => {
@@ -201,7 +200,7 @@ export function settle(batch, results, currents = new Map(), merging = null) {
       const rest = (await entriesOf(tx, entry.recordId)).filter((e) => e.seq !== entry.seq);
       const record = await done(records.get(entry.recordId));
       if (result.status === "STALE" && currents.has(result.mutationId)) {
-        await rebase(tx, entry, record, rest, currents.get(result.mutationId), at, merging);
+        await rebase(tx, entry, record, rest, currents.get(result.mutationId), { at, here, merging });
         continue;
       }
       if (result.status === "REJECTED") {
@@ -223,6 +222,13 @@ export function settle(batch, results, currents = new Map(), merging = null) {
         outbox.put(following);
       }
       if (!record) continue;
+      if (entry.op === "purge" && ["APPLIED", "DUPLICATE"].includes(result.status) && !rest.length) {
+        // Deleted for good, and nothing more to say about it: gone from this device too.
+        deleteRecord(tx, entry.recordId);
+        continue;
+      }
+      // A purge refused: the record shows again, as the server has it.
+      if (entry.op === "purge") delete record.purging;
       if (result.status === "APPLIED" && result.version != null) {
         // Taken exactly as sent: the server now holds what this device sent.
         if (entry.op === "upsert") record.server = entry.content ?? { ...record.server, ...entry.fields };
@@ -236,6 +242,8 @@ export function settle(batch, results, currents = new Map(), merging = null) {
         if (entry.op === "upsert") record.server = { ...entry.content };
         if (entry.op === "delete") record.serverDeleted = true;
         putRecord(tx, record);
+      } else if (entry.op === "purge") {
+        putRecord(tx, record);
       }
     }
   });
@@ -244,14 +252,29 @@ export function settle(batch, results, currents = new Map(), merging = null) {
 // STALE: another device changed the record first and nothing was applied. Merge on
 // this device (rebase.js) and replace the record's pending changes with one change,
 // based on the server's version, which the same sync sends next.
-async function rebase(tx, entry, record, rest, current, at, { afterStale, mergesOf }) {
+async function rebase(tx, entry, record, rest, current, { at, here, merging }) {
   const outbox = tx.objectStore("outbox");
   for (const other of rest) outbox.delete(other.seq);
   const holder = record ?? newRecord(entry.kind, entry.recordId);
   const view = record ? { fields: record.fields, deleted: record.deleted } : viewOf(holder, [entry]);
-  const next = afterStale(entry, { ...holder, ...view }, current, textFieldsOf(entry.kind), at, mergesOf(entry.kind));
+  // When this device's words were last written: its newest pending change.
+  const times = [entry, ...rest].map((change) => change.editedAt).filter(Boolean);
+  const editedAt = times.sort().at(-1) ?? view.fields.clientEditedAt ?? at;
+  const next = merging.afterStale(
+    entry,
+    { ...holder, ...view },
+    current,
+    textFieldsOf(entry.kind),
+    at,
+    merging.mergesOf(entry.kind),
+    { provenance: { ...here, editedAt }, stamps: stampsOf(entry.kind) },
+  );
   if (current.content == null)
     await noteUnopened(tx, [{ id: entry.recordId, kind: entry.kind, reason: current.reason }], holder);
+  if (next.gone) {
+    deleteRecord(tx, entry.recordId);
+    return;
+  }
   if (next.server != null) holder.server = next.server;
   holder.serverDeleted = next.serverDeleted;
   holder.version = next.version;
@@ -266,10 +289,12 @@ async function rebase(tx, entry, record, rest, current, at, { afterStale, merges
       baseContent: next.pending.baseContent,
       awaitsBase: false,
       mutationId: null,
+      editedAt,
     };
     outbox.add(change);
     pending.push({ ...change, seq: Infinity });
   }
+  if (next.pending?.op !== "purge") delete holder.purging;
   const shown = viewOf(holder, pending);
   holder.fields = shown.fields;
   holder.deleted = shown.deleted;
@@ -316,16 +341,18 @@ export function absorb(records, cursor, serverVersion, unopened = []) {
     for (const incoming of records) {
       const record = (await done(store.get(incoming.id))) ?? newRecord(incoming.kind, incoming.id);
       const entries = await entriesOf(tx, incoming.id);
-      record.version = incoming.version;
-      record.server = incoming.fields;
-      record.serverDeleted = incoming.deleted;
-      record.deletedAt = incoming.deletedAt;
-      record.updatedAt = incoming.updatedAt;
       const purged = incoming.deleted && Object.keys(incoming.fields).length === 0;
       if (purged && entries.length === 0) {
         deleteRecord(tx, incoming.id);
         continue;
       }
+      record.version = incoming.version;
+      // Deleted for good elsewhere while this device still changes it: its words stay
+      // here, and the pending change, answered STALE, sends them whole.
+      if (!(purged && isSealed(incoming.kind))) record.server = incoming.fields;
+      record.serverDeleted = incoming.deleted;
+      record.deletedAt = incoming.deletedAt;
+      record.updatedAt = incoming.updatedAt;
       const view = viewOf(record, entries);
       record.fields = view.fields;
       record.deleted = view.deleted;

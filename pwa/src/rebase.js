@@ -18,10 +18,15 @@ function same(x, y) {
   return x === y || keyOf(x) === keyOf(y);
 }
 
-function withoutConflicts(content) {
-  const { conflicts: _, ...rest } = content ?? {};
+function without(content, fields) {
+  const rest = { ...(content ?? {}) };
+  for (const field of fields) delete rest[field];
   return rest;
 }
+
+// Deleted for good (purged, or emptied after its time in the trash): a tombstone with
+// no content left.
+const emptied = (current) => current.deleted && current.content != null && Object.keys(current.content).length === 0;
 
 // The conflicts list merged three ways: one let go on either side stays gone, one
 // added on either side stays, and `added` (this merge's) come last.
@@ -38,17 +43,23 @@ export function mergeConflicts(base = [], mine = [], theirs = [], added = []) {
 // whose `fields` and `deleted` are what it shows (the server's content with every
 // pending change on top); `current`: the server's record ({version, deleted, content}),
 // `content` null when its envelope did not open; `textFields` and `merges`: the kind's
-// (sealed-kinds.js); `at`: when, for new conflicts.
+// (sealed-kinds.js); `at`: when, for new conflicts. `options.provenance` goes into each
+// new conflict ({device, label, editedAt}: where and when the set-aside words were
+// written) and `options.stamps` are the kind's stamps (sealed-kinds.js).
 //
 // Returns the record's new server state ({server, serverDeleted, version}; `server`
-// null keeps what the device had) and `pending`: null, or the one change
-// ({op, fields, baseContent}) that replaces every pending change of the record, based
-// on `version`.
-export function afterStale(entry, record, current, textFields, at, merges = {}) {
+// null keeps what the device had), `gone` when the record is deleted for good
+// everywhere and this device has nothing left to say about it, and `pending`: null,
+// or the one change ({op, fields, baseContent}) that replaces every pending change of
+// the record, based on `version`.
+export function afterStale(entry, record, current, textFields, at, merges = {}, options = {}) {
+  const { provenance = {}, stamps = [] } = options;
   const state = { server: current.content, serverDeleted: current.deleted, version: current.version };
-  if (current.content == null) {
-    // The server's copy cannot be read on this device: this device's copy stays, and
-    // is sent whole, so what the person wrote reaches the server again.
+  if (entry.op === "purge") return afterPurge(entry, current, state);
+  if (current.content == null || (emptied(current) && !record.deleted)) {
+    // The server's copy cannot be read on this device, or it was deleted for good
+    // while this device kept or changed it: this device's copy stays, and is sent
+    // whole, so what the person wrote reaches the server again.
     const pending = record.deleted
       ? { op: "delete", fields: null, baseContent: null }
       : { op: "upsert", fields: { ...record.fields }, baseContent: {} };
@@ -56,24 +67,32 @@ export function afterStale(entry, record, current, textFields, at, merges = {}) 
   }
   if (record.deleted) {
     // A delete made while someone edited it elsewhere: the edit wins, and the record
-    // shows the other device's words.
-    return { ...state, pending: null };
+    // shows the other device's words. Deleted for good elsewhere: nothing is left.
+    return { ...state, pending: null, gone: emptied(current) };
   }
   const base = entry.baseContent ?? {};
   const theirs = current.content;
+  const aside = ["conflicts", ...stamps];
   const merged = mergeContent(
-    withoutConflicts(base),
-    withoutConflicts(record.fields),
-    withoutConflicts(theirs),
+    without(base, aside),
+    without(record.fields, aside),
+    without(theirs, aside),
     textFields,
     merges,
   );
   const content = { ...merged.content };
+  // Who wrote last: the other device when its words are the ones shown, else the newer.
+  if (stamps.length) {
+    const [time] = stamps;
+    const mineNewer = (record.fields[time] ?? "") > (theirs[time] ?? "");
+    const writer = merged.conflicts.length || !mineNewer ? theirs : record.fields;
+    for (const stamp of stamps) if (writer[stamp] !== undefined) content[stamp] = writer[stamp];
+  }
   const conflicts = mergeConflicts(
     base.conflicts,
     record.fields.conflicts,
     theirs.conflicts,
-    merged.conflicts.map((conflict) => ({ ...conflict, at })),
+    merged.conflicts.map((conflict) => ({ ...conflict, at, ...provenance })),
   );
   if (conflicts.length || "conflicts" in theirs) content.conflicts = conflicts;
   const fields = {};
@@ -84,6 +103,21 @@ export function afterStale(entry, record, current, textFields, at, merges = {}) 
   // words, even when they are the same as the server's.
   const pending = Object.keys(fields).length || current.deleted ? { op: "upsert", fields, baseContent: theirs } : null;
   return { ...state, pending };
+}
+
+// A delete for good made on an older version than the server's. Edited (or brought
+// back) elsewhere meanwhile: an edit beats a delete, and the record comes back with
+// the other device's words. Still in the trash with the words this device had: the
+// purge is sent again on the server's version. Anything else stays in the trash.
+function afterPurge(entry, current, state) {
+  if (emptied(current)) return { ...state, pending: null, gone: true };
+  const purge = { op: "purge", fields: null, baseContent: current.content };
+  if (current.content == null) {
+    // Unreadable here: in the trash it can go; brought back, this device's copy stays.
+    return { ...state, server: null, pending: current.deleted ? purge : null };
+  }
+  const unchanged = current.deleted && same(current.content, entry.baseContent ?? {});
+  return { ...state, pending: unchanged ? purge : null };
 }
 
 // The merges mergeContent runs for a kind's lists.

@@ -7,7 +7,11 @@
 // into the envelope; a change of shape gets a new number here and a way to read the
 // old one.
 //
-// Letters and shared letters are still clear: the server merges them (docs/sync.md).
+// `stamps` say who wrote last and when (a time first): they are never set aside. After a
+// merge they are the other device's when anything was set aside (its words are the
+// ones shown), else the newer side's.
+//
+// Shared letters (the therapist's copy) are still clear (docs/sharing.md).
 
 export const SEALED_KINDS = {
   toolkit_box: { format: 1, textFields: ["name", "note"] },
@@ -19,6 +23,7 @@ export const SEALED_KINDS = {
   plan: { format: 1, textFields: ["title", "contactAgreement"], lists: { steps: ["text"] } },
   // Choices, switches, a country code and contacts: nothing to merge by line.
   preferences: { format: 1, textFields: [] },
+  letter: { format: 1, textFields: ["title", "body"], stamps: ["clientEditedAt", "editedOn"] },
 };
 
 export const isSealed = (kind) => Object.hasOwn(SEALED_KINDS, kind);
@@ -27,3 +32,5 @@ export const textFieldsOf = (kind) => SEALED_KINDS[kind]?.textFields ?? [];
 
 // The lists of a kind merged by id: field → its names of things' text fields.
 export const listsOf = (kind) => SEALED_KINDS[kind]?.lists ?? {};
+
+export const stampsOf = (kind) => SEALED_KINDS[kind]?.stamps ?? [];

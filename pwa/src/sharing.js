@@ -146,7 +146,17 @@ export function refreshShared() {
   return myShares().catch(() => {});
 }
 
+// The server cannot read a letter's marks, so this device is the one that refuses to
+// share a letter marked "never send": as it shows it, or as the server holds it.
+async function refuseNeverSend(letterId) {
+  const record = await getRecord(letterId);
+  if (record?.fields?.state === "never_send" || record?.server?.state === "never_send") {
+    throw new ApiError("NEVER_SEND", "This letter is marked never to send.");
+  }
+}
+
 export async function shareLetter(input) {
+  await refuseNeverSend(input.letterId);
   const query = `mutation Share($input: ShareLetterInput!) { shareLetter(input: $input) { ${SHARE} } }`;
   return noted((await gql(query, { input })).shareLetter);
 }
@@ -161,6 +171,7 @@ export const withdrawShare = (id) => shareAction("withdrawShare", id);
 
 // Sends the letter's words as this device holds them at `copy.version` (see serverCopy).
 export async function resendShare(id, copy) {
+  await refuseNeverSend(copy.id);
   const query = `mutation Resend($id: ID!, $letterVersion: Int, $title: String, $body: String) {
     resendShare(id: $id, letterVersion: $letterVersion, title: $title, body: $body) { ${SHARE} } }`;
   const words = { letterVersion: copy.version, title: copy.title, body: copy.body };

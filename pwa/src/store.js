@@ -12,6 +12,7 @@ export function open() {
         // again when next asked.
         db.close();
         opening = null;
+        knownDevice = null;
       } else {
         // A newer version of the app, in another tab, needs to upgrade the database.
         // This tab is out of date: main.js saves what is typed, then lets go.
@@ -76,6 +77,22 @@ export function metaIn(tx, key, fallback = null) {
   return done(tx.objectStore("meta").get(key)).then((row) => (row ? row.value : fallback));
 }
 
+// This device's sync id, made once. Read at every letter edit, so it is kept in memory
+// until the database is deleted.
+let knownDevice = null;
+
+export function deviceId() {
+  knownDevice ??= (async () => {
+    let id = await getMeta("deviceId");
+    if (!id) {
+      id = crypto.randomUUID();
+      await setMeta("deviceId", id);
+    }
+    return id;
+  })();
+  return knownDevice;
+}
+
 // What boot.js read while the app loaded, good until the first write.
 let early = self.earlyRead ?? null;
 self.earlyRead = null;
@@ -138,5 +155,6 @@ export async function wipe() {
   const db = await open();
   db.close();
   opening = null;
+  knownDevice = null;
   await done(indexedDB.deleteDatabase(NAME));
 }

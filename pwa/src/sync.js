@@ -4,7 +4,8 @@
 
 import { ApiError, gql, offline } from "./api.js";
 import { absorb, settle, takeBatch } from "./outbox.js";
-import { getMeta, outboxCount, setMeta } from "./store.js";
+import { deviceId, getMeta, outboxCount, setMeta } from "./store.js";
+import { deviceLabel } from "./device-label.js";
 import { me } from "./me.js";
 
 const PUSH = `mutation Push($deviceId: String!, $mutations: [SyncMutationInput!]!) {
@@ -59,14 +60,7 @@ export async function refreshStatus() {
   bus.dispatchEvent(new CustomEvent("status"));
 }
 
-export async function deviceId() {
-  let id = await getMeta("deviceId");
-  if (!id) {
-    id = crypto.randomUUID();
-    await setMeta("deviceId", id);
-  }
-  return id;
-}
+export { deviceId };
 
 // Resolves once this sync, and any asked for while it ran, has finished.
 export function syncNow() {
@@ -131,7 +125,7 @@ async function cycle() {
     const data = await gql(PUSH, { deviceId: device, mutations: await mutationsOf(batch) });
     const currents = await openCurrents(data.push.results);
     const merging = currents.size ? await import("./rebase.js") : null;
-    await settle(batch, data.push.results, currents, merging);
+    await settle(batch, data.push.results, currents, merging, { device, label: deviceLabel() });
     announce("records");
   }
   await pullAll(device);

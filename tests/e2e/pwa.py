@@ -8,8 +8,8 @@ import time
 import httpx
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.graphql_client import sign_in_sync
-from tests.sealed import device
+from tests.graphql_client import KEY_PARAMS, SIGN_IN
+from tests.sealed import device, reference
 
 PASSWORD = "a calm long password 1"
 
@@ -221,21 +221,47 @@ class Device:
         self.context.close()
 
 
+def account_key_of(client: httpx.Client, username: str, password: str = PASSWORD) -> bytes:
+    """Sign `client` in as the device does, and open the account key with the password:
+    what a second device holds, so the test can read what the devices sealed."""
+    params = client.post(
+        "/graphql", json={"query": KEY_PARAMS, "variables": {"username": username}}
+    ).json()["data"]["keyParams"]
+    master, auth = device.reference_keys(password, username.strip().lower(), params["seed"])
+    answer = client.post(
+        "/graphql",
+        json={"query": SIGN_IN, "variables": {"input": {"username": username, "authKey": auth}}},
+    ).json()
+    assert "errors" not in answer, answer
+    return device.open_account_key(answer["data"]["signIn"]["sealedAccountKey"], master)
+
+
 @contextlib.contextmanager
 def signed_in(base: str, username: str, password: str = PASSWORD):
     """An HTTP client signed in as `username`, to look at the server directly."""
     with httpx.Client(base_url=base) as client:
-        answer = sign_in_sync(client, username, password, device.reference_keys)
-        assert "errors" not in answer, answer
+        account_key_of(client, username, password)
         yield client
+
+
+def opened(record: dict, account_key: bytes) -> dict:
+    """A pulled record with its sealed content opened as its fields, as a device opens it;
+    a record deleted for good has none."""
+    if record.get("sealed") is None:
+        return record
+    content = reference.open_record(
+        account_key, record["id"], record["kind"], record["format"], record["sealed"]
+    )
+    return {**record, "fields": content}
 
 
 def server_records(
     base: str, username: str, deleted: bool = False, password: str = PASSWORD
 ) -> dict[str, dict]:
-    """The account's records as the server has them, through the public API; deleted
-    ones only when asked for."""
-    with signed_in(base, username, password) as client:
+    """The account's records as the server has them, through the public API, sealed ones
+    opened with the account key; deleted ones only when asked for."""
+    with httpx.Client(base_url=base) as client:
+        account_key = account_key_of(client, username, password)
         records: dict[str, dict] = {}
         cursor = None
         while True:
@@ -243,13 +269,13 @@ def server_records(
                 "/graphql",
                 json={
                     "query": "query($c: String) { pull(cursor: $c, limit: 1000) "
-                    "{ records { id kind deleted fields } cursor hasMore } }",
+                    "{ records { id kind version deleted fields sealed format } cursor hasMore } }",
                     "variables": {"c": cursor},
                 },
             ).json()["data"]["pull"]
             for record in page["records"]:
                 if deleted or not record["deleted"]:
-                    records[record["id"]] = record
+                    records[record["id"]] = opened(record, account_key)
                 else:
                     records.pop(record["id"], None)
             cursor = page["cursor"]
@@ -258,9 +284,32 @@ def server_records(
 
 
 def server_letters(base: str, username: str, password: str = PASSWORD) -> dict[str, dict]:
-    """The account's letters as the server has them, through the public API."""
+    """The account's letters as the server has them, opened as a device opens them."""
     return {
         key: record
         for key, record in server_records(base, username, deleted=True, password=password).items()
         if record["kind"] == "letter"
     }
+
+
+def letter_revisions(base: str, username: str, letter_id: str, password: str = PASSWORD) -> list:
+    """A letter's revisions as the server lists them, each opened (`content` None for one
+    that does not open): newest first."""
+    query = (
+        "query($id: ID!) { letterRevisions(letterId: $id) "
+        "{ id version sealed format deviceId createdAt } }"
+    )
+    with httpx.Client(base_url=base) as client:
+        account_key = account_key_of(client, username, password)
+        answer = client.post("/graphql", json={"query": query, "variables": {"id": letter_id}})
+        found = answer.json()["data"]["letterRevisions"]
+
+    def open_revision(revision: dict) -> object:
+        try:
+            return reference.open_record(
+                account_key, letter_id, "letter", revision["format"], revision["sealed"]
+            )
+        except reference.SealError:
+            return None
+
+    return [{**revision, "content": open_revision(revision)} for revision in found]

@@ -10,14 +10,17 @@ import pytest
 import websockets
 
 from tests.graphql_client import register_sync, sign_in_sync
+from tests.sealed import reference
 from tests.serving import start_server
 from tests.sync_client import PUSH, new_id
 
 PASSWORD = "a quiet harbour at dusk"
 
 
-def sign_up(client: httpx.Client) -> None:
-    register_sync(client, username="robin", password=PASSWORD, display_name="R")
+def sign_up(client: httpx.Client) -> bytes:
+    """The new account's key, which its devices seal with."""
+    made = register_sync(client, username="robin", password=PASSWORD, display_name="R")
+    return made["accountKey"]
 
 
 def sign_in(client: httpx.Client) -> None:
@@ -50,7 +53,9 @@ async def first_pokes(ws_url: str, cookie: str, count: int, after) -> list[int]:
         return pokes
 
 
-def push_a_letter(client: httpx.Client) -> None:
+def push_a_letter(client: httpx.Client, account_key: bytes) -> None:
+    letter_id = new_id()
+    content = {"title": "", "body": "written on the phone"}
     result = client.post(
         "/graphql",
         json={
@@ -62,8 +67,11 @@ def push_a_letter(client: httpx.Client) -> None:
                         "mutationId": 1,
                         "kind": "letter",
                         "op": "upsert",
-                        "recordId": new_id(),
-                        "fields": {"body": "written on the phone"},
+                        "recordId": letter_id,
+                        "sealed": reference.seal_record(
+                            account_key, letter_id, "letter", 1, content
+                        ),
+                        "format": 1,
                     }
                 ],
             },
@@ -74,11 +82,11 @@ def push_a_letter(client: httpx.Client) -> None:
 
 def test_a_push_pokes_a_subscriber_on_the_same_server(served):
     with httpx.Client(base_url=served) as writer, httpx.Client(base_url=served) as reader:
-        sign_up(writer)
+        key = sign_up(writer)
         sign_in(reader)
         cookie = "; ".join(f"{k}={v}" for k, v in reader.cookies.items())
         ws_url = served.replace("http://", "ws://") + "/graphql"
-        pokes = asyncio.run(first_pokes(ws_url, cookie, 2, lambda: push_a_letter(writer)))
+        pokes = asyncio.run(first_pokes(ws_url, cookie, 2, lambda: push_a_letter(writer, key)))
     assert pokes == [0, 1]
 
 
@@ -90,11 +98,11 @@ def test_a_push_on_one_process_pokes_a_subscriber_on_another(postgres_scratch_ur
         httpx.Client(base_url=first) as writer,
         httpx.Client(base_url=second) as reader,
     ):
-        sign_up(writer)
+        key = sign_up(writer)
         sign_in(reader)
         cookie = "; ".join(f"{k}={v}" for k, v in reader.cookies.items())
         ws_url = second.replace("http://", "ws://") + "/graphql"
-        pokes = asyncio.run(first_pokes(ws_url, cookie, 2, lambda: push_a_letter(writer)))
+        pokes = asyncio.run(first_pokes(ws_url, cookie, 2, lambda: push_a_letter(writer, key)))
     assert pokes == [0, 1]
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.pwa import Device
+from tests.e2e.pwa import Device, server_letters
 
 pytestmark = pytest.mark.browser
 
 # The database as the first version of the app made it: records, outbox, rejected
 # and meta, with no letter summaries. One letter, written on this device, not sent.
-FIRST_VERSION_DATABASE = """async ([account, letterId, body]) => {
+FIRST_VERSION_DATABASE = """async ([account, accountKey, letterId, body]) => {
   const done = (request) => new Promise((resolve, reject) => {
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
@@ -36,6 +36,8 @@ FIRST_VERSION_DATABASE = """async ([account, letterId, body]) => {
   tx.objectStore("outbox").add({ recordId: letterId, kind: "letter", op: "upsert", fields,
     baseVersion: null, awaitsBase: false, mutationId: null });
   tx.objectStore("meta").put({ key: "account", value: account });
+  // The account key this device kept (today's app seals letters with it).
+  tx.objectStore("meta").put({ key: "accountKey", value: new Uint8Array(accountKey) });
   await new Promise((resolve) => { tx.oncomplete = resolve; });
   db.close();
 }"""
@@ -43,8 +45,13 @@ FIRST_VERSION_DATABASE = """async ([account, letterId, body]) => {
 READ_ACCOUNT = """() => new Promise((resolve) => {
   const open = indexedDB.open("between");
   open.onsuccess = () => {
-    const get = open.result.transaction("meta").objectStore("meta").get("account");
-    get.onsuccess = () => { open.result.close(); resolve(get.result.value); };
+    const meta = open.result.transaction("meta").objectStore("meta");
+    const account = meta.get("account");
+    const key = meta.get("accountKey");
+    key.onsuccess = () => {
+      open.result.close();
+      resolve([account.result.value, Array.from(key.result.value)]);
+    };
   };
 })"""
 
@@ -58,12 +65,13 @@ def test_letters_from_the_first_database_are_listed_and_sent(chromium, served_sq
     device = Device(chromium, served_sqlite)
     page = device.page
     device.register("orla")
-    account = page.evaluate(READ_ACCOUNT)
+    account, account_key = page.evaluate(READ_ACCOUNT)
     # Away from the app, so nothing of it holds the database open, rebuild it as the
     # first version of the app left it.
     page.goto("/healthz")
     body = "Written before the app learned to keep summaries. " * 30
-    page.evaluate(FIRST_VERSION_DATABASE, [account, "5b0e7c2e-3d1c-4c8e-9a51-0d2f1e6b7a10", body])
+    letter_id = "5b0e7c2e-3d1c-4c8e-9a51-0d2f1e6b7a10"
+    page.evaluate(FIRST_VERSION_DATABASE, [account, account_key, letter_id, body])
 
     page.goto("/")
     item = page.locator("#letter-list li")
@@ -74,6 +82,9 @@ def test_letters_from_the_first_database_are_listed_and_sent(chromium, served_sq
     assert page.input_value("#body") == body
     device.wait_synced()
     assert page.evaluate(DATABASE_VERSION) >= 2
+    # Sent sealed, whole: the server's copy opens to the same words.
+    on_server = server_letters(served_sqlite, "orla")[letter_id]["fields"]
+    assert (on_server["title"], on_server["body"]) == ("Kept from before", body)
     device.close()
 
 

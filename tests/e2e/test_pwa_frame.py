@@ -4,6 +4,7 @@ status."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -227,6 +228,11 @@ def test_quick_hide_shows_nothing_of_the_app_and_the_neutral_name_names_every_fi
     with page.expect_download() as export:
         page.click("#export-json")
     assert export.value.suggested_filename == "notes-export.json"
+    # Made on the device: the words as this device can read them, not envelopes.
+    words = json.loads(Path(export.value.path()).read_text(encoding="utf-8"))
+    assert [letter["body"] for letter in words["letters"]] == [
+        "Dear therapist, I miss our sessions and the plan scares me"
+    ]
     with page.expect_download() as letters:
         page.click("#export-letters")
     assert letters.value.suggested_filename == "notes.html"

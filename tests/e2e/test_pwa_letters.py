@@ -44,7 +44,8 @@ def test_two_devices_edit_one_letter_offline_and_no_text_is_lost(served, chromiu
         shown = everything_shown(device)
         lost = [w for w in words[:2] if w not in shown]
         assert not lost, shown
-    # The server kept the other text beside the letter; the phone offers both versions.
+    # The laptop merged on the phone's version and set its own words aside in the letter:
+    # the phone offers both versions.
     phone.page.wait_for_selector("text=Two versions of this letter")
     letter_url = phone.page.url
     phone.page.click("text=Keep both, as two letters")

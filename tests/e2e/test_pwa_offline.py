@@ -140,15 +140,28 @@ def test_api_responses_and_letters_never_enter_cache_storage(chromium, served_sq
 
 
 def test_a_refused_change_stays_visible(chromium, served_sqlite):
-    """The server refuses a body over 250,000 characters; the words stay on screen."""
+    """The server refuses a letter whose envelope is over 3,000,000 characters (some 2.2
+    MB of words); the words stay on screen."""
     device = Device(chromium, served_sqlite)
     device.register("june")
     device.capture("short")
     device.page.click("#capture-status a")
     device.page.wait_for_selector("#body")
-    too_long = "words " * 42_000
-    device.page.fill("#body", too_long)
-    device.page.wait_for_selector("#saved")
+    too_long = "words " * 400_000
+    # Pasted at once, as a person might, rather than typed key by key.
+    device.page.evaluate(
+        """(text) => {
+          const body = document.querySelector("#body");
+          body.value = text;
+          body.dispatchEvent(new Event("input", { bubbles: true }));
+        }""",
+        too_long,
+    )
+    device.page.wait_for_function(
+        """(length) => import("/src/letters.js").then((l) => l.letters())
+          .then((all) => all.some((letter) => letter.body.length === length))""",
+        arg=len(too_long),
+    )
     device.sync_now()
     device.page.wait_for_selector("text=A change could not be saved to your account")
     kept = device.page.locator(".notice blockquote").inner_text()

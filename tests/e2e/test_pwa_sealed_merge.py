@@ -187,3 +187,50 @@ def test_conflicts_let_go_on_either_side_stay_gone(rebase):
     # Base had a and b; this device let a go and added c; the other let b go.
     assert rebase("mergeConflicts", [a, b], [b, c], [a]) == [c]
     assert rebase("mergeConflicts", [], [a], [b], [c]) == [b, a, c]
+
+
+STAMPS = ["clientEditedAt", "editedOn"]
+
+
+def stamped(rebase, base, mine, theirs):
+    """afterStale for a letter: its text fields and stamps, this device named."""
+    return rebase(
+        "afterStale",
+        {"op": "upsert", "baseContent": base},
+        {"fields": mine, "deleted": False},
+        {"version": 9, "deleted": False, "content": theirs},
+        ["title", "body"],
+        AT,
+        {},
+        {"provenance": {"device": "d-phone", "label": "phone", "editedAt": "T1"}, "stamps": STAMPS},
+    )
+
+
+def test_stamps_are_never_set_aside_and_follow_the_words_shown(rebase):
+    before = {"device": "x", "label": "phone"}
+    base = {"body": "a\nb\nc\n", "clientEditedAt": "T0", "editedOn": before}
+    laptop = {"device": "d-laptop", "label": "computer"}
+    phone = {"device": "d-phone", "label": "phone"}
+    # Joined cleanly: the newer side's stamps.
+    mine = {"body": "a, phone\nb\nc\n", "clientEditedAt": "T2", "editedOn": phone}
+    theirs = {"body": "a\nb\nc, laptop\n", "clientEditedAt": "T1", "editedOn": laptop}
+    content = shown(stamped(rebase, base, mine, theirs))
+    assert content["body"] == "a, phone\nb\nc, laptop\n"
+    assert (content["clientEditedAt"], content["editedOn"]) == ("T2", phone)
+    assert "conflicts" not in content
+    # Set aside: the shown words are the other device's, and so are the stamps.
+    mine = {**mine, "body": "a\nb, phone\nc\n"}
+    theirs = {**theirs, "body": "a\nb, laptop\nc\n"}
+    content = shown(stamped(rebase, base, mine, theirs))
+    assert content["body"] == theirs["body"]
+    assert (content["clientEditedAt"], content["editedOn"]) == ("T1", laptop)
+    assert content["conflicts"] == [
+        {
+            "field": "body",
+            "mine": "a\nb, phone\nc\n",
+            "at": AT,
+            "device": "d-phone",
+            "label": "phone",
+            "editedAt": "T1",
+        }
+    ]

@@ -12,6 +12,8 @@ PRELUDE = """async (args) => {
   const outbox = await import("/src/outbox.js");
   const merging = await import("/src/rebase.js");
   const store = await import("/src/store.js");
+  const letters = await import("/src/letters.js");
+  const sealing = await import("/src/sealing.js");
   const record = (id) => store.getRecord(id);
   const pending = async (id) =>
     (await store.outboxEntries()).filter((e) => e.recordId === id).map(({ seq, ...e }) => e);
@@ -22,6 +24,7 @@ PRELUDE = """async (args) => {
       [{ mutationId: entry.mutationId, status, version }],
       new Map(current ? [[entry.mutationId, current]] : []),
       merging,
+      { device: "this-phone", label: "phone" },
     );
 """
 
@@ -35,12 +38,14 @@ def run(chromium, served_sqlite):
     page.close()
 
 
-def pulled(record_id: str, version: int, fields: dict) -> dict:
+def pulled(
+    record_id: str, version: int, fields: dict, kind: str = "toolkit_item", deleted: bool = False
+) -> dict:
     return {
         "id": record_id,
-        "kind": "toolkit_item",
+        "kind": kind,
         "version": version,
-        "deleted": False,
+        "deleted": deleted,
         "deletedAt": None,
         "fields": fields,
         "createdAt": None,
@@ -102,7 +107,11 @@ def test_stale_merges_and_leaves_one_change_on_the_servers_version(run):
     merged = {"name": "Burlap sack", "note": "one, mine\ntwo\nthree, theirs\n"}
     stored = run("return await record('item');")
     assert (stored["version"], stored["server"], stored["fields"]) == (5, theirs, merged)
-    assert run("return await pending('item');") == [
+    (rebased_change,) = run("return await pending('item');")
+    # When this device's words were last written: the name, typed after the note.
+    typed_at = rebased_change.pop("editedAt")
+    assert typed_at >= sent["editedAt"]
+    assert [rebased_change] == [
         {
             "recordId": "item",
             "kind": "toolkit_item",
@@ -138,3 +147,92 @@ def test_a_record_that_does_not_open_keeps_the_devices_copy_and_is_named(run):
     # Once it opens again it is no longer named.
     run("await outbox.absorb(args[0], 'v3', 3);", [pulled("item", 3, {"name": "Feather"})])
     assert run("return await store.getMeta('unopened');") == []
+
+
+LETTER = {
+    "title": "To my T",
+    "body": "One.\nTwo.\n",
+    "state": "draft",
+    "clientEditedAt": "2026-03-01T22:50:00.000Z",
+    "editedOn": {"device": "the-laptop", "label": "computer"},
+}
+
+
+def letter(version: int, fields: dict, deleted: bool = False) -> dict:
+    return pulled("letter", version, fields, kind="letter", deleted=deleted)
+
+
+def test_a_purge_is_sent_without_content_and_the_letter_goes(run):
+    run("await outbox.absorb(args[0], 'v3', 3);", [letter(3, LETTER, deleted=True)])
+    assert [t["id"] for t in run("return await letters.trashed();")] == ["letter"]
+    run("await letters.purgeLetter('letter');")
+    # Gone from the trash at once, though the server has not answered yet.
+    assert run("return await letters.trashed();") == []
+    (entry,) = run("return await outbox.takeBatch();")
+    assert (entry["op"], entry["baseVersion"], entry.get("content")) == ("purge", 3, None)
+    (mutation,) = run("return await sealing.mutationsOf(args[0]);", [entry])
+    assert mutation["op"] == "purge" and mutation["fields"] is None and "sealed" not in mutation
+    run("await answer(args[0], 'APPLIED', 4);", [entry])
+    assert run("return await record('letter');") is None
+
+
+def test_a_purge_crossing_an_edit_elsewhere_brings_the_letter_back_with_those_words(run):
+    run("await outbox.absorb(args[0], 'v3', 3);", [letter(3, LETTER, deleted=True)])
+    run("await letters.purgeLetter('letter');")
+    (entry,) = run("return await outbox.takeBatch();")
+    edited = {**LETTER, "body": "One.\nTwo, and more.\n"}
+    current = {"version": 5, "deleted": False, "content": edited}
+    run("await answer(args[0], 'STALE', null, args[1]);", [entry], current)
+    shown = run("return await letters.letter('letter');")
+    assert (shown["body"], shown["deleted"]) == (edited["body"], False)
+    assert run("return await pending('letter');") == []
+    # Still in the trash elsewhere, with the words this device had: purged again.
+    run("await outbox.absorb(args[0], 'v6', 6);", [letter(6, edited, deleted=True)])
+    run("await letters.purgeLetter('letter');")
+    (again,) = run("return await outbox.takeBatch();")
+    moved = {"version": 7, "deleted": True, "content": edited}
+    run("await answer(args[0], 'STALE', null, args[1]);", [again], moved)
+    (resent,) = run("return await pending('letter');")
+    assert (resent["op"], resent["baseVersion"]) == ("purge", 7)
+
+
+def test_an_edit_crossing_a_purge_elsewhere_sends_this_devices_words_whole(run):
+    run("await outbox.absorb(args[0], 'v3', 3);", [letter(3, LETTER)])
+    run("await letters.editLetter('letter', {body: 'One.\\nTwo, mine.\\n'});")
+    (sent,) = run("return await outbox.takeBatch();")
+    # The pull brings the tombstone with nothing left in it: the words stay here.
+    run("await outbox.absorb(args[0], 'v5', 5);", [letter(5, {}, deleted=True)])
+    assert run("return (await letters.letter('letter')).body;") == "One.\nTwo, mine.\n"
+    current = {"version": 5, "deleted": True, "content": {}}
+    run("await answer(args[0], 'STALE', null, args[1]);", [sent], current)
+    (whole,) = run("return await outbox.takeBatch();")
+    assert whole["baseVersion"] == 5
+    assert whole["content"]["title"] == "To my T"
+    assert whole["content"]["body"] == "One.\nTwo, mine.\n"
+
+
+def test_words_set_aside_say_where_and_when_they_were_written(run):
+    run("await outbox.absorb(args[0], 'v3', 3);", [letter(3, LETTER)])
+    run("await letters.editLetter('letter', {body: 'One.\\nTwo, from the phone.\\n'});")
+    mine = run("return await letters.letter('letter');")
+    assert mine["editedOn"]["label"] in ("phone", "tablet", "computer")
+    (sent,) = run("return await outbox.takeBatch();")
+    theirs = {
+        **LETTER,
+        "body": "One.\nTwo, from the laptop.\n",
+        "clientEditedAt": "2026-03-01T23:10:00.000Z",
+    }
+    current = {"version": 5, "deleted": False, "content": theirs}
+    run("await answer(args[0], 'STALE', null, args[1]);", [sent], current)
+    shown = run("return await letters.letter('letter');")
+    # The laptop's words stay, with its stamps; the phone's are set aside, named.
+    assert shown["body"] == theirs["body"]
+    assert shown["editedOn"] == theirs["editedOn"]
+    assert shown["editedAt"] == theirs["clientEditedAt"]
+    (conflict,) = shown["conflicts"]
+    assert conflict["field"] == "body" and conflict["mine"] == "One.\nTwo, from the phone.\n"
+    assert (conflict["device"], conflict["label"]) == ("this-phone", "phone")
+    assert conflict["editedAt"] == sent["editedAt"]
+    assert shown["conflict"] is True
+    (group,) = run("return letters.versionGroups(args[0]);", shown)
+    assert group == [conflict]

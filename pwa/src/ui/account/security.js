@@ -159,19 +159,20 @@ function recoveryForm() {
 
 export function deleteForm(account) {
   const errors = errorBox();
-  // Changes that never reached the account are not in its export: say so, and where
-  // a copy made on this device is.
+  // Changes that never reached the account: say so, and that the copies made in
+  // Settings come from this device, so they have them.
   const unsynced = h("p", { id: "delete-unsynced" });
   unsyncedCount().then((count) => {
     if (!count) return;
     replace(
       unsynced,
-      `${count} ${count === 1 ? "change on this device has" : "changes on this device have"} not reached your account, so the export does not have ${count === 1 ? "it" : "them"}. `,
+      `${count} ${count === 1 ? "change on this device has" : "changes on this device have"} not reached your account. `,
       account.role === "CLIENT"
         ? [
-            "The letters document in ",
+            "The copies in ",
             h("a", { href: "/settings" }, "Settings"),
-            " is made on this device, so it has every letter here.",
+            " are made on this device, so they have ",
+            count === 1 ? "it." : "them.",
           ]
         : null,
     );

@@ -1,8 +1,8 @@
 // Settings: the person's own words (synced), privacy on this device (PIN, auto-lock,
 // neutral name and icon; never synced), and exporting everything.
 
-import { gql, offline } from "../../api.js";
 import { allLetters } from "../../letters.js";
+import { myWords } from "../../my-words.js";
 import {
   IDLE_CHOICES,
   NEUTRAL_NAME,
@@ -164,18 +164,10 @@ export async function settingsView(main) {
   neutral.input.addEventListener("change", () => setNeutral(neutral.input.checked));
 
   const exportMessage = h("p", { "aria-live": "polite", id: "export-message" });
-  const exportJson = button("Download everything (JSON)", { id: "export-json" });
+  const exportJson = button("Download my words", { id: "export-json" });
   exportJson.addEventListener("click", async () => {
-    exportMessage.textContent = "Preparing…";
-    try {
-      const data = await gql("query { exportMyData }");
-      download(fileName("export"), "application/json", JSON.stringify(data.exportMyData, null, 2));
-      exportMessage.textContent = "Downloaded.";
-    } catch (error) {
-      exportMessage.textContent = offline(error)
-        ? "The full export comes from your account, so it needs a connection. The letters document below works offline."
-        : error.message;
-    }
+    download(fileName("export"), "application/json", JSON.stringify(await myWords(), null, 2));
+    exportMessage.textContent = "Downloaded: a JSON file of everything on this device.";
   });
   const exportLetters = button("Download my letters as a document", { id: "export-letters" });
   exportLetters.addEventListener("click", async () => {
@@ -224,7 +216,7 @@ export async function settingsView(main) {
       h(
         "p",
         { class: "quiet" },
-        "The JSON file has everything your account holds, every version of every letter included. The letters document holds the letters on this device, in plain pages.",
+        "Both are made here, from what this device holds, so they work offline. “Download my words” is a JSON file of your letters (those in the trash too), toolkit, plans and choices. The letters document holds the letters in plain pages. Your account keeps all of it sealed: the server cannot read it, so a copy from the server could only be opened on your devices.",
       ),
       h("div", { class: "row" }, exportJson, exportLetters),
       exportMessage,

@@ -1,18 +1,24 @@
 // A calm notice on a record changed on two devices at once (rebase.js): one device's
 // words or choices are what the record shows, and the other's, set aside so nothing is
 // lost, are here to keep instead or to let go. The notice syncs with the record, so it
-// says "one device" and "the other", never "here". One notice for every sealed kind:
+// says "one device" and "the other", never "here", except in saying where each value
+// set aside was written ("from this phone, 23:10"). One notice for every sealed kind:
 // each names its fields in its own screen's words, and shows values as a person reads
-// them (a contact as "Name, phone", a step as its text, a choice by its label).
+// them (a contact as "Name, phone", a step as its text, a choice by its label). A
+// letter's title and words have their own view (ui/letters/versions.js).
 
 import { COUNTRIES } from "../../help/lines.js";
+import { STATES } from "../../letters.js";
 import { parseLocal, shortDate, wallTime } from "../../plans/countdown.js";
 import { PLAN_KINDS, REASONS } from "../../plans/plans.js";
 import { settleSetAside } from "../../records.js";
+import { deviceId } from "../../store.js";
+import { deviceLabel } from "../../device-label.js";
 import { SENSES } from "../../toolkit.js";
 import { BREAK_WORDS, ENDING_WORDS, THERAPIST_WORDS } from "../../wording.js";
 import { h } from "./dom.js";
 import { button } from "./button.js";
+import { provenance } from "./provenance.js";
 
 const TOOLKIT = {
   name: "Name",
@@ -57,6 +63,15 @@ const LABELS = {
     helpCountry: "Where you are, for Help now",
     helpContacts: "Your people",
   },
+  letter: {
+    title: "Title",
+    body: "The letter",
+    recipient: "To",
+    part: "Written as or for a part",
+    tags: "Tags",
+    state: "This letter is",
+    forNextSession: "Bring to my next session",
+  },
 };
 
 const CHOICES = {
@@ -66,6 +81,7 @@ const CHOICES = {
   therapistWord: THERAPIST_WORDS,
   breakWord: BREAK_WORDS,
   endingWord: ENDING_WORDS,
+  state: STATES,
   helpCountry: Object.fromEntries(
     Object.entries(COUNTRIES).map(([code, c]) => [code, c.name.replace(/^the /, "The ")]),
   ),
@@ -91,6 +107,7 @@ export function shownValue(field, value) {
   if (CONTACTS.has(field) && Array.isArray(value)) return value.length ? value.map(contactLine).join("\n") : NOTHING;
   if (field === "steps" && Array.isArray(value)) return value.map(stepText).join("\n") || NOTHING;
   if (field === "steps" && typeof value === "object") return stepText(value);
+  if (field === "tags" && Array.isArray(value)) return value.join(", ") || NOTHING;
   if (Object.hasOwn(CHOICES, field)) return CHOICES[field][value] ?? String(value);
   if (TIMES.has(field) && parseLocal(value)) {
     const parts = parseLocal(value);
@@ -100,9 +117,26 @@ export function shownValue(field, value) {
   return String(value);
 }
 
-// `record` is the plain record (records.js); `onSettled` redraws. Null when there is
-// nothing set aside.
-export function setAsideNotice(kind, record, onSettled, idPrefix = "set-aside") {
+// Where a set-aside value was written, filled in once this device's id is read.
+function writtenWhere(conflict) {
+  const line = h("p", { class: "quiet" });
+  if (!conflict.label && !conflict.editedAt) return null;
+  deviceId().then((device) => {
+    line.textContent = `Set aside from ${provenance(conflict, conflict.editedAt ?? conflict.at, { device, label: deviceLabel() })}`;
+  });
+  return line;
+}
+
+// `record` is the plain record (records.js); `onSettled` redraws; `settle(conflict,
+// keep)` saves the choice, by default with settleSetAside (a letter stamps its edits:
+// letters.js). Null when there is nothing set aside.
+export function setAsideNotice(
+  kind,
+  record,
+  onSettled,
+  idPrefix = "set-aside",
+  settle = (conflict, keep) => settleSetAside(kind, record.id, conflict, keep),
+) {
   const conflicts = record?.conflicts ?? [];
   if (!conflicts.length) return null;
   const heading = `${idPrefix}-heading`;
@@ -112,8 +146,8 @@ export function setAsideNotice(kind, record, onSettled, idPrefix = "set-aside") 
     : kind === "preferences"
       ? "choices"
       : "words";
-  const settle = (conflict, keep) => async () => {
-    await settleSetAside(kind, record.id, conflict, keep);
+  const choose = (conflict, keep) => async () => {
+    await settle(conflict, keep);
     await onSettled();
   };
   return h(
@@ -134,11 +168,12 @@ export function setAsideNotice(kind, record, onSettled, idPrefix = "set-aside") 
           {},
           h("p", { class: "quiet" }, LABELS[kind]?.[conflict.field] ?? conflict.field),
           h("p", { class: "version-text" }, shownValue(conflict.field, conflict.mine)),
+          writtenWhere(conflict),
           h(
             "div",
             { class: "row" },
-            button("Keep these instead", { onClick: settle(conflict, true) }),
-            button("Let them go", { class: "quiet", onClick: settle(conflict, false) }),
+            button("Keep these instead", { onClick: choose(conflict, true) }),
+            button("Let them go", { class: "quiet", onClick: choose(conflict, false) }),
           ),
         ),
       ),

@@ -2,13 +2,12 @@
 
 import {
   STATES,
+  WORDS,
   createLetter,
   editLetter,
-  keepBoth,
-  keepOther,
   letter as loadLetter,
-  resolveConflict,
   restoreLetter,
+  settleLetterAside,
   trashLetter,
 } from "../../letters.js";
 import { go } from "../../router.js";
@@ -154,54 +153,35 @@ export async function letterView(main, id) {
     drawTrash(current);
   }
 
+  // Words set aside when the letter was changed on two devices at once: its title and
+  // words as two versions to choose between, anything else (tags, marks) in the
+  // notice every sealed kind shows. Each loads only when a letter has some.
   async function drawConflict(current) {
-    if (!current.conflict) {
+    const others = current.conflicts.filter((conflict) => !WORDS.includes(conflict.field));
+    if (!current.conflict && !others.length) {
       replace(conflictArea);
       return;
     }
-    const settle = (action) => async () => {
-      await saver.flush();
-      const result = await action(id);
-      if (typeof result === "string") go(`/letters/${result}`);
+    const [versions, aside] = await Promise.all([
+      current.conflict ? import("./versions.js") : null,
+      others.length ? import("../kit/set-aside.js") : null,
+    ]);
+    const chosen = async (copy) => {
+      if (copy) go(`/letters/${copy}`);
       else await refresh();
     };
     replace(
       conflictArea,
-      h(
-        "section",
-        { class: "conflict", "aria-labelledby": "conflict-heading" },
-        h("h2", { id: "conflict-heading" }, "Two versions of this letter"),
-        h(
-          "p",
-          {},
-          "This letter was changed in two places at once, and the changes could not be joined. Both versions are kept. Nothing is lost, whichever you choose.",
-        ),
-        h(
-          "div",
-          { class: "versions" },
-          h(
-            "article",
-            { "aria-labelledby": "version-here" },
-            h("h3", { id: "version-here" }, "This version"),
-            h("p", { class: "version-text" }, current.body),
-          ),
-          h(
-            "article",
-            { "aria-labelledby": "version-other" },
-            h("h3", { id: "version-other" }, "The other version"),
-            current.conflict.title !== current.title
-              ? h("p", { class: "quiet" }, `Title: ${current.conflict.title}`)
-              : null,
-            h("p", { class: "version-text" }, current.conflict.body),
-          ),
-        ),
-        h(
-          "div",
-          { class: "row" },
-          button("Keep this version", { onClick: settle(resolveConflict) }),
-          button("Keep the other version", { onClick: settle(keepOther) }),
-          button("Keep both, as two letters", { onClick: settle(keepBoth) }),
-        ),
+      versions ? await versions.versionsArea(current, { before: () => saver.flush(), chosen }) : null,
+      aside?.setAsideNotice(
+        "letter",
+        { ...current, conflicts: others },
+        refresh,
+        "letter-set-aside",
+        async (conflict, keep) => {
+          await saver.flush();
+          await settleLetterAside(id, conflict, keep);
+        },
       ),
     );
   }
