@@ -22,7 +22,7 @@ def test_graphql_ws_client_gets_the_version_then_a_new_one_after_a_push(
         # Sign-up hashes eleven times with argon2 at full cost: seconds on a busy machine.
         httpx.Client(base_url=base, timeout=60) as http,
     ):
-        sign_up(http)
+        key = sign_up(http)
         cookie = "; ".join(f"{name}={value}" for name, value in http.cookies.items())
         url = base.replace("http://", "ws://") + "/graphql"
         client = node("subscribe_changes.cjs", url, cookie, "2", str(WAIT_SECONDS * 1000))
@@ -36,7 +36,7 @@ def test_graphql_ws_client_gets_the_version_then_a_new_one_after_a_push(
         reader.start()
         try:
             assert lines.get(timeout=WAIT_SECONDS) == {"data": {"changes": 0}}
-            push_a_letter(http)
+            push_a_letter(http, key)
             assert lines.get(timeout=WAIT_SECONDS) == {"data": {"changes": 1}}
             assert client.wait(timeout=WAIT_SECONDS) == 0
         finally:
