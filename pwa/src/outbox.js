@@ -215,6 +215,10 @@ export function settle(batch, results, currents = new Map(), merging = null, her
         });
       }
       const following = rest[0];
+      if (unknownOutcome(entry, result)) {
+        sendAgain(outbox, entry, following);
+        continue;
+      }
       if (following?.awaitsBase) {
         following.baseVersion = baseAfter(entry, result);
         if (isSealed(entry.kind)) following.baseContent = { ...contentAfter(entry, result) };
@@ -236,9 +240,9 @@ export function settle(batch, results, currents = new Map(), merging = null, her
         record.version = Math.max(record.version ?? 0, result.version);
         putRecord(tx, record);
       } else if (result.status === "DUPLICATE" && isSealed(entry.kind)) {
-        // Taken once already, its answer lost: the server holds what was sent, at a
-        // version this device will hear of on its next pull. Later changes build on it,
-        // so nothing is applied twice.
+        // A new record, taken once already and its answer lost: the server holds what
+        // was sent, at a version this device will hear of on its next pull. Later
+        // changes build on it, so nothing is applied twice.
         if (entry.op === "upsert") record.server = { ...entry.content };
         if (entry.op === "delete") record.serverDeleted = true;
         putRecord(tx, record);
@@ -246,6 +250,43 @@ export function settle(batch, results, currents = new Map(), merging = null, her
         putRecord(tx, record);
       }
     }
+  });
+}
+
+// A sealed change to a kept record, answered DUPLICATE: it reached the server before
+// and its answer was lost, and whether it was taken or found STALE (nothing written)
+// this device cannot tell. Taking it as applied would leave these words only here,
+// shown as synced. So it goes again on the same base as a new mutation: the server
+// answers STALE with its record either way, and the merge keeps the words once.
+function unknownOutcome(entry, result) {
+  return (
+    result.status === "DUPLICATE" &&
+    isSealed(entry.kind) &&
+    entry.baseVersion != null &&
+    (entry.op === "upsert" || entry.op === "delete")
+  );
+}
+
+function sendAgain(outbox, entry, following) {
+  if (following?.awaitsBase) {
+    // The next change carries this one's words too, on this one's base.
+    following.baseVersion = entry.baseVersion;
+    following.baseContent = { ...(entry.baseContent ?? {}) };
+    if (entry.op === "upsert" && following.op === "upsert") following.fields = { ...entry.fields, ...following.fields };
+    following.awaitsBase = false;
+    outbox.put(following);
+    return;
+  }
+  outbox.add({
+    recordId: entry.recordId,
+    kind: entry.kind,
+    op: entry.op,
+    fields: entry.fields,
+    baseVersion: entry.baseVersion,
+    baseContent: entry.baseContent,
+    awaitsBase: false,
+    mutationId: null,
+    editedAt: entry.editedAt,
   });
 }
 

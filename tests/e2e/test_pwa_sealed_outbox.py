@@ -91,6 +91,36 @@ def test_applied_and_duplicate_become_the_next_changes_base(run):
     assert run("return await pending('new');") == []
 
 
+@pytest.mark.parametrize("first_time", ["applied", "stale"])
+def test_a_lost_answer_to_a_change_of_a_kept_record_is_sent_again_on_its_base(run, first_time):
+    base = {"name": "Burlap", "note": "one\n"}
+    mine = {**base, "note": "one, mine\n"}
+    run("await outbox.absorb(args[0], 'v3', 3);", [pulled("item", 3, base)])
+    run("await outbox.change('toolkit_item', 'item', 'upsert', {note: 'one, mine\\n'});")
+    (sent,) = run("return await outbox.takeBatch();")
+    # Its answer was lost and the resend is DUPLICATE: taken, or found stale? Not known,
+    # so the server's copy stays as it was and the change goes again on the same base.
+    run("await answer(args[0], 'DUPLICATE');", [sent])
+    stored = run("return await record('item');")
+    assert (stored["server"], stored["version"], stored["fields"]) == (base, 3, mine)
+    (again,) = run("return await outbox.takeBatch();")
+    assert again["mutationId"] > sent["mutationId"]
+    assert (again["baseVersion"], again["baseContent"], again["content"]) == (3, base, mine)
+    # The server answers STALE with its record: this device's own change, or another's.
+    theirs = mine if first_time == "applied" else {"name": "Hessian", "note": "one\n"}
+    current = {"version": 5, "deleted": False, "content": theirs}
+    run("await answer(args[0], 'STALE', null, args[1]);", [again], current)
+    stored = run("return await record('item');")
+    left = run("return await pending('item');")
+    if first_time == "applied":
+        assert (stored["server"], stored["fields"], left) == (mine, mine, [])
+    else:
+        assert stored["fields"] == {"name": "Hessian", "note": "one, mine\n"}
+        assert [(change["baseVersion"], change["fields"]) for change in left] == [
+            (5, {"note": "one, mine\n"})
+        ]
+
+
 def test_stale_merges_and_leaves_one_change_on_the_servers_version(run):
     base = {"name": "Burlap", "note": "one\ntwo\nthree\n"}
     run("await outbox.absorb(args[0], 'v1', 1);", [pulled("item", 1, base)])
