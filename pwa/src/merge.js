@@ -17,7 +17,7 @@ import { diff3Merge } from "../vendor/node-diff3/diff3.mjs";
 export const MAX_LINES = 5_000;
 export const MAX_PAIRS = 2_000_000;
 
-function equalPairs(x, y) {
+export function equalPairs(x, y) {
   const counts = new Map();
   for (const line of y) counts.set(line, (counts.get(line) ?? 0) + 1);
   let pairs = 0;

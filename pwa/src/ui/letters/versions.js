@@ -6,7 +6,7 @@
 
 import { diffComm } from "../../../vendor/node-diff3/diff3.mjs";
 import { chooseVersion, editedOn, versionGroups } from "../../letters.js";
-import { MAX_LINES } from "../../merge.js";
+import { MAX_LINES, MAX_PAIRS, equalPairs } from "../../merge.js";
 import { h } from "../kit/dom.js";
 import { button } from "../kit/button.js";
 import { provenance } from "../kit/provenance.js";
@@ -40,7 +40,8 @@ function fold(lines, first, last) {
 export function lineDiff(current, other) {
   const [a, b] = [linesOf(current), linesOf(other)];
   const blocks =
-    Math.max(a.length, b.length) > MAX_LINES
+    // Past the merge's bounds the alignment would hold the page: the two are shown whole.
+    Math.max(a.length, b.length) > MAX_LINES || equalPairs(a, b) > MAX_PAIRS
       ? [{ buffer1: a, buffer2: b }]
       : a.length || b.length
         ? diffComm(a, b)
