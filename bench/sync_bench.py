@@ -3,8 +3,7 @@
     python bench/sync_bench.py [postgres://user@host:5432/any_db]
 
 Runs on a fresh SQLite file, and on PostgreSQL when a URL is given (it creates and
-drops its own `between_bench` database on that server). Ends with the letter-merge
-worst case (bench/merge_bench.py). The floor for each row is
+drops its own `between_bench` database on that server). The floor for each row is
 the same rows read (or written) with one raw SQL statement, which shows what the
 GraphQL and ORM layers cost on top.
 """
@@ -22,7 +21,6 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import httpx
-import merge_bench
 from argon2 import PasswordHasher
 from asgi_lifespan import LifespanManager
 from tortoise import connections
@@ -121,11 +119,13 @@ def toolkit_item(record_id: str) -> dict:
     return {"kind": "toolkit_item", "sealed": sealed, "format": 1}
 
 
-def letter(_record_id: str) -> dict:
+def letter(record_id: str) -> dict:
+    """Sealed as a device seals it (letters are a sealed kind)."""
     body = ("It has been a long week and I keep thinking about what you said. " * 400)[
         :LETTER_BYTES
     ]
-    return {"kind": "letter", "fields": {"title": "Tuesday", "body": body}}
+    sealed = seal_record(ACCOUNT_KEY, record_id, "letter", 1, {"title": "Tuesday", "body": body})
+    return {"kind": "letter", "sealed": sealed, "format": 1}
 
 
 async def timed(bench: Bench, operation, repeat: int) -> float:
@@ -311,7 +311,6 @@ def main() -> None:
             print_table("PostgreSQL", asyncio.run(run(url)))
         finally:
             asyncio.run(drop_bench_database(admin))
-    merge_bench.main()
 
 
 if __name__ == "__main__":

@@ -43,6 +43,7 @@ from topology import (
     drop,
     gql,
     letter,
+    letter_body,
     ok,
     prepare,
     psql,
@@ -163,7 +164,7 @@ async def pushes_survive_sigkill(topology: Topology) -> None:
     versions = sorted(record["version"] for record in records.values())
     total = devices * per_device
     check(versions == list(range(1, total + 1)), f"versions not gapless 1..{total}: {versions}")
-    bodies = sorted(record["fields"]["body"] for record in records.values())
+    bodies = sorted(letter_body(record) for record in records.values())
     check(
         bodies == sorted(m for ms in markers.values() for m in ms),
         "marker words lost or duplicated",

@@ -31,10 +31,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.graphql_client import new_account, password_keys  # noqa: E402
+from tests.sealed.reference import open_record, seal_record  # noqa: E402
 
 ADMIN_URL = os.environ.get("SMOKE_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
 
 PASSWORD = "a quiet harbour at dusk"
+# Letters are sealed on the device. Any 32 bytes do here: the server cannot tell whose key
+# sealed an envelope, and the checks open what they sealed.
+ACCOUNT_KEY = bytes(range(32))
 
 PUSH = """mutation Push($device: String!, $mutations: [SyncMutationInput!]!) {
   push(deviceId: $device, mutations: $mutations) {
@@ -272,14 +276,23 @@ async def sign_in(http: httpx.AsyncClient, username: str, password: str = PASSWO
 
 
 def letter(mutation_id: int, record_id: str, body: str) -> dict:
+    """An upsert of a letter, sealed as a device seals it."""
+    content = {"title": "smoke", "body": body}
     return {
         "mutationId": mutation_id,
         "kind": "letter",
         "op": "upsert",
         "recordId": record_id,
         "baseVersion": None,
-        "fields": {"title": "smoke", "body": body},
+        "sealed": seal_record(ACCOUNT_KEY, record_id, "letter", 1, content),
+        "format": 1,
     }
+
+
+def letter_body(record: dict) -> str:
+    """A pulled letter's body, opened as `letter` sealed it."""
+    content = open_record(ACCOUNT_KEY, record["id"], "letter", record["format"], record["sealed"])
+    return content["body"]
 
 
 async def pull_everything(http: httpx.AsyncClient) -> dict[str, dict]:

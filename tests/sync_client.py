@@ -80,10 +80,41 @@ def sealed_mutation(
     return mutation(mutation_id, record_id, kind=kind, base=base, sealed=sealed, fmt=fmt)
 
 
+def letter(body: str = "", title: str = "", **fields) -> dict:
+    """A letter's content (format 1) as a device seals it (docs/sync.md)."""
+    return {
+        "title": title,
+        "body": body,
+        "recipient": "",
+        "part": None,
+        "tags": [],
+        "state": "draft",
+        "forNextSession": False,
+        "clientCreatedAt": "2026-03-02T21:40:00.000Z",
+        "clientEditedAt": "2026-03-02T21:40:00.000Z",
+        "editedOn": {"device": "phone-0001", "label": "phone"},
+        **fields,
+    }
+
+
+def letter_mutation(
+    mutation_id: int, record_id: str, content: object, account_key: bytes, base: int | None = None
+) -> dict:
+    """An upsert of a letter: its whole content, sealed."""
+    return sealed_mutation(mutation_id, record_id, content, account_key, kind="letter", base=base)
+
+
 def opened(record: dict, account_key: bytes) -> object:
     """A pulled sealed record's content, opened as its devices open it."""
     return reference.open_record(
         account_key, record["id"], record["kind"], record["format"], record["sealed"]
+    )
+
+
+def opened_revision(letter_id: str, revision: dict, account_key: bytes) -> object:
+    """A letter revision's content: sealed as the letter was at that version."""
+    return reference.open_record(
+        account_key, letter_id, "letter", revision["format"], revision["sealed"]
     )
 
 

@@ -12,7 +12,7 @@ from server.db import migrate
 from server.settings import Settings
 from tests.conftest import build_app, make_client
 from tests.graphql_client import register
-from tests.sync_client import new_id, push_one
+from tests.sync_client import letter, letter_mutation, mutation, new_id, push
 
 
 def mode_of(path) -> int:
@@ -35,20 +35,25 @@ def database(tmp_path):
 
 
 @pytest.mark.parametrize(("option", "left_behind"), [("", False), ("?secure_delete=OFF", True)])
-async def test_deleted_rows_leave_no_words_in_the_file(database, option, left_behind):
+async def test_a_purged_letter_leaves_nothing_in_the_file(database, option, left_behind):
     """The server turns SQLite's secure_delete on, whatever the build's default (the
-    explicit OFF shows that the check can see words left in free pages)."""
+    explicit OFF shows that the check can see an envelope left in free pages). A letter's
+    words never reach the file at all: only its envelope, which a purge erases with
+    its revisions."""
     marker = "the-secret-only-this-letter-holds"
     app = build_app(Settings(database_url=f"sqlite://{database}{option}"))
     async with LifespanManager(app), make_client(app) as client:
-        await register(client)
-        letter = new_id()
-        await push_one(client, "phone-0001", 1, letter, {"body": marker * 50})
+        key = (await register(client))["accountKey"]
+        lid = new_id()
+        made = letter_mutation(1, lid, letter(marker * 50), key)
+        envelope = made["sealed"].encode()
+        await push(client, "phone-0001", [made, letter_mutation(2, lid, letter("later"), key)])
         db = connections.get("default")
         await db.execute_script("PRAGMA wal_checkpoint(TRUNCATE)")
-        assert marker.encode() in database.read_bytes()
-        # Gone for good (as after 30 days in the trash), with its revisions.
-        await db.execute_query("DELETE FROM letter_revision WHERE letter_id = ?", [letter])
-        await db.execute_query("DELETE FROM sync_record WHERE id = ?", [letter])
+        assert envelope in database.read_bytes()
+        assert marker.encode() not in database.read_bytes()
+        await push(client, "phone-0001", [mutation(3, lid, op="delete", base=2)])
+        gone = await push(client, "phone-0001", [mutation(4, lid, op="purge", base=3)])
+        assert gone["results"][0]["status"] == "APPLIED"
         await db.execute_script("PRAGMA wal_checkpoint(TRUNCATE)")
-    assert (marker.encode() in database.read_bytes()) is left_behind
+    assert (envelope in database.read_bytes()) is left_behind

@@ -14,7 +14,6 @@ from server.sync.models import SyncRecord
 
 class LetterHooks(KindHooks):
     async def sealed_written(self, change: Change, record: SyncRecord) -> None:
-        assert record.sealed is not None and record.format is not None
         await LetterRevision.create(
             letter_id=record.id,
             owner_id=record.owner_id,

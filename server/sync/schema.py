@@ -77,12 +77,16 @@ class PullResult:
 class SyncMutationInput:
     mutation_id: int = strawberry.field(description="Increases with every mutation a device sends.")
     kind: str = strawberry.field(description="letter, plan, toolkit_box, toolkit_item, …")
-    op: str = strawberry.field(description="upsert or delete, or a kind's own operation.")
+    op: str = strawberry.field(
+        description="upsert or delete; purge deletes a letter in the trash for good."
+    )
     record_id: str
     base_version: int | None = strawberry.field(
         default=None, description="The record's version this change was made on; null if new."
     )
-    fields: JSON | None = strawberry.field(default=None, description="The changed fields only.")
+    fields: JSON | None = strawberry.field(
+        default=None, description="For a clear kind's upsert: the changed fields only."
+    )
     sealed: str | None = strawberry.field(
         default=None, description="For a sealed kind's upsert: the whole content, sealed."
     )

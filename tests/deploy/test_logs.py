@@ -14,7 +14,7 @@ from server.logs import log_handler
 from server.pwa import AppFiles
 from server.sync import service
 from tests.graphql_client import register
-from tests.sync_client import PULL, gql, mutation, new_id, push
+from tests.sync_client import PULL, gql, letter, letter_mutation, mutation, new_id, opened, push
 
 MARKERS = ("marigoldlantern", "quietheronwaits")
 
@@ -37,20 +37,29 @@ def log_lines(request):
 
 async def test_no_word_and_no_token_reaches_the_log(client, log_lines, monkeypatch):
     log_format, buffer = log_lines
-    await register(client)
+    key = (await register(client))["accountKey"]
     [token] = client.cookies.values()
-    letter = mutation(1, new_id(), {"title": MARKERS[0], "body": f"dear you, {MARKERS[1]}"})
+    words = letter(f"dear you, {MARKERS[1]}", MARKERS[0])
+    sealed = letter_mutation(1, new_id(), words, key)
+    # The same words in clear, as a device from before letters were sealed sends them:
+    # refused, and not quoted anywhere either.
+    clear = mutation(2, new_id(), {"title": MARKERS[0], "body": f"dear you, {MARKERS[1]}"})
     response = await client.post(
         "/graphql",
-        json={"query": PUSH, "variables": {"device": "device-0001", "mutations": [letter]}},
+        json={"query": PUSH, "variables": {"device": "device-0001", "mutations": [sealed, clear]}},
         headers={"x-request-id": "caddy-4f2a9c1e-request"},
     )
     assert response.status_code == 200 and "errors" not in response.json()
+    results = response.json()["data"]["push"]["results"]
+    assert [r["status"] for r in results] == ["APPLIED", "REJECTED"]
     assert response.headers["x-request-id"] == "caddy-4f2a9c1e-request"
 
-    # An unexpected failure whose message quotes the words, as a database error can.
+    # An unexpected failure whose message quotes the words and the envelope, as a
+    # database error can.
     async def failing_pull(*_args, **_kwargs):
-        raise RuntimeError(f"could not store {MARKERS[0]} for token {token}")
+        raise RuntimeError(
+            f"could not store {MARKERS[0]} ({sealed['sealed'][:80]}) for token {token}"
+        )
 
     monkeypatch.setattr(service, "pull", failing_pull)
     failed = await client.post("/graphql", json={"query": PULL, "variables": {"cursor": None}})
@@ -58,7 +67,7 @@ async def test_no_word_and_no_token_reaches_the_log(client, log_lines, monkeypat
     failed_id = failed.headers["x-request-id"]
 
     text = buffer.getvalue()
-    for secret in (*MARKERS, token):
+    for secret in (*MARKERS, sealed["sealed"][:80], token):
         assert secret not in text
     # The failure is logged, with its type and where it happened, under its request's id.
     assert "RuntimeError (message not logged)" in text
@@ -128,7 +137,7 @@ async def test_an_unexpected_failure_is_answered_with_its_request_id(app, monkey
 
 async def test_a_push_is_unaffected_by_logging(client, log_lines):
     # The access line is written after the answer: the push itself is stored as ever.
-    await register(client)
-    await push(client, "device-0001", [mutation(1, new_id(), {"title": "t", "body": "b"})])
+    key = (await register(client))["accountKey"]
+    await push(client, "device-0001", [letter_mutation(1, new_id(), letter("b", "t"), key)])
     records = (await gql(client, PULL, {"cursor": None}))["data"]["pull"]["records"]
-    assert [r["fields"]["body"] for r in records if r["kind"] == "letter"] == ["b"]
+    assert [opened(r, key) for r in records if r["kind"] == "letter"] == [letter("b", "t")]

@@ -15,7 +15,7 @@ from prometheus_client import REGISTRY
 from server.errors import AppError, ErrorCode
 from tests.graphql_client import error_code, gql, register
 from tests.serving import free_port, serving
-from tests.sync_client import PULL, mutation, new_id, push
+from tests.sync_client import PULL, letter, letter_mutation, mutation, new_id, push
 
 METRIC_NAMES = (
     "between_requests_total",
@@ -62,12 +62,12 @@ async def test_requests_are_counted_by_operation_and_outcome(client, other_clien
         ("between_push_results_total", {"kind": "unknown", "status": "rejected"}),
         ("between_argon2_queue_seconds_count", {}),
     )
-    await register(client)
+    key = (await register(client))["accountKey"]
     assert error_code(await gql(other_client, PULL, {"cursor": None})) == "UNAUTHENTICATED"
-    letter = mutation(1, new_id(), {"title": "t", "body": "b"})
+    made = letter_mutation(1, new_id(), letter("b", "t"), key)
     stranger = mutation(2, new_id(), {}, kind="a-kind-nobody-knows")
-    await push(client, "device-0001", [letter, stranger])
-    await push(client, "device-0001", [letter])
+    await push(client, "device-0001", [made, stranger])
+    await push(client, "device-0001", [made])
     # A field the schema lacks is not a label: it counts as "unknown".
     assert "errors" in await gql(client, "{ notAField }")
     # Refused before any operation could be named: counted under the route.

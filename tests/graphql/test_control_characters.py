@@ -12,7 +12,7 @@ from server.graphql.schema import build_schema
 from tests.conftest import row_counts
 from tests.graphql_client import gql, new_account, opening_input, recovery_input, register
 from tests.sealed import device
-from tests.sync_client import mutation, new_id, pull_in_order, push, push_raw
+from tests.sync_client import letter, letter_mutation, new_id, opened, pull_in_order, push, push_raw
 
 SIGN_IN = "mutation($i: SignInInput!) { signIn(input: $i) { id } }"
 RECOVER = "mutation($i: RecoverAccountInput!) { recoverAccount(input: $i) { id } }"
@@ -71,41 +71,47 @@ async def test_tabs_and_line_breaks_are_not_refused(client):
 
 
 async def test_a_push_rejects_only_the_mutation_with_an_unstorable_character(client):
-    await register(client)
+    account_key = (await register(client))["accountKey"]
     good, nul, key, spaced = new_id(), new_id(), new_id(), new_id()
+    envelope = letter_mutation(2, nul, letter("words"), account_key)
+    words = letter("tab\tpage\x0cbreak\x0bend", "t")
     answer = await push(
         client,
         "device-controls",
         [
-            mutation(1, good, {"title": "fine", "body": "words"}),
-            mutation(2, nul, {"title": "a\x00b", "body": "words"}),
-            mutation(3, key, {"bo\x00dy": "words"}),
+            letter_mutation(1, good, letter("words", "fine"), account_key),
+            {**envelope, "sealed": envelope["sealed"][:40] + "\x00" + envelope["sealed"][40:]},
+            {**letter_mutation(3, key, letter("words"), account_key), "fields": {"bo\x00dy": 1}},
             # Other controls in a person's own words are kept as written: refusing them
             # would hold the letter off the server for a character no one can see.
-            mutation(4, spaced, {"title": "t", "body": "tab\tpage\x0cbreak\x0bend"}),
-            mutation(5, nul, {"title": "again", "body": "words"}),
+            letter_mutation(4, spaced, words, account_key),
+            letter_mutation(5, nul, letter("again"), account_key),
+            {**letter_mutation(6, good, letter("words"), account_key), "recordId": "r\x00"},
         ],
     )
     results = {r["mutationId"]: r for r in answer["results"]}
-    assert [results[i]["status"] for i in range(1, 6)] == [
+    assert [results[i]["status"] for i in range(1, 7)] == [
         "APPLIED",
         "REJECTED",
         "REJECTED",
         "APPLIED",
         "APPLIED",
+        "REJECTED",
     ], answer
-    assert (results[2]["code"], results[2]["field"]) == ("BAD_INPUT", "title")
-    assert results[3]["code"] in {"UNKNOWN_FIELD", "BAD_INPUT"}
-    assert answer["lastMutationId"] == 5
+    assert (results[2]["code"], results[2]["field"]) == ("BAD_ENVELOPE", "sealed")
+    assert (results[3]["code"], results[3]["field"]) == ("BAD_INPUT", "fields")
+    assert (results[6]["code"], results[6]["field"]) == ("BAD_INPUT", "recordId")
+    assert answer["lastMutationId"] == 6
     records, _ = await pull_in_order(client)
-    bodies = {r["id"]: r["fields"].get("body") for r in records}
-    assert bodies[spaced] == "tab\tpage\x0cbreak\x0bend"
-    assert bodies[nul] == "words" and key not in bodies
+    contents = {r["id"]: opened(r, account_key) for r in records}
+    assert contents[spaced] == words
+    assert contents[nul] == letter("again") and key not in contents
 
 
 async def test_a_push_from_a_device_id_with_a_control_character_is_refused(client):
-    await register(client)
-    result = await push_raw(client, "device\x00id", [mutation(1, new_id(), {"title": "t"})])
+    account_key = (await register(client))["accountKey"]
+    made = letter_mutation(1, new_id(), letter("words"), account_key)
+    result = await push_raw(client, "device\x00id", [made])
     extensions = result["errors"][0]["extensions"]
     assert (extensions["code"], extensions.get("field")) == ("BAD_INPUT", "deviceId")
 

@@ -13,8 +13,7 @@ import pytest
 from asgi_lifespan import LifespanManager
 
 from tests.conftest import build_app, make_client, production, row_counts
-from tests.graphql_client import ME, error_code, register
-from tests.sync_client import PUSH, new_id
+from tests.graphql_client import ME, REGISTER, error_code, new_account, register
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 PREFERS_GRAPHQL_RESPONSE = f"{GRAPHQL_RESPONSE}, application/json;q=0.9"
@@ -315,20 +314,20 @@ async def test_a_subscription_over_http_is_refused_with_a_pointer_to_the_websock
 
 
 async def test_half_a_surrogate_pair_is_refused_and_nothing_is_stored(client):
-    await register(client)
     before = await row_counts()
 
-    def push_body(text_escape: str) -> bytes:
-        variables = (
-            '{"device": "phone-0001", "mutations": [{"mutationId": 1, "kind": "letter", '
-            f'"op": "upsert", "recordId": "{new_id()}", "fields": {{"body": "{text_escape}"}}}}]}}'
-        )
-        return f'{{"query": {json.dumps(PUSH)}, "variables": {variables}}}'.encode()
+    def register_body(text_escape: str) -> bytes:
+        # The escape is written into the JSON text itself, as a client could send it.
+        variables = json.dumps({"input": new_account(display_name="NAME")})
+        variables = variables.replace('"NAME"', f'"{text_escape}"')
+        return f'{{"query": {json.dumps(REGISTER)}, "variables": {variables}}}'.encode()
 
     headers = {"content-type": "application/json"}
-    refused = await client.post("/graphql", content=push_body("a \\ud83d b"), headers=headers)
+    refused = await client.post("/graphql", content=register_body("a \\ud83d b"), headers=headers)
     coded(refused, 400, "BAD_REQUEST")
     assert await row_counts() == before
     # A whole pair is one character, and is kept.
-    kept = await client.post("/graphql", content=push_body("a \\ud83d\\ude00 b"), headers=headers)
-    assert kept.json()["data"]["push"]["results"][0]["status"] == "APPLIED", kept.text
+    kept = await client.post(
+        "/graphql", content=register_body("a \\ud83d\\ude00 b"), headers=headers
+    )
+    assert kept.json()["data"]["register"]["account"]["displayName"] == "a \U0001f600 b", kept.text

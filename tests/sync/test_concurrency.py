@@ -10,7 +10,7 @@ import asyncio
 
 from tests.conftest import make_client
 from tests.graphql_client import register, sign_in
-from tests.sync_client import mutation, new_id, pull_in_order, pull_page, push
+from tests.sync_client import letter, letter_mutation, new_id, pull_in_order, pull_page, push
 
 DEVICES = 6
 PUSHES = 5
@@ -18,7 +18,7 @@ PER_PUSH = 4
 
 
 async def test_concurrent_pushes_keep_versions_gapless_and_pulls_complete(app, client):
-    await register(client)
+    key = (await register(client))["accountKey"]
     devices = [make_client(app) for _ in range(DEVICES)]
     for device in devices:
         await sign_in(device, "robin")
@@ -33,7 +33,8 @@ async def test_concurrent_pushes_keep_versions_gapless_and_pulls_complete(app, c
             for _ in range(PER_PUSH):
                 record = new_id()
                 written.add(record)
-                batch.append(mutation(next_id, record, {"body": f"from device {index}"}))
+                words = letter(f"from device {index}")
+                batch.append(letter_mutation(next_id, record, words, key))
                 next_id += 1
             result = await push(device, f"device-{index:04d}", batch)
             assert {r["status"] for r in result["results"]} == {"APPLIED"}

@@ -8,10 +8,13 @@ from dataclasses import dataclass
 
 import pytest
 
+from server.letters.kind import MAX_BODY
 from server.sync import service
 from tests.graphql_client import gql, register, sign_in
 from tests.sealed import reference
 from tests.sync_client import (
+    letter,
+    letter_mutation,
     mutation,
     new_id,
     opened,
@@ -33,6 +36,9 @@ STEPS = [
 PLAN = {"kind": "break", "title": "Summer", "timeZone": "Europe/Dublin", "steps": STEPS}
 PLAN_SOFT = {**PLAN, "title": "August"}
 PLAN_MINE = {**PLAN, "lastSessionBefore": "2026-07-28T10:00"}
+LETTER = letter("Dear you, it is late.", "Tuesday")
+LETTER_SOFT = {**LETTER, "title": "For Tuesday"}
+LETTER_MINE = {**LETTER, "tags": ["night"], "editedOn": {"device": LAPTOP, "label": "computer"}}
 
 
 @dataclass(frozen=True)
@@ -49,7 +55,14 @@ class Sealed:
 TOOLKIT = Sealed("toolkit_box", BOX, SOFT, MINE)
 
 
-@pytest.fixture(params=[TOOLKIT, Sealed("plan", PLAN, PLAN_SOFT, PLAN_MINE)], ids=lambda k: k.kind)
+@pytest.fixture(
+    params=[
+        TOOLKIT,
+        Sealed("plan", PLAN, PLAN_SOFT, PLAN_MINE),
+        Sealed("letter", LETTER, LETTER_SOFT, LETTER_MINE),
+    ],
+    ids=lambda k: k.kind,
+)
 def k(request) -> Sealed:
     return request.param
 
@@ -204,7 +217,7 @@ async def test_missing_records_and_bases(robin):
         "NOT_FOUND",
         "recordId",
     )
-    await push(client, LAPTOP, [mutation(1, new_id(), {"body": "so version 1 exists"})])
+    await push(client, LAPTOP, [letter_mutation(1, new_id(), letter("so version 1 exists"), key)])
     based = (await push_sealed(client, PHONE, 2, box, BOX, key, base=1))["results"][0]
     assert (based["status"], based["code"]) == ("REJECTED", "UNKNOWN_BASE")
     records, _ = await pull_all(client)
@@ -215,7 +228,7 @@ async def test_someone_elses_sealed_record_looks_missing(robin, other_client, k)
     client, key = robin
     alex = await register(other_client, username="alex")
     theirs = new_id()
-    await push(client, LAPTOP, [mutation(1, new_id(), {"body": "so version 1 exists"})])
+    await push(client, LAPTOP, [letter_mutation(1, new_id(), letter("so version 1 exists"), key)])
     made = await push_sealed(
         other_client, "alex-device-1", 1, theirs, k.first, alex["accountKey"], kind=k.kind
     )
@@ -259,8 +272,8 @@ async def test_a_page_counts_sealed_text_against_its_byte_budget(robin, monkeypa
 async def test_the_export_holds_envelopes_and_says_they_are_sealed(robin):
     client, key = robin
     box = await one_box(client, key)
-    letter = new_id()
-    await push(client, PHONE, [mutation(2, letter, {"body": "my own words"})])
+    lid = new_id()
+    await push(client, PHONE, [letter_mutation(2, lid, letter("my own words"), key)])
     export = (await gql(client, "{ exportMyData }"))["data"]["exportMyData"]
     entries = {entry["id"]: entry for entry in export["records"]}
     sealed = entries[box]
@@ -279,8 +292,8 @@ async def test_the_export_holds_envelopes_and_says_they_are_sealed(robin):
     assert opened(sealed, key) == BOX
     assert BOX["note"] not in str(export)
     assert "only your devices" in export["sealedRecords"]
-    assert entries[letter]["fields"]["body"] == "my own words"
-    assert "sealed" not in entries[letter]
+    assert "fields" not in entries[lid] and opened(entries[lid], key) == letter("my own words")
+    assert "my own words" not in str(export)
 
 
 async def test_a_plan_may_be_longer_than_a_toolkit_record(robin):
@@ -308,3 +321,28 @@ async def test_a_plan_may_be_longer_than_a_toolkit_record(robin):
     assert len(records[long_plan]["sealed"]) > 65_536
     assert opened(records[long_plan], key)["steps"] == steps
     assert long_item not in records
+
+
+async def test_a_letter_may_be_longer_than_a_plan(robin):
+    """A letter's longest body, in a script of three bytes a character, with as many words
+    set aside beside it after a conflict, fits in a letter's envelope; the envelope is
+    refused past a letter's limit."""
+    client, key = robin
+    body = "語" * MAX_BODY
+    aside = {"field": "body", "mine": body, "at": "2026-03-03T08:00:00.000Z"}
+    long_letter = letter(body, conflicts=[{**aside, "device": LAPTOP, "label": "computer"}])
+    lid = new_id()
+    made = (await push(client, PHONE, [letter_mutation(1, lid, long_letter, key)]))["results"][0]
+    assert made["status"] == "APPLIED"
+    records, _ = await pull_all(client)
+    assert len(records[lid]["sealed"]) > 1_048_576
+    assert opened(records[lid], key) == long_letter
+    too_long = mutation(2, new_id(), kind="letter", sealed="A" * 3_000_001, fmt=1)
+    refused = (await push(client, PHONE, [too_long]))["results"][0]
+    assert (refused["status"], refused["code"], refused["field"]) == (
+        "REJECTED",
+        "TOO_LARGE",
+        "sealed",
+    )
+    everything, _ = await pull_all(client)
+    assert list(everything) == [lid]
