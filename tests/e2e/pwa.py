@@ -256,10 +256,14 @@ def opened(record: dict, account_key: bytes) -> dict:
 
 
 def server_records(
-    base: str, username: str, deleted: bool = False, password: str = PASSWORD
+    base: str,
+    username: str,
+    deleted: bool = False,
+    password: str = PASSWORD,
+    open_sealed: bool = True,
 ) -> dict[str, dict]:
     """The account's records as the server has them, through the public API, sealed ones
-    opened with the account key; deleted ones only when asked for."""
+    opened with the account key unless asked not to; deleted ones only when asked for."""
     with httpx.Client(base_url=base) as client:
         account_key = account_key_of(client, username, password)
         records: dict[str, dict] = {}
@@ -275,7 +279,7 @@ def server_records(
             ).json()["data"]["pull"]
             for record in page["records"]:
                 if deleted or not record["deleted"]:
-                    records[record["id"]] = opened(record, account_key)
+                    records[record["id"]] = opened(record, account_key) if open_sealed else record
                 else:
                     records.pop(record["id"], None)
             cursor = page["cursor"]
