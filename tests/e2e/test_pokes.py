@@ -8,6 +8,7 @@ import json
 import httpx
 import pytest
 import websockets
+import websockets.exceptions
 
 from tests.graphql_client import register_sync, sign_in_sync
 from tests.sealed import reference

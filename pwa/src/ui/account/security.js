@@ -73,13 +73,14 @@ function sessionsList() {
     button.disabled = true;
     try {
       await askServer(() => gql("mutation Revoke($id: ID!) { revokeSession(id: $id) }", { id: session.id }));
-      said.textContent = `${session.deviceLabel} is signed out. Anything it had not synced stays on it until you sign in there again.`;
     } catch (error) {
       button.disabled = false;
       said.textContent = error.message;
       return;
     }
+    // Said once the list no longer shows it, so what is read out matches what is seen.
     await load();
+    said.textContent = `${session.deviceLabel} is signed out. Anything it had not synced stays on it until you sign in there again.`;
     said.focus();
   }
 
