@@ -147,6 +147,10 @@ def test_the_same_line_changed_on_two_devices_shows_two_versions_on_both(
         page.screenshot(path=tmp_path / f"two-versions-{width}.png")
         section.screenshot(path=tmp_path / f"two-versions-whole-{width}.png")
         laptop.check_screen(width)
+    page.emulate_media(color_scheme="dark")
+    page.locator("#versions-0").screenshot(path=tmp_path / "two-versions-dark.png")
+    laptop.check_screen(390)
+    page.emulate_media(color_scheme="light")
 
     # Keep the other: the laptop's words become the letter, on both devices.
     page.click("#versions-0 >> text=Keep the other version")

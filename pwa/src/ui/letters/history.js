@@ -91,7 +91,9 @@ export async function historyView(main, id) {
     return null;
   }
   message.textContent = found.length
-    ? `${found.length} ${found.length === 1 ? "version" : "versions"}, newest first, opened here from your account, which keeps them sealed.`
+    ? found.length === 1
+      ? "One version, opened here from your account, which keeps it sealed."
+      : `${found.length} versions, newest first, opened here from your account, which keeps them sealed.`
     : "No earlier versions yet.";
   replace(
     list,
