@@ -127,7 +127,6 @@ def floors(playwright, long_body: str) -> tuple[float, list[float]]:
     page.click("#body")
     page.keyboard.press("Control+End")
     page.evaluate(WATCH_LONG_TASKS)
-    page.evaluate(WATCH_SAVES)
     page.keyboard.type(TYPED * 5, delay=40)
     page.wait_for_timeout(500)
     tasks = page.evaluate("() => window.longTasks")
