@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.pwa import Device, server_records
 
@@ -417,4 +418,42 @@ def test_every_new_screen_is_accessible_fits_and_has_large_targets(
     page.click("#cover-help-now")
     page.wait_for_selector("#crisis-list")
     device.check_screen(width)
+    device.close()
+
+
+def test_a_uses_note_set_aside_stays_in_view_until_the_person_chooses(
+    chromium, served_sqlite, tmp_path
+):
+    device = Device(chromium, served_sqlite)
+    device.register("ash")
+    page = device.page
+    # A use whose note was changed on two devices at once: the other's note stays, and
+    # this device's is set aside in the content, as rebase.js leaves it.
+    page.evaluate(
+        """async () => {
+          const outbox = await import('/src/outbox.js');
+          await outbox.change('toolkit_use', crypto.randomUUID(), 'upsert', {
+            itemId: null, usedAt: '2026-12-01T21:10', distressBefore: 7, distressAfter: 4,
+            note: 'Held the stone, from the laptop.',
+            conflicts: [{ field: 'note', mine: 'Held the stone and breathed.',
+              at: '2026-12-01T21:12:00Z', device: 'other-device', label: 'phone',
+              editedAt: '2026-12-01T21:11:00Z' }],
+          });
+        }"""
+    )
+    page.goto("/toolkit/uses")
+    notice = page.locator(".set-aside-use")
+    expect(notice).to_contain_text("Held the stone and breathed.")
+    expect(page.locator("#uses-table")).to_contain_text("Held the stone, from the laptop.")
+    for width, height in ((320, 640), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=tmp_path / f"uses-set-aside-{width}.png")
+        device.check_screen(width)
+    page.click(".set-aside-use >> text=Let them go")
+    expect(page.locator(".set-aside-use")).to_have_count(0)
+    device.wait_synced()
+    records = server_records(served_sqlite, "ash").values()
+    (use,) = [record for record in records if record["kind"] == "toolkit_use"]
+    assert use["fields"]["note"] == "Held the stone, from the laptop."
+    assert use["fields"].get("conflicts", []) == []
     device.close()

@@ -4,6 +4,7 @@
 
 import { items, uses } from "../../toolkit.js";
 import { fullDate, h, replace } from "../kit/dom.js";
+import { setAsideNotice } from "../kit/set-aside.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const WIDTH = 320;
@@ -81,10 +82,23 @@ export async function usesView(main) {
     .map((use) => ({ time: Date.parse(use.usedAt), before: use.distressBefore, after: use.distressAfter }))
     .sort((a, b) => a.time - b.time);
 
+  // A use noted on two devices at once keeps the other's note; this one's stays in view
+  // here, with which use it was, until the person chooses.
+  const setAside = all
+    .filter((use) => use.conflicts?.length)
+    .map((use) =>
+      h(
+        "div",
+        { class: "set-aside-use" },
+        h("p", { class: "quiet" }, `The use noted ${fullDate(use.usedAt)}`),
+        setAsideNotice("toolkit_use", use, () => usesView(main), `set-aside-${use.id}`),
+      ),
+    );
   replace(
     main,
     h("p", {}, h("a", { href: "/toolkit" }, "← Toolkit")),
     h("h1", {}, "What helped"),
+    setAside,
     all.length
       ? [
           h(
