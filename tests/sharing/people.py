@@ -11,6 +11,7 @@ from limits import parse
 from tests.conftest import make_client
 from tests.graphql_client import error_code, gql, register
 from tests.sealed import reference
+from tests.sync_client import letter as letter_content
 from tests.sync_client import mutation, new_id, opened, pull_in_order, push
 
 NEW_CODE = "mutation { newConnectCode { code expiresAt } }"
@@ -111,16 +112,7 @@ class Person:
         its id. The server gets only the envelope."""
         letter_id = letter_id or new_id()
         known = self.feed.get(letter_id, {})
-        content = {
-            "title": title,
-            "body": body,
-            "recipient": "",
-            "part": None,
-            "tags": [],
-            "state": "draft",
-            "forNextSession": False,
-            **extra,
-        }
+        content = letter_content(body, title, **extra)
         [result] = await self.push([self.letter(letter_id, content, known.get("version"))])
         assert result["status"] == "APPLIED", result
         self.feed[letter_id] = {**known, "version": result["version"], "content": content}
