@@ -308,7 +308,11 @@ async function rebase(tx, entry, record, rest, current, { at, here, merging }) {
     textFieldsOf(entry.kind),
     at,
     merging.mergesOf(entry.kind),
-    { provenance: { ...here, editedAt }, stamps: stampsOf(entry.kind) },
+    {
+      provenance: { ...here, editedAt },
+      stamps: stampsOf(entry.kind),
+      edited: [entry, ...rest].some((change) => change.op === "upsert"),
+    },
   );
   if (current.content == null)
     await noteUnopened(tx, [{ id: entry.recordId, kind: entry.kind, reason: current.reason }], holder);
@@ -320,21 +324,25 @@ async function rebase(tx, entry, record, rest, current, { at, here, merging }) {
   holder.serverDeleted = next.serverDeleted;
   holder.version = next.version;
   const pending = [];
-  if (next.pending) {
-    const change = {
+  // The first change is based on the server's version; a second waits for the first
+  // one's answer, as any change does.
+  const follow = (change) => {
+    const first = pending.length === 0;
+    const queued = {
       recordId: entry.recordId,
       kind: entry.kind,
-      op: next.pending.op,
-      fields: next.pending.fields,
-      baseVersion: next.version,
-      baseContent: next.pending.baseContent,
-      awaitsBase: false,
+      ...change,
+      baseVersion: first ? next.version : null,
+      baseContent: first ? change.baseContent : undefined,
+      awaitsBase: !first,
       mutationId: null,
       editedAt,
     };
-    outbox.add(change);
-    pending.push({ ...change, seq: Infinity });
-  }
+    outbox.add(queued);
+    pending.push({ ...queued, seq: pending.length });
+  };
+  if (next.pending) follow(next.pending);
+  if (next.trash) follow({ op: "delete", fields: null, baseContent: { ...holder.server } });
   if (next.pending?.op !== "purge") delete holder.purging;
   const shown = viewOf(holder, pending);
   holder.fields = shown.fields;

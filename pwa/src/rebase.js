@@ -47,28 +47,32 @@ export function mergeConflicts(base = [], mine = [], theirs = [], added = []) {
 // new conflict ({device, label, editedAt}: where and when the set-aside words were
 // written) and `options.stamps` are the kind's stamps (sealed-kinds.js).
 //
+// `options.edited` says whether the pending changes held an edit (by default, whether
+// the answered one is an upsert): a record changed here and then put in the trash
+// keeps those words, in the trash.
+//
 // Returns the record's new server state ({server, serverDeleted, version}; `server`
 // null keeps what the device had), `gone` when the record is deleted for good
-// everywhere and this device has nothing left to say about it, and `pending`: null,
-// or the one change ({op, fields, baseContent}) that replaces every pending change of
-// the record, based on `version`.
+// everywhere and this device has nothing left to say about it, `pending`: null, or the
+// change ({op, fields, baseContent}) that replaces every pending change of the record,
+// based on `version`, and `trash`: whether a delete follows it.
 export function afterStale(entry, record, current, textFields, at, merges = {}, options = {}) {
-  const { provenance = {}, stamps = [] } = options;
+  const { provenance = {}, stamps = [], edited = entry.op === "upsert" } = options;
   const state = { server: current.content, serverDeleted: current.deleted, version: current.version };
   if (entry.op === "purge") return afterPurge(entry, current, state);
-  if (current.content == null || (emptied(current) && !record.deleted)) {
-    // The server's copy cannot be read on this device, or it was deleted for good
-    // while this device kept or changed it: this device's copy stays, and is sent
-    // whole, so what the person wrote reaches the server again.
-    const pending = record.deleted
-      ? { op: "delete", fields: null, baseContent: null }
-      : { op: "upsert", fields: { ...record.fields }, baseContent: {} };
-    return { ...state, server: null, pending };
+  if (record.deleted && !edited) {
+    // A delete made while someone changed it elsewhere: the change wins, and the
+    // record shows the other device's words (nothing is deleted that this device has
+    // not seen). Deleted for good elsewhere: nothing is left.
+    return { ...state, pending: null, gone: emptied(current), trash: false };
   }
-  if (record.deleted) {
-    // A delete made while someone edited it elsewhere: the edit wins, and the record
-    // shows the other device's words. Deleted for good elsewhere: nothing is left.
-    return { ...state, pending: null, gone: emptied(current) };
+  // Changed here, then put in the trash: the words go to the trash with the record.
+  const trash = record.deleted;
+  if (current.content == null || emptied(current)) {
+    // The server's copy cannot be read on this device, or it was deleted for good
+    // while this device changed it: this device's copy stays, and is sent whole, so
+    // what the person wrote reaches the server again.
+    return { ...state, server: null, pending: { op: "upsert", fields: { ...record.fields }, baseContent: {} }, trash };
   }
   const base = entry.baseContent ?? {};
   const theirs = current.content;
@@ -100,9 +104,11 @@ export function afterStale(entry, record, current, textFields, at, merges = {}, 
     if (!same(value, theirs[field])) fields[field] = value;
   }
   // An edit beats a delete: a record deleted elsewhere comes back with this device's
-  // words, even when they are the same as the server's.
-  const pending = Object.keys(fields).length || current.deleted ? { op: "upsert", fields, baseContent: theirs } : null;
-  return { ...state, pending };
+  // words, even when they are the same as the server's (unless they go to the trash
+  // here too, where they already are).
+  const back = current.deleted && !trash;
+  const pending = Object.keys(fields).length || back ? { op: "upsert", fields, baseContent: theirs } : null;
+  return { ...state, pending, trash: trash && (pending != null || !current.deleted) };
 }
 
 // A delete for good made on an older version than the server's. Edited (or brought

@@ -163,6 +163,44 @@ def test_a_delete_loses_to_an_edit_elsewhere(rebase):
     assert result["server"] == theirs and result["serverDeleted"] is False
 
 
+def test_words_changed_then_trashed_here_go_to_the_trash_with_an_edit_elsewhere(rebase):
+    base = {"name": "Stone", "note": "One.\nTwo.\n"}
+    mine = {"name": "Stone", "note": "One, mine.\nTwo.\n"}
+    theirs = {"name": "Stone from the beach", "note": "One.\nTwo.\n"}
+    result = stale(rebase, base, mine, theirs, mine_deleted=True)
+    # Both edits, then the delete this device made.
+    assert shown(result) == {"name": "Stone from the beach", "note": "One, mine.\nTwo.\n"}
+    assert result["pending"]["op"] == "upsert" and result["trash"] is True
+
+
+def test_words_changed_then_trashed_on_both_devices_stay_in_the_trash(rebase):
+    base = {"name": "Stone"}
+    mine = {"name": "Smooth stone"}
+    # Trashed elsewhere as it was: this device's words go into the trash, not back.
+    result = stale(rebase, base, mine, base, deleted=True, mine_deleted=True)
+    assert shown(result) == mine
+    assert result["serverDeleted"] is True and result["trash"] is True
+    # Nothing of this device's is missing there: the delete alone would change nothing.
+    same = stale(rebase, base, base, base, deleted=True, mine_deleted=True)
+    assert same["pending"] is None and same["trash"] is False
+
+
+def test_only_trashed_here_changes_nothing_elsewhere(rebase):
+    base = {"name": "Stone"}
+    theirs = {"name": "Stone from the beach"}
+    result = rebase(
+        "afterStale",
+        {"op": "delete", "baseContent": base},
+        {"fields": base, "deleted": True},
+        {"version": 9, "deleted": False, "content": theirs},
+        TEXT_FIELDS,
+        AT,
+        {},
+        {"edited": False},
+    )
+    assert result["pending"] is None and result["trash"] is False
+
+
 def test_an_unreadable_server_copy_keeps_this_devices_copy_and_sends_it_whole(rebase):
     result = rebase(
         "afterStale",

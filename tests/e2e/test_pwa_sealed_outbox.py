@@ -241,6 +241,33 @@ def test_an_edit_crossing_a_purge_elsewhere_sends_this_devices_words_whole(run):
     assert whole["content"]["body"] == "One.\nTwo, mine.\n"
 
 
+def test_words_changed_then_trashed_keep_in_the_trash_beside_an_edit_elsewhere(run):
+    run("await outbox.absorb(args[0], 'v3', 3);", [letter(3, LETTER)])
+    run("await letters.editLetter('letter', {title: 'To my T, at last'});")
+    run("await letters.trashLetter('letter');")
+    edit, trash = run("return await pending('letter');")
+    assert (edit["op"], trash["op"], trash["awaitsBase"]) == ("upsert", "delete", True)
+    (sent,) = run("return await outbox.takeBatch();")
+    theirs = {**LETTER, "body": "One.\nTwo, from the laptop.\n"}
+    current = {"version": 5, "deleted": False, "content": theirs}
+    run("await answer(args[0], 'STALE', null, args[1]);", [sent], current)
+    shown = run("return await letters.letter('letter');")
+    assert shown["deleted"] is True
+    assert (shown["title"], shown["body"]) == ("To my T, at last", theirs["body"])
+    merged, delete = run("return await pending('letter');")
+    assert (merged["op"], merged["baseVersion"]) == ("upsert", 5)
+    assert (delete["op"], delete["awaitsBase"]) == ("delete", True)
+    # The merged words are sent first; the delete then goes on their version.
+    (upsert,) = run("return await outbox.takeBatch();")
+    assert (upsert["content"]["title"], upsert["content"]["body"]) == (
+        "To my T, at last",
+        theirs["body"],
+    )
+    run("await answer(args[0], 'APPLIED', 6);", [upsert])
+    (last,) = run("return await outbox.takeBatch();")
+    assert (last["op"], last["baseVersion"]) == ("delete", 6)
+
+
 def test_words_set_aside_say_where_and_when_they_were_written(run):
     run("await outbox.absorb(args[0], 'v3', 3);", [letter(3, LETTER)])
     run("await letters.editLetter('letter', {body: 'One.\\nTwo, from the phone.\\n'});")
