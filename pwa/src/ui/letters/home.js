@@ -11,6 +11,7 @@ import { me } from "../../me.js";
 import { heldShares } from "../../sharing.js";
 import { wording } from "../../wording.js";
 import { button } from "../kit/button.js";
+import { todayOnHome } from "../plans/today.js";
 
 const FIRST_SCREEN = 20;
 const afterPaint = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
@@ -60,11 +61,9 @@ export async function homeView(main) {
 
   search.addEventListener("input", draw);
   // The list is filled before the screen is shown, so it never appears empty; the
-  // Today card of a break is read at the same time, so nothing moves once shown.
-  const [today] = await Promise.all([
-    import("../plans/today.js").then((module) => module.todayOnHome()).catch(() => null),
-    draw(),
-  ]);
+  // Today card of a break is read at the same time, so nothing moves once shown. Its
+  // code comes with the app's, so opening is not a chain of fetches.
+  const [today] = await Promise.all([todayOnHome().catch(() => null), draw()]);
   replace(
     main,
     h("h1", {}, "Letters"),
