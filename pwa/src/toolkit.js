@@ -12,6 +12,9 @@ export const SENSES = {
   movement: "Movement",
 };
 
+// The kinds this domain keeps.
+export const TOOLKIT_KINDS = ["toolkit_box", "toolkit_item", "toolkit_use", "carry_card"];
+
 export const boxes = async () => (await all("toolkit_box")).sort(byPosition);
 export const box = (id) => one("toolkit_box", id);
 export const item = (id) => one("toolkit_item", id);

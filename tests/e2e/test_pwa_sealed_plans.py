@@ -8,8 +8,9 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.pwa import Device, module_page
-from tests.e2e.test_pwa_sealed_sync import sync_fully
+from tests.e2e.test_pwa_sealed_sync import sync_fully, tamper
 from tests.e2e.test_pwa_toolkit_plans import open_screen, saved
+from tests.serving import start_server
 
 pytestmark = pytest.mark.browser
 
@@ -229,3 +230,35 @@ def test_set_aside_values_read_as_a_person_reads_them(chromium, served_sqlite):
         assert [call("shownValue", field, value) for field, value, _ in SHOWN] == [
             shown for _, _, shown in SHOWN
         ]
+
+
+def test_a_plan_that_does_not_open_is_named_on_the_plans_screen(chromium, tmp_path):
+    database = tmp_path / "tampered.sqlite3"
+    with start_server(f"sqlite://{database}", tmp_path) as base:
+        phone, laptop = two_devices(chromium, base, "ines")
+        plan_url = make_plan(phone)
+        phone.wait_synced()
+        sync_fully(laptop)
+        # Offline, so no poke brings the laptop's change before it is tampered with.
+        phone.offline()
+        edit_plan(laptop, plan_url, lambda page: page.fill("#plan-title", "Winter break"))
+        laptop.wait_synced()
+        tamper(database, plan_url.rsplit("/", 1)[1])
+
+        phone.offline(False)
+        sync_fully(phone)
+        open_screen(phone.page, "/plans", "Plans")
+        notice = phone.page.inner_text("#unopened")
+        assert "plan" in notice.lower() and "could not be opened" in notice
+        # The phone's own copy stays, as it was.
+        assert AGREEMENT.splitlines()[0] in shown_plan(phone, plan_url)
+        open_screen(phone.page, "/plans", "Plans")
+        for width, height in ((320, 640), (390, 844)):
+            phone.page.set_viewport_size({"width": width, "height": height})
+            phone.page.screenshot(path=tmp_path / f"plan-unopened-{width}.png")
+            phone.check_screen(width)
+        # Named where plans are, not among the toolkit's things.
+        open_screen(phone.page, "/toolkit", "Toolkit")
+        assert phone.page.locator("#unopened").count() == 0
+        phone.close()
+        laptop.close()

@@ -4,7 +4,7 @@
 import { all, create, edit, one, remove } from "../records.js";
 import { countdown, toInstant } from "./countdown.js";
 
-const KIND = "plan";
+export const KIND = "plan";
 
 export const PLAN_KINDS = { break: "A break", client_away: "I'm away", ending: "An ending" };
 export const REASONS = {

@@ -2,8 +2,8 @@
 // The word never pairs a waiting change with "synced": when something is waiting,
 // that is what it says.
 
-import { status } from "../../sync.js";
-import { when } from "../kit/dom.js";
+import { bus, status } from "../../sync.js";
+import { h, replace, when } from "../kit/dom.js";
 
 const changes = (n) => `${n} ${n === 1 ? "change" : "changes"}`;
 
@@ -36,6 +36,23 @@ export function unopenedSentence(list = status.unopened) {
   return `${list.length} things in your account could not be opened on this device${
     names.length ? ` (${named})` : ""
   }. The copies here are kept as they were, and everything else syncs.`;
+}
+
+// A screen's notice naming its records that did not open (`kinds`), said apart from
+// the rest of the screen so that a sync ending does not redraw what is being typed.
+// `stop` when the screen is left.
+export function unopenedNotice(kinds) {
+  const element = h("div", { role: "status" });
+  let said = null;
+  const draw = () => {
+    const sentence = unopenedSentence(status.unopened.filter((row) => kinds.includes(row.kind)));
+    if (sentence === said) return;
+    said = sentence;
+    replace(element, sentence ? h("p", { class: "notice", id: "unopened" }, sentence) : null);
+  };
+  draw();
+  bus.addEventListener("status", draw);
+  return { element, stop: () => bus.removeEventListener("status", draw) };
 }
 
 // The whole story, for the panel under the word and the Account screen.

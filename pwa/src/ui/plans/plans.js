@@ -3,7 +3,7 @@
 
 import { letters } from "../../letters.js";
 import { dateOfDay, countdown, describe, shortDate, wallTime } from "../../plans/countdown.js";
-import { PLAN_KINDS, REASONS, editPlan, plan as loadPlan, planName, plans, stepsOf } from "../../plans/plans.js";
+import { KIND, PLAN_KINDS, REASONS, editPlan, plan as loadPlan, planName, plans, stepsOf } from "../../plans/plans.js";
 import { go } from "../../router.js";
 import { bus } from "../../sync.js";
 import { items } from "../../toolkit.js";
@@ -11,6 +11,7 @@ import { wording } from "../../wording.js";
 import { h, replace } from "../kit/dom.js";
 import { telLink } from "../kit/fields.js";
 import { setAsideNotice } from "../kit/set-aside.js";
+import { unopenedNotice } from "../frame/sync-status.js";
 import { agreementCard } from "./agreement.js";
 import { isUnderWay, todayCard } from "./today.js";
 import { button, linkButton } from "../kit/button.js";
@@ -45,9 +46,11 @@ export async function plansView(main) {
   }
 
   await draw();
+  const unopened = unopenedNotice([KIND]);
   replace(
     main,
     h("h1", {}, "Plans"),
+    unopened.element,
     list,
     h(
       "div",
@@ -58,7 +61,12 @@ export async function plansView(main) {
     ),
   );
   bus.addEventListener("records", draw);
-  return { leave: () => bus.removeEventListener("records", draw) };
+  return {
+    leave: () => {
+      bus.removeEventListener("records", draw);
+      unopened.stop();
+    },
+  };
 }
 
 function dayByDay(p, now) {

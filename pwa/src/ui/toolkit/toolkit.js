@@ -4,9 +4,10 @@
 import { move } from "../../records.js";
 import { go } from "../../router.js";
 import { bus } from "../../sync.js";
-import { unopenedSentence } from "../frame/sync-status.js";
+import { unopenedNotice } from "../frame/sync-status.js";
 import {
   SENSES,
+  TOOLKIT_KINDS,
   box as loadBox,
   boxes,
   cards,
@@ -183,25 +184,14 @@ export async function toolkitView(main) {
     );
   }
 
-  // Said apart from the rest, so a sync that ends does not redraw what is being typed.
-  const unopened = h("div", { role: "status" });
-  let said = null;
-  const drawUnopened = () => {
-    const sentence = unopenedSentence();
-    if (sentence === said) return;
-    said = sentence;
-    replace(unopened, sentence ? h("p", { class: "notice", id: "unopened" }, sentence) : null);
-  };
-
   await draw();
-  drawUnopened();
-  replace(main, h("h1", {}, "Toolkit"), unopened, area);
+  const unopened = unopenedNotice(TOOLKIT_KINDS);
+  replace(main, h("h1", {}, "Toolkit"), unopened.element, area);
   bus.addEventListener("records", draw);
-  bus.addEventListener("status", drawUnopened);
   return {
     leave: () => {
       bus.removeEventListener("records", draw);
-      bus.removeEventListener("status", drawUnopened);
+      unopened.stop();
     },
   };
 }
