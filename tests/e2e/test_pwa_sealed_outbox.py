@@ -293,3 +293,35 @@ def test_words_set_aside_say_where_and_when_they_were_written(run):
     assert shown["conflict"] is True
     (group,) = run("return letters.versionGroups(args[0]);", shown)
     assert group == [conflict]
+
+
+def test_my_words_holds_every_kind_as_this_device_reads_it(run):
+    """ "Download my words" (pwa/src/my-words.js): each kind in its group, a letter in the
+    trash marked so, an edit not yet synced included, and nothing deleted for good."""
+    records = [
+        letter(1, LETTER),
+        letter(2, {**LETTER, "title": "Put away"}, deleted=True),
+        pulled("box", 3, {"name": "Texture box", "position": 0}, kind="toolkit_box"),
+        pulled("stone", 4, {"boxId": "box", "name": "Stone", "position": 0}),
+        pulled("gone", 5, {"name": "Gone"}, deleted=True),
+        pulled("use", 6, {"itemId": "stone", "distressBefore": 7}, kind="toolkit_use"),
+        pulled("card", 7, {"text": "Still here", "position": 0}, kind="carry_card"),
+        pulled("plan", 8, {"kind": "break", "title": "Winter"}, kind="plan"),
+        pulled("prefs", 9, {"breakWord": "holiday"}, kind="preferences"),
+        pulled("purged", 10, {}, kind="letter", deleted=True),
+    ]
+    records[1]["id"] = "trashed"
+    run("await outbox.absorb(args[0], 'v10', 10);", records)
+    run("await letters.editLetter('letter', {body: 'Not synced yet.\\n'});")
+    words = run("return (await import('/src/my-words.js')).myWords();")
+    assert sorted((w["id"], w["body"], w.get("inTheTrash")) for w in words["letters"]) == [
+        ("letter", "Not synced yet.\n", None),
+        ("trashed", "One.\nTwo.\n", True),
+    ]
+    assert [w["name"] for w in words["toolkitBoxes"]] == ["Texture box"]
+    assert [w["name"] for w in words["toolkitThings"]] == ["Stone"]
+    assert [w["distressBefore"] for w in words["toolkitUses"]] == [7]
+    assert [w["text"] for w in words["wordsToCarry"]] == ["Still here"]
+    assert [w["title"] for w in words["plans"]] == ["Winter"]
+    assert words["preferences"]["breakWord"] == "holiday"
+    assert "sealed" in words["about"]
