@@ -44,8 +44,7 @@ from tests.sealed.reference import seal_record
 # The PWA's pull (pwa/src/sync.js), page size and all.
 PULL = """query Pull($cursor: String) {
   pull(cursor: $cursor, limit: 500) {
-    records { id kind version deleted deletedAt sealed format fields createdAt updatedAt }
-    cursor hasMore serverVersion
+    recordsJson cursor hasMore serverVersion
   }
 }"""
 PUSH = """mutation($d: String!, $m: [SyncMutationInput!]!) {
@@ -132,7 +131,7 @@ class Device:
         count = 0
         while True:
             page = (await self.gql(PULL, {"cursor": cursor}))["pull"]
-            count += len(page["records"])
+            count += len(page["recordsJson"])
             cursor = page["cursor"]
             if not page["hasMore"]:
                 return count, cursor

@@ -36,7 +36,7 @@ from tests.graphql_client import new_account
 from tests.sealed.reference import seal_record
 
 PULL = """query($c: String, $l: Int) { pull(cursor: $c, limit: $l) {
-  cursor hasMore records { id kind version deleted fields sealed format } } }"""
+  cursor hasMore records: recordsJson } }"""
 PUSH = """mutation($d: String!, $m: [SyncMutationInput!]!) {
   push(deviceId: $d, mutations: $m) { serverVersion results { status } } }"""
 TOOLKIT_RECORDS = 5000
