@@ -5,7 +5,8 @@
 Starts `between serve` (uvicorn on a free port) on a fresh SQLite file, and on
 PostgreSQL when a URL is given (in its own `between_http_bench` database, or
 BENCH_HTTP_DB_NAME, created and dropped on that server). The client sends what the PWA
-sends: pages of 500 with `Accept-Encoding: gzip`, the PWA's own pull query. It seeds an
+sends: pages of 500 with `Accept-Encoding: gzip` (BENCH_ACCEPT_ENCODING to change it),
+the PWA's own pull query. It seeds an
 account with 5,000 sealed toolkit items and 500 sealed letters of 20 KB through `push`,
 and a second account with 50,000 sealed toolkit items written straight into the
 database (pushing them would take a minute and time nothing).
@@ -60,6 +61,9 @@ ACCOUNT_KEY = bytes(range(32))
 ITEM = {"name": "Smooth stone", "feelsLike": "cool, heavy", "sense": "touch", "position": 0}
 BODY = ("It has been a long week and I keep thinking about what you said. " * 400)[:LETTER_BYTES]
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+# What the client takes, as a browser would say it; BENCH_ACCEPT_ENCODING=identity
+# measures the same operations without compression.
+ACCEPT_ENCODING = os.environ.get("BENCH_ACCEPT_ENCODING", "gzip")
 COLUMNS = "id, kind, version, deleted, deleted_at, sealed, format, data, created_at, updated_at"
 
 
@@ -94,7 +98,7 @@ class Device:
 
     def __init__(self, base: str, pid: int) -> None:
         self.http = httpx.AsyncClient(
-            base_url=base, timeout=300, headers={"accept-encoding": "gzip"}
+            base_url=base, timeout=300, headers={"accept-encoding": ACCEPT_ENCODING}
         )
         self.pid = pid
         self.next_mutation = 1
