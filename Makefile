@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run migrate test lint format schema bench bench-pwa bench-load screens deploy-smoke
+.PHONY: install run migrate test lint format schema bench bench-pouchdb bench-pwa bench-load screens deploy-smoke
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,9 +40,21 @@ format: install
 schema: install
 	$(BIN)/between schema
 
-# Sync benchmark on SQLite; add PostgreSQL with BENCH_POSTGRES=postgres://user@host:5432/db
+# Sync benchmarks on SQLite; add PostgreSQL with BENCH_POSTGRES=postgres://user@host:5432/db.
+# First inside the app (sync_bench), then over real HTTP against `between serve` from a
+# client in another process (http_bench); each row beside its floors. docs/sync.md.
 bench: install
 	$(BIN)/python bench/sync_bench.py $(BENCH_POSTGRES)
+	$(BIN)/python bench/http_bench.py $(BENCH_POSTGRES)
+
+# The same operations with PouchDB (express-pouchdb on LevelDB), for comparison; the npm
+# packages go into ~/.cache/between-bench, never into the repository. Not part of CI.
+POUCHDB_CACHE ?= $(HOME)/.cache/between-bench
+bench-pouchdb:
+	mkdir -p $(POUCHDB_CACHE)
+	npm install --prefix $(POUCHDB_CACHE) --no-audit --no-fund --silent \
+		pouchdb@9 express@4 express-pouchdb@4 pouchdb-adapter-memory@9
+	NODE_PATH=$(POUCHDB_CACHE)/node_modules node bench/pouchdb_bench.mjs
 
 # PWA budgets in the system Chromium: shell size, cold offline open, typing; then
 # Lighthouse (mobile) on the main screens

@@ -3,7 +3,8 @@
     python bench/sync_bench.py [postgres://user@host:5432/any_db]
 
 Runs on a fresh SQLite file, and on PostgreSQL when a URL is given (it creates and
-drops its own `between_bench` database on that server). Ends with the device's letter
+drops its own `between_bench` database on that server, or BENCH_DB_NAME, so that two
+runs at once on one server keep apart). Ends with the device's letter
 merge (bench/merge_bench.py). The floor for each row is
 the same rows read (or written) with one raw SQL statement, which shows what the
 GraphQL and ORM layers cost on top.
@@ -12,6 +13,7 @@ GraphQL and ORM layers cost on top.
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -34,7 +36,7 @@ from tests.graphql_client import new_account
 from tests.sealed.reference import seal_record
 
 PULL = """query($c: String, $l: Int) { pull(cursor: $c, limit: $l) {
-  cursor hasMore records { id kind version deleted fields sealed format } } }"""
+  cursor hasMore records: recordsJson } }"""
 PUSH = """mutation($d: String!, $m: [SyncMutationInput!]!) {
   push(deviceId: $d, mutations: $m) { serverVersion results { status } } }"""
 TOOLKIT_RECORDS = 5000
@@ -281,21 +283,24 @@ def print_table(title: str, rows: list[tuple[str, float, float]]) -> None:
         print(f"| {name:<48} | {seconds * 1000:>10.1f} | {floor * 1000:>10.1f} |")
 
 
+BENCH_DB_NAME = os.environ.get("BENCH_DB_NAME", "between_bench")
+
+
 async def with_bench_database(url: str):
     parts = urlsplit(url)
     connection = await asyncpg.connect(url)
     try:
-        await connection.execute("DROP DATABASE IF EXISTS between_bench WITH (FORCE)")
-        await connection.execute("CREATE DATABASE between_bench")
+        await connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB_NAME}" WITH (FORCE)')
+        await connection.execute(f'CREATE DATABASE "{BENCH_DB_NAME}"')
     finally:
         await connection.close()
-    return urlunsplit(parts._replace(path="/between_bench"))
+    return urlunsplit(parts._replace(path=f"/{BENCH_DB_NAME}"))
 
 
 async def drop_bench_database(url: str) -> None:
     connection = await asyncpg.connect(url)
     try:
-        await connection.execute("DROP DATABASE IF EXISTS between_bench WITH (FORCE)")
+        await connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB_NAME}" WITH (FORCE)')
     finally:
         await connection.close()
 

@@ -43,7 +43,7 @@ PUSH = """mutation Push($device: String!, $mutations: [SyncMutationInput!]!) {
   push(deviceId: $device, mutations: $mutations) {
     serverVersion results { mutationId recordId status version code } } }"""
 PULL = """query Pull($cursor: String) { pull(cursor: $cursor, limit: 500) {
-  cursor hasMore serverVersion records { id kind version deleted fields sealed format } } }"""
+  cursor hasMore serverVersion records: recordsJson } }"""
 REGISTER = """mutation R($i: RegisterInput!) { register(input: $i) { account { id } } }"""
 SIGN_IN = """mutation S($i: SignInInput!) { signIn(input: $i) { id } }"""
 NEW_CODE = "mutation { newConnectCode { code } }"

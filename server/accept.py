@@ -1,4 +1,4 @@
-"""Reading an Accept header: how much a client wants a given media type."""
+"""Reading Accept headers: how much a client wants a given media type, or encoding."""
 
 from __future__ import annotations
 
@@ -44,3 +44,10 @@ def quality(accept: str | None, media_type: str, *, exact: bool = False) -> floa
 def asks_for(accept: str | None, media_type: str) -> bool:
     """Whether the client named `media_type` itself (not just `*/*`) as acceptable."""
     return quality(accept, media_type, exact=True) > 0
+
+
+def takes_encoding(accept_encoding: str | None, coding: str) -> bool:
+    """Whether an Accept-Encoding header lets the answer be sent in `coding`: named with
+    a quality above 0, or not named and `*` allows it."""
+    ranges = _ranges(accept_encoding or "")
+    return ranges.get(coding, ranges.get("*", 0.0)) > 0

@@ -22,7 +22,7 @@ from server.domains import leaving
 from server.graphql.view import GraphQLEndpoint
 from server.health import healthz, readyz
 from server.housekeeping import keep_house
-from server.middleware import RequestGuard, SecurityHeaders
+from server.middleware import CompressAnswers, RequestGuard, SecurityHeaders
 from server.observe import Observe
 from server.pwa import AppFiles, ServiceWorker
 from server.ratelimits import budgets_for
@@ -91,6 +91,7 @@ def create_app(
             Middleware(Observe),
             Middleware(SecurityHeaders, settings=settings),
             Middleware(RequestGuard, settings=settings),
+            Middleware(CompressAnswers),
         ],
         lifespan=lifespan,
     )

@@ -1,19 +1,29 @@
-"""Plain ASGI middleware: request guards and security headers for every response."""
+"""Plain ASGI middleware: request guards, security headers, compressed API answers."""
 
 from __future__ import annotations
 
+import zlib
 from urllib.parse import urlsplit
 
+import anyio.to_thread
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from server.accept import asks_for
+from server.accept import asks_for, takes_encoding
 from server.errors import ErrorCode, error_body
 from server.observe import note_outcome
 from server.settings import Settings
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 API_PATHS = ("/graphql", "/healthz", "/readyz")
+# An answer this small goes in one TCP segment whether compressed or not.
+COMPRESS_FROM_BYTES = 1400
+# How much of an answer is tried at level 1 to choose how to compress it.
+COMPRESS_SAMPLE_BYTES = 16 * 1024
+# Larger answers are compressed on a worker thread, so that other requests go on.
+COMPRESS_IN_THREAD_BYTES = 128 * 1024
+# zlib's window bits for a gzip header and trailer.
+GZIP_WBITS = 16 + zlib.MAX_WBITS
 
 # 'wasm-unsafe-eval' lets the device compile the vendored Argon2 WebAssembly (key
 # derivation happens on the device); it allows no JavaScript eval.
@@ -156,3 +166,68 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class CompressAnswers:
+    """GraphQL answers over COMPRESS_FROM_BYTES go out gzipped, to a client that takes
+    gzip. The PWA's files are compressed once each by server/pwa.py; websockets are not
+    touched.
+
+    A first sync is megabytes, mostly sealed envelopes: base64 of random bytes, which no
+    match-finding shrinks, while Huffman coding alone takes its quarter (64 symbols in 8
+    bits) at a fraction of the CPU. Pages of small records are mostly JSON around short
+    envelopes, which level 1 shrinks by more than half. So a sample of each answer
+    chooses: level 1 where it pays, Huffman coding alone where it does not."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not (
+            scope["type"] == "http"
+            and scope["path"] == "/graphql"
+            and takes_encoding(Headers(scope=scope).get("accept-encoding"), "gzip")
+        ):
+            await self.app(scope, receive, send)
+            return
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def compressing_send(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+                return
+            if message["type"] != "http.response.body" or start is None:
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body", False):
+                return
+            await self._answer(start, b"".join(chunks), send)
+
+        await self.app(scope, receive, compressing_send)
+
+    @staticmethod
+    async def _answer(start: Message, body: bytes, send: Send) -> None:
+        headers = MutableHeaders(scope=start)
+        if len(body) >= COMPRESS_FROM_BYTES and "content-encoding" not in headers:
+            if len(body) >= COMPRESS_IN_THREAD_BYTES:
+                body = await anyio.to_thread.run_sync(gzipped, body)
+            else:
+                body = gzipped(body)
+            headers["Content-Encoding"] = "gzip"
+            headers["Content-Length"] = str(len(body))
+            headers.add_vary_header("Accept-Encoding")
+        await send(start)
+        await send({"type": "http.response.body", "body": body})
+
+
+def gzipped(body: bytes) -> bytes:
+    """`body` as gzip: level 1 if a sample of it halves, else Huffman coding alone."""
+    sample = body[:COMPRESS_SAMPLE_BYTES]
+    trial = zlib.compressobj(1, zlib.DEFLATED, GZIP_WBITS)
+    halves = len(trial.compress(sample) + trial.flush()) * 2 <= len(sample)
+    strategy = zlib.Z_DEFAULT_STRATEGY if halves else zlib.Z_HUFFMAN_ONLY
+    compressor = zlib.compressobj(1, zlib.DEFLATED, GZIP_WBITS, 8, strategy)
+    return compressor.compress(body) + compressor.flush()

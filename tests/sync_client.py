@@ -24,7 +24,7 @@ PULL = """
 query Pull($cursor: String, $limit: Int, $device: String) {
   pull(cursor: $cursor, limit: $limit, deviceId: $device) {
     cursor hasMore lastMutationId serverVersion
-    records { id kind version deleted deletedAt fields sealed format }
+    records: recordsJson
   }
 }
 """

@@ -18,11 +18,10 @@ const PUSH = `mutation Push($deviceId: String!, $mutations: [SyncMutationInput!]
   }
 }`;
 
-const PULL = `query Pull($cursor: String, $deviceId: String) {
-  pull(cursor: $cursor, limit: 500, deviceId: $deviceId) {
-    records { id kind version deleted deletedAt sealed format fields createdAt updatedAt }
-    cursor hasMore serverVersion
-  }
+// Records come as one JSON list (`recordsJson`), each with every field of a SyncRecord.
+// No deviceId: the PWA never reads lastMutationId, so the server reads nothing for it.
+const PULL = `query Pull($cursor: String) {
+  pull(cursor: $cursor, limit: 500) { recordsJson cursor hasMore serverVersion }
 }`;
 
 const RETRY_FIRST_MS = 2_000;
@@ -128,16 +127,16 @@ async function cycle() {
     await settle(batch, data.push.results, currents, merging, { device, label: deviceLabel() });
     announce("records");
   }
-  await pullAll(device);
+  await pullAll();
   await setMeta("lastSyncAt", new Date().toISOString());
 }
 
-async function pullAll(device) {
+async function pullAll() {
   let cursor = await getMeta("cursor");
   for (;;) {
     let page;
     try {
-      page = (await gql(PULL, { cursor, deviceId: device })).pull;
+      page = (await gql(PULL, { cursor })).pull;
     } catch (error) {
       if (error instanceof ApiError && ["CURSOR_AHEAD", "BAD_CURSOR"].includes(error.code)) {
         // The server has less than this device remembers (restored from a backup):
@@ -148,10 +147,10 @@ async function pullAll(device) {
       throw error;
     }
     const { openPage } = await sealing();
-    const { readable, unopened } = await openPage(page.records);
+    const { readable, unopened } = await openPage(page.recordsJson);
     await absorb(readable, page.cursor, page.serverVersion, unopened);
     cursor = page.cursor;
-    if (page.records.length) announce("records");
+    if (page.recordsJson.length) announce("records");
     if (!page.hasMore) return;
   }
 }

@@ -12,6 +12,7 @@ from strawberry.types import Info
 
 from server.auth.sessions import still_signed_in
 from server.context import Context
+from server.sync import pull as pulling
 from server.sync import service
 from server.sync.models import SyncRecord as RecordModel
 from server.sync.outcomes import Incoming, Outcome, Status
@@ -61,16 +62,68 @@ class SyncRecord:
             updated_at=record.updated_at,
         )
 
+    @classmethod
+    def from_wire(cls, record: pulling.Record) -> SyncRecord:
+        """A pulled record, from what `recordsJson` sends for it."""
+        deleted_at = record["deletedAt"]
+        return cls(
+            id=strawberry.ID(record["id"]),
+            kind=record["kind"],
+            version=record["version"],
+            deleted=record["deleted"],
+            deleted_at=None if deleted_at is None else datetime.fromisoformat(deleted_at),
+            fields=record["fields"],
+            sealed=record["sealed"],
+            format=record["format"],
+            created_at=datetime.fromisoformat(record["createdAt"]),
+            updated_at=datetime.fromisoformat(record["updatedAt"]),
+        )
 
-@strawberry.type
+
+@strawberry.type(description="One page of the records changed after a cursor.")
 class PullResult:
-    records: list[SyncRecord]
-    cursor: str = strawberry.field(description="Pass back to get the changes after these.")
-    has_more: bool
-    last_mutation_id: int | None = strawberry.field(
-        description="The last mutation accepted from `deviceId`, when it was given."
+    page: strawberry.Private[pulling.Page]
+
+    @strawberry.field(
+        description=(
+            "The page's records, oldest change first, as one JSON list: each record an "
+            "object with every field of SyncRecord, by the same names (id, kind, version, "
+            "deleted, deletedAt, fields, sealed, format, createdAt, updatedAt). A first "
+            "sync is thousands of records: sent as one value, they cost the server no "
+            "resolver for each field of each record."
+        )
     )
-    server_version: int
+    def records_json(self) -> JSON:
+        return JSON(self.page.records)
+
+    @strawberry.field(
+        deprecation_reason=(
+            "Read `recordsJson`: the same records with every field, sent as one value."
+        )
+    )
+    def records(self) -> list[SyncRecord]:
+        return [SyncRecord.from_wire(record) for record in self.page.records]
+
+    @strawberry.field(description="Pass back to get the changes after these.")
+    def cursor(self) -> str:
+        return self.page.cursor
+
+    @strawberry.field
+    def has_more(self) -> bool:
+        return self.page.has_more
+
+    @strawberry.field(
+        description=(
+            "The last mutation accepted from `deviceId`, when it was given; read only when "
+            "asked for."
+        )
+    )
+    async def last_mutation_id(self) -> int | None:
+        return await self.page.last_mutation_id()
+
+    @strawberry.field
+    def server_version(self) -> int:
+        return self.page.server_version
 
 
 @strawberry.input(description="One change from a device's outbox.")
@@ -144,14 +197,7 @@ class Query:
         device_id: str | None = None,
     ) -> PullResult:
         account = info.context.require_account()
-        page = await service.pull(account, cursor, limit, device_id)
-        return PullResult(
-            records=[SyncRecord.from_model(r) for r in page.records],
-            cursor=page.cursor,
-            has_more=page.has_more,
-            last_mutation_id=page.last_mutation_id,
-            server_version=page.server_version,
-        )
+        return PullResult(page=await pulling.pull(account, cursor, limit, device_id))
 
 
 @strawberry.type

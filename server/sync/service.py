@@ -1,4 +1,4 @@
-"""Pull and push, as DESIGN.md's sync protocol describes.
+"""Push, as DESIGN.md's sync protocol describes (pull is server/sync/pull.py).
 
 Every push is one transaction that first locks the account's counter row. Each
 record change inside it takes the next number, so versions are gapless and ordered
@@ -12,7 +12,6 @@ never blocks the rest. A sealed kind's changes are taken by compare-and-swap
 from __future__ import annotations
 
 import itertools
-import json
 import re
 import uuid
 from dataclasses import dataclass
@@ -43,28 +42,7 @@ from server.sync.pokes import Pokes
 from server.sync.registry import Kinds
 
 MAX_MUTATIONS = 500
-MAX_PULL = 1000
-DEFAULT_PULL = 200
-# A page also stops once its records hold this much, so that a pull of long letters is
-# many modest answers, not one huge one held in the server's memory.
-PULL_BYTES = 2 * 1024 * 1024
-# Records are read this many at a time while a page fills up.
-PULL_CHUNK = 50
 DEVICE_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
-CURSOR = re.compile(r"v(\d{1,18})")
-
-
-def cursor_of(version: int) -> str:
-    return f"v{version}"
-
-
-def parse_cursor(cursor: str | None) -> int:
-    if cursor is None or cursor == "":
-        return 0
-    match = CURSOR.fullmatch(cursor)
-    if not match:
-        raise AppError(ErrorCode.BAD_CURSOR, "That sync position is not one this server gave.")
-    return int(match.group(1))
 
 
 def valid_device_id(device_id: str) -> str:
@@ -80,75 +58,6 @@ def valid_device_id(device_id: str) -> str:
 async def current_version(account_id: uuid.UUID) -> int:
     """The account's change counter as committed now."""
     return (await first_value(Account.filter(id=account_id).first(), "change_counter")) or 0
-
-
-@dataclass(frozen=True)
-class Page:
-    records: list[SyncRecord]
-    cursor: str
-    has_more: bool
-    last_mutation_id: int | None
-    server_version: int
-
-
-async def pull(
-    account: Account, cursor: str | None, limit: int | None, device_id: str | None
-) -> Page:
-    """`account` is the one loaded with the request's session, so its counter is current."""
-    account_id = account.id
-    after = parse_cursor(cursor)
-    limit = DEFAULT_PULL if limit is None else limit
-    if not 1 <= limit <= MAX_PULL:
-        raise AppError(
-            ErrorCode.BAD_INPUT, f"Pull 1 to {MAX_PULL} records at a time.", field="limit"
-        )
-    counter = account.change_counter
-    if after > counter:
-        raise AppError(
-            ErrorCode.CURSOR_AHEAD,
-            "This device is ahead of the server; it needs a fresh sync.",
-            field="cursor",
-        )
-    records, has_more = [], False
-    if after < counter:
-        records, has_more = await _records_after(account_id, after, limit)
-    last_mutation_id = None
-    if device_id is not None:
-        device = SyncDevice.filter(account_id=account_id, device_id=valid_device_id(device_id))
-        last_mutation_id = (await first_value(device.first(), "last_mutation_id")) or 0
-    return Page(
-        records=records,
-        cursor=cursor_of(records[-1].version if records else after),
-        has_more=has_more,
-        last_mutation_id=last_mutation_id,
-        server_version=counter,
-    )
-
-
-async def _records_after(
-    account_id: uuid.UUID, after: int, limit: int
-) -> tuple[list[SyncRecord], bool]:
-    """Up to `limit` records changed after `after`, oldest change first, within
-    PULL_BYTES (but always at least one, however long); and whether more remain."""
-    page: list[SyncRecord] = []
-    size = 0
-    while True:
-        wanted = min(PULL_CHUNK, limit - len(page))
-        after_last = page[-1].version if page else after
-        chunk = (
-            await SyncRecord.filter(owner_id=account_id, version__gt=after_last)
-            .order_by("version")
-            .limit(wanted + 1)
-        )
-        for record in chunk[:wanted]:
-            size += len(json.dumps(record.data, ensure_ascii=False)) + len(record.sealed or "")
-            if page and size > PULL_BYTES:
-                return page, True
-            page.append(record)
-        if len(chunk) <= wanted:
-            return page, False
-        if len(page) == limit:
-            return page, True
 
 
 @dataclass(frozen=True)

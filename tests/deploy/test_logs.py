@@ -12,7 +12,7 @@ import pytest
 
 from server.logs import log_handler
 from server.pwa import AppFiles
-from server.sync import service
+from server.sync import pull as pulling
 from tests.graphql_client import register
 from tests.sync_client import PULL, gql, letter, letter_mutation, mutation, new_id, opened, push
 
@@ -61,7 +61,7 @@ async def test_no_word_and_no_token_reaches_the_log(client, log_lines, monkeypat
             f"could not store {MARKERS[0]} ({sealed['sealed'][:80]}) for token {token}"
         )
 
-    monkeypatch.setattr(service, "pull", failing_pull)
+    monkeypatch.setattr(pulling, "pull", failing_pull)
     failed = await client.post("/graphql", json={"query": PULL, "variables": {"cursor": None}})
     assert failed.json()["errors"][0]["extensions"]["code"] == "INTERNAL"
     failed_id = failed.headers["x-request-id"]

@@ -273,7 +273,7 @@ def server_records(
                 "/graphql",
                 json={
                     "query": "query($c: String) { pull(cursor: $c, limit: 1000) "
-                    "{ records { id kind version deleted fields sealed format } cursor hasMore } }",
+                    "{ records: recordsJson cursor hasMore } }",
                     "variables": {"c": cursor},
                 },
             ).json()["data"]["pull"]

@@ -150,7 +150,7 @@ def fill_accounts(base: str) -> dict[str, str]:
         ask(robin, share, {"i": {**words(ids["short"]), "linkId": link_id, "delivery": "NOW"}})
         held = {**words(ids["letter"]), "linkId": link_id, "delivery": "TOMORROW_MORNING"}
         ask(robin, share, {"i": {**held, "timeZone": "UTC"}})
-        snapshots = ask(anna, "query { pull(limit: 1000) { records { id kind } } }")
+        snapshots = ask(anna, "query { pull(limit: 1000) { records: recordsJson } }")
         ids["shared"] = next(
             r["id"] for r in snapshots["pull"]["records"] if r["kind"] == "shared_letter"
         )

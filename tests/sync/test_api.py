@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.sync import service
+from server.sync import pull as pulling
 from tests.graphql_client import gql, register, sign_in
 from tests.sync_client import (
     letter,
@@ -167,8 +167,8 @@ async def test_export_has_every_record_and_revision_sealed(robin):
 
 async def test_a_page_of_long_letters_stops_at_its_byte_budget(robin, monkeypatch):
     client, key = robin
-    monkeypatch.setattr(service, "PULL_BYTES", 50_000)
-    monkeypatch.setattr(service, "PULL_CHUNK", 3)
+    monkeypatch.setattr(pulling, "PULL_BYTES", 50_000)
+    monkeypatch.setattr(pulling, "PULL_CHUNK", 3)
     letters = {new_id(): letter(f"{i} " + "word " * 3_000) for i in range(8)}
     await push(
         client,
@@ -184,7 +184,7 @@ async def test_a_page_of_long_letters_stops_at_its_byte_budget(robin, monkeypatc
 
 async def test_one_letter_longer_than_the_budget_still_comes_through(robin, monkeypatch):
     client, key = robin
-    monkeypatch.setattr(service, "PULL_BYTES", 1_000)
+    monkeypatch.setattr(pulling, "PULL_BYTES", 1_000)
     long_one, short_one = new_id(), new_id()
     await push(
         client,

@@ -9,6 +9,7 @@ import uuid
 import pytest
 
 from server.auth.models import Account
+from server.sync import pull as pulling
 from server.sync import service
 from server.sync.fields import Text, TextList
 from server.sync.kinds import Kind
@@ -50,8 +51,8 @@ class Devices:
 
     async def records(self, after: int = 0) -> dict[str, tuple[int, bool, dict]]:
         account = await Account.get(id=self.account_id)
-        page = await service.pull(account, service.cursor_of(after), 100, None)
-        return {str(r.id): (r.version, r.deleted, r.data) for r in page.records}
+        page = await pulling.pull(account, pulling.cursor_of(after), 100, None)
+        return {r["id"]: (r["version"], r["deleted"], r["fields"]) for r in page.records}
 
 
 @pytest.fixture

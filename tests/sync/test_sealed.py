@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pytest
 
 from server.letters.kind import MAX_BODY
-from server.sync import service
+from server.sync import pull as pulling
 from tests.graphql_client import gql, register, sign_in
 from tests.sealed import reference
 from tests.sync_client import (
@@ -251,8 +251,8 @@ async def test_someone_elses_sealed_record_looks_missing(robin, other_client, k)
 
 async def test_a_page_counts_sealed_text_against_its_byte_budget(robin, monkeypatch):
     client, key = robin
-    monkeypatch.setattr(service, "PULL_BYTES", 50_000)
-    monkeypatch.setattr(service, "PULL_CHUNK", 3)
+    monkeypatch.setattr(pulling, "PULL_BYTES", 50_000)
+    monkeypatch.setattr(pulling, "PULL_CHUNK", 3)
     notes = {new_id(): {"note": f"{i} " + "word " * 3_000} for i in range(6)}
     await push(
         client,
