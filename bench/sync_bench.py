@@ -3,7 +3,8 @@
     python bench/sync_bench.py [postgres://user@host:5432/any_db]
 
 Runs on a fresh SQLite file, and on PostgreSQL when a URL is given (it creates and
-drops its own `between_bench` database on that server). Ends with the device's letter
+drops its own `between_bench` database on that server, or the one BENCH_DATABASE names, so
+that two runs on one server do not clash). Ends with the device's letter
 merge (bench/merge_bench.py). The floor for each row is
 the same rows read (or written) with one raw SQL statement, which shows what the
 GraphQL and ORM layers cost on top.
@@ -12,6 +13,7 @@ GraphQL and ORM layers cost on top.
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -43,6 +45,7 @@ LETTER_BYTES = 20_000
 PAGE = 500
 # Any 32 bytes: the server cannot tell whose key sealed an envelope.
 ACCOUNT_KEY = bytes(range(32))
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "between_bench")
 ITEM = {"name": "Smooth stone", "feelsLike": "cool, heavy", "sense": "touch", "position": 0}
 
 
@@ -285,17 +288,17 @@ async def with_bench_database(url: str):
     parts = urlsplit(url)
     connection = await asyncpg.connect(url)
     try:
-        await connection.execute("DROP DATABASE IF EXISTS between_bench WITH (FORCE)")
-        await connection.execute("CREATE DATABASE between_bench")
+        await connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
+        await connection.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
     finally:
         await connection.close()
-    return urlunsplit(parts._replace(path="/between_bench"))
+    return urlunsplit(parts._replace(path=f"/{BENCH_DATABASE}"))
 
 
 async def drop_bench_database(url: str) -> None:
     connection = await asyncpg.connect(url)
     try:
-        await connection.execute("DROP DATABASE IF EXISTS between_bench WITH (FORCE)")
+        await connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
     finally:
         await connection.close()
 
