@@ -143,6 +143,7 @@ async def subscribed(url: str, cookie: str, subscribe: bool):
         subprotocols=["graphql-transport-ws"],
         additional_headers={"Cookie": cookie},
         max_size=2**16,
+        open_timeout=60,
     )
     if subscribe:
         await ws.send(json.dumps({"type": "connection_init"}))
