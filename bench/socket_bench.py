@@ -33,6 +33,7 @@ import httpx
 import websockets
 from argon2 import PasswordHasher
 from asgi_lifespan import LifespanManager
+from websockets.typing import Subprotocol
 
 from server.app import create_app
 from server.db import migrate
@@ -140,7 +141,7 @@ def start(
 async def subscribed(url: str, cookie: str, subscribe: bool):
     ws = await websockets.connect(
         url,
-        subprotocols=["graphql-transport-ws"],
+        subprotocols=[Subprotocol("graphql-transport-ws")],
         additional_headers={"Cookie": cookie},
         max_size=2**16,
         open_timeout=60,
@@ -225,7 +226,7 @@ async def fresh_database(admin: str, drop_only: bool = False) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--subscriptions", type=int, default=300)
     parser.add_argument("postgres", nargs="?", default="")
     args = parser.parse_args()

@@ -13,7 +13,7 @@ import contextlib
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncGenerator, Callable, Iterable
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -134,7 +134,7 @@ class Pokes:
             except Exception:
                 log.exception("A listener for ended sessions failed")
 
-    async def subscribe(self, account_id: str) -> AsyncIterator[int]:
+    async def subscribe(self, account_id: str) -> AsyncGenerator[int, None]:
         listener = Listener()
         self._subscribers[account_id].add(listener)
         try:
