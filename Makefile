@@ -40,9 +40,11 @@ format: install
 schema: install
 	$(BIN)/between schema
 
-# Sync benchmark on SQLite; add PostgreSQL with BENCH_POSTGRES=postgres://user@host:5432/db
+# Sync benchmark, then server memory per open subscription over a real port, on SQLite;
+# add PostgreSQL with BENCH_POSTGRES=postgres://user@host:5432/db
 bench: install
 	$(BIN)/python bench/sync_bench.py $(BENCH_POSTGRES)
+	$(BIN)/python bench/socket_bench.py $(BENCH_POSTGRES)
 
 # PWA budgets in the system Chromium: shell size, cold offline open, typing; then
 # Lighthouse (mobile) on the main screens
