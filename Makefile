@@ -42,10 +42,12 @@ schema: install
 
 # Sync benchmarks on SQLite; add PostgreSQL with BENCH_POSTGRES=postgres://user@host:5432/db.
 # First inside the app (sync_bench), then over real HTTP against `between serve` from a
-# client in another process (http_bench); each row beside its floors. docs/sync.md.
+# client in another process (http_bench), then the server's memory for each open
+# subscription over a real port (socket_bench); each row beside its floors. docs/sync.md.
 bench: install
 	$(BIN)/python bench/sync_bench.py $(BENCH_POSTGRES)
 	$(BIN)/python bench/http_bench.py $(BENCH_POSTGRES)
+	$(BIN)/python bench/socket_bench.py $(BENCH_POSTGRES)
 
 # The same operations with PouchDB (express-pouchdb on LevelDB), for comparison; the npm
 # packages go into ~/.cache/between-bench, never into the repository. Not part of CI.

@@ -14,13 +14,16 @@ from server.sync.models import SyncRecord
 
 class LetterHooks(KindHooks):
     async def sealed_written(self, change: Change, record: SyncRecord) -> None:
-        await LetterRevision.create(
-            letter_id=record.id,
-            owner_id=record.owner_id,
-            version=record.version,
-            sealed=record.sealed,
-            format=record.format,
-            device_id=change.device_id,
+        change.batch.keep(
+            record,
+            LetterRevision(
+                letter_id=record.id,
+                owner_id=record.owner_id,
+                version=record.version,
+                sealed=record.sealed,
+                format=record.format,
+                device_id=change.device_id,
+            ),
         )
 
     async def erased(self, record: SyncRecord) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from tortoise import timezone
+from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from server.auth.models import Account
@@ -72,12 +74,16 @@ async def counted_writes(pokes: Pokes) -> AsyncIterator[Counters]:
     counters._poke()
 
 
-async def new_record(
+def made_record(
     stamp: Stamp, owner_id: uuid.UUID, record_id: uuid.UUID, kind: Kind, data: dict, **columns
 ) -> SyncRecord:
-    """Create a record at the owner's next version, every field changed at that version."""
+    """A new record at the owner's next version, every field changed at that version; not
+    stored yet."""
     version = stamp.next()
-    return await SyncRecord.create(
+    # Set here, not by the database, so that a record made and answered STALE in the same
+    # push has them in the answer.
+    moment = timezone.now()
+    return SyncRecord(
         id=record_id,
         owner_id=owner_id,
         kind=kind.name,
@@ -85,8 +91,101 @@ async def new_record(
         created_version=version,
         data=data,
         field_versions=dict.fromkeys(data, version),
+        created_at=moment,
+        updated_at=moment,
         **columns,
     )
+
+
+async def new_record(
+    stamp: Stamp, owner_id: uuid.UUID, record_id: uuid.UUID, kind: Kind, data: dict, **columns
+) -> SyncRecord:
+    """Create and store a record at the owner's next version (one record, outside a push)."""
+    record = made_record(stamp, owner_id, record_id, kind, data, **columns)
+    await record.save()
+    return record
+
+
+# The columns a record's change can move; its id, owner, kind and birth never change.
+CHANGING = (
+    "version",
+    "deleted",
+    "deleted_at",
+    "data",
+    "field_versions",
+    "sealed",
+    "format",
+    "updated_at",
+)
+
+
+class Batch:
+    """What one push writes: the records it read (all at once, by id), the ones it made or
+    changed, and what domains keep beside them (a letter's revisions). Mutations are
+    applied to these records in memory, in order, so a record changed twice in one push
+    is seen by its second change as the first left it; `write` then stores everything in
+    a statement or so per table, however many mutations there were."""
+
+    def __init__(self, connection, records: Iterable[SyncRecord] = ()) -> None:
+        self.connection = connection
+        self.records: dict[uuid.UUID, SyncRecord] = {record.id: record for record in records}
+        self._made: dict[uuid.UUID, SyncRecord] = {}
+        self._changed: dict[uuid.UUID, SyncRecord] = {}
+        self._beside: list[tuple[uuid.UUID, Model]] = []
+
+    @classmethod
+    async def read(cls, connection, ids: Collection[uuid.UUID]) -> Batch:
+        """A batch holding the records with these ids, whoever owns them."""
+        found = await SyncRecord.filter(id__in=ids).using_db(connection) if ids else []
+        return cls(connection, found)
+
+    def made(self, record: SyncRecord) -> None:
+        self.records[record.id] = record
+        self._made[record.id] = record
+
+    def changed(self, record: SyncRecord) -> None:
+        # A record made in this batch is inserted as it ends up.
+        if record.id not in self._made:
+            self._changed[record.id] = record
+
+    def keep(self, record: SyncRecord, row: Model) -> None:
+        """Store a domain's row beside the record, after the records."""
+        self._beside.append((record.id, row))
+
+    def forget(self, record: SyncRecord) -> None:
+        """Drop the rows not yet stored beside the record: it was erased for good."""
+        self._beside = [(owner, row) for owner, row in self._beside if owner != record.id]
+
+    async def write(self) -> None:
+        made, changed, beside = self._made, self._changed, self._beside
+        self._made, self._changed, self._beside = {}, {}, []
+        if made:
+            await SyncRecord.bulk_create(made.values(), using_db=self.connection)
+        if changed:
+            await self.connection.execute_many(
+                _update_sql(self.connection), [_changing_values(r) for r in changed.values()]
+            )
+        by_model: dict[type[Model], list[Model]] = {}
+        for _, row in beside:
+            by_model.setdefault(type(row), []).append(row)
+        for model, rows in by_model.items():
+            await model.bulk_create(rows, using_db=self.connection)
+
+
+def _update_sql(connection) -> str:
+    postgres = connection.capabilities.dialect == "postgres"
+    marks = [f"${n}" if postgres else "?" for n in range(1, len(CHANGING) + 2)]
+    columns = ", ".join(f"{name} = {mark}" for name, mark in zip(CHANGING, marks, strict=False))
+    # Column names from CHANGING and placeholders only: no value is formatted into it.
+    return f"UPDATE sync_record SET {columns} WHERE id = {marks[-1]}"  # noqa: S608
+
+
+def _changing_values(record: SyncRecord) -> list:
+    # Converted as Tortoise converts them for its own statements (JSON, times, ids), which
+    # also stamps `updated_at`, an auto_now field.
+    fields = SyncRecord._meta.fields_map
+    values = [fields[name].to_db_value(getattr(record, name), record) for name in CHANGING]
+    return [*values, fields["id"].to_db_value(record.id, record)]
 
 
 @dataclass
@@ -103,6 +202,8 @@ class Change:
     stamp: Stamp
     # What the kind's domain adds to the generic rules.
     hooks: KindHooks
+    # Where the push's records are, and where this change writes.
+    batch: Batch
 
 
 Handler = Callable[[Change], Awaitable[Outcome]]
@@ -114,11 +215,12 @@ class KindHooks:
     written or erased; the records themselves follow the generic rules."""
 
     async def sealed_written(self, change: Change, record: SyncRecord) -> None:
-        """Called after an applied upsert, with the record at its new version."""
+        """Called after an applied upsert, with the record at its new version; what the
+        domain keeps goes to `change.batch.keep`, stored with the records."""
 
     async def erased(self, record: SyncRecord) -> None:
         """Called after the record's envelope was erased for good (purge or expiry), in
-        the same transaction."""
+        the same transaction; what the batch had yet to store beside it is dropped."""
 
 
 def outcome(change: Change, status: Status, version: int | None, **extra) -> Outcome:
@@ -135,32 +237,42 @@ def edited_since(record: SyncRecord, base: int) -> bool:
     return any(version > base for version in record.field_versions.values())
 
 
-async def touch(change: Change, record: SyncRecord, **updates) -> int:
-    """Write `updates` to the record's columns at a fresh version."""
-    return await write_at(change.stamp, record, **updates)
-
-
-async def write_at(stamp: Stamp, record: SyncRecord, **updates) -> int:
-    """Write `updates` to the record's columns at the owner's next version."""
+def stamped(stamp: Stamp, record: SyncRecord, **updates) -> int:
+    """Set `updates` on the record's columns, in memory, at the owner's next version."""
     record.version = stamp.next()
+    record.updated_at = timezone.now()
     for name, value in updates.items():
         setattr(record, name, value)
-    await record.save()
     return record.version
 
 
-async def resend(change: Change, record: SyncRecord) -> int:
+def touch(change: Change, record: SyncRecord, **updates) -> int:
+    """Write `updates` to the record's columns at a fresh version, with the push's batch."""
+    version = stamped(change.stamp, record, **updates)
+    change.batch.changed(record)
+    return version
+
+
+async def write_at(stamp: Stamp, record: SyncRecord, **updates) -> int:
+    """Write `updates` to the record's columns at the owner's next version, now (one
+    record, outside a push)."""
+    version = stamped(stamp, record, **updates)
+    await record.save()
+    return version
+
+
+def resend(change: Change, record: SyncRecord) -> int:
     """Give an unchanged record a new version, so that a device whose change was not
     taken as sent pulls the server's record again instead of keeping its own view."""
-    return await touch(change, record)
+    return touch(change, record)
 
 
-async def edit_wins(change: Change, record: SyncRecord) -> Outcome:
+def edit_wins(change: Change, record: SyncRecord) -> Outcome:
     """The answer to a delete that lost because another device edited the record since."""
     return outcome(
         change,
         Status.CONFLICT_KEPT,
-        await resend(change, record),
+        resend(change, record),
         code=ErrorCode.EDITED_ELSEWHERE,
         message="It was changed on another device, so it was kept.",
     )

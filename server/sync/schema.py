@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Mapping
 from datetime import datetime
 from enum import Enum
+from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
+from strawberry.types.base import get_object_definition
 
 from server.auth.sessions import still_signed_in
 from server.context import Context
@@ -146,6 +148,28 @@ class SyncMutationInput:
     format: int | None = strawberry.field(
         default=None, description="For a sealed kind's upsert: its content's format version."
     )
+
+
+def _mutation_input(
+    cls: type[SyncMutationInput], value: Mapping[str, Any], _context: object
+) -> SyncMutationInput:
+    """Build one pushed mutation from its input value. Strawberry's own conversion looks
+    up each field's type again for every item, which for a push of hundreds costs more
+    than applying the push; every field here is a scalar that graphql-core has already
+    coerced (JSON is taken as sent), so the values are used as they are."""
+    return cls(
+        mutation_id=value["mutationId"],
+        kind=value["kind"],
+        op=value["op"],
+        record_id=value["recordId"],
+        base_version=value.get("baseVersion"),
+        fields=value.get("fields"),
+        sealed=value.get("sealed"),
+        format=value.get("format"),
+    )
+
+
+get_object_definition(SyncMutationInput, strict=True).from_input = _mutation_input
 
 
 @strawberry.type

@@ -15,18 +15,20 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from copy import copy
 
 from server.clock import now
 from server.errors import ErrorCode
 from server.sync.changes import (
+    Batch,
     Change,
     Handler,
     KindHooks,
     Stamp,
-    new_record,
+    made_record,
     outcome,
+    stamped,
     touch,
-    write_at,
 )
 from server.sync.fields import is_object
 from server.sync.models import SyncRecord
@@ -84,8 +86,10 @@ def check_envelope(change: Change) -> tuple[str, int]:
 
 
 def stale(change: Change, record: SyncRecord) -> Outcome:
-    """Nothing written: the device merges with `current` and sends again on its version."""
-    return outcome(change, Status.STALE, record.version, current=record)
+    """Nothing written: the device merges with `current` and sends again on its version.
+    `current` is the record as it is at this point of the push, not as a later mutation
+    of the same push leaves it."""
+    return outcome(change, Status.STALE, record.version, current=copy(record))
 
 
 def taken_on(change: Change, record: SyncRecord) -> bool:
@@ -103,7 +107,7 @@ async def upsert(change: Change) -> Outcome:
     sealed, fmt = check_envelope(change)
     record = change.record
     if record is None:
-        record = await new_record(
+        record = made_record(
             change.stamp,
             change.account_id,
             change.record_id,
@@ -112,12 +116,13 @@ async def upsert(change: Change) -> Outcome:
             sealed=sealed,
             format=fmt,
         )
+        change.batch.made(record)
     elif not taken_on(change, record):
         return stale(change, record)
     else:
         # A deleted record comes back (even one purged): the device wrote on the version
         # that deleted it, and sent its content whole.
-        await touch(change, record, sealed=sealed, format=fmt, deleted=False, deleted_at=None)
+        touch(change, record, sealed=sealed, format=fmt, deleted=False, deleted_at=None)
     await change.hooks.sealed_written(change, record)
     return outcome(change, Status.APPLIED, record.version)
 
@@ -140,7 +145,7 @@ async def delete(change: Change) -> Outcome:
         return stale(change, record)
     # The envelope stays with the tombstone, so a device whose edit crossed this delete
     # can still open the last content and bring it back.
-    version = await touch(change, record, deleted=True, deleted_at=now())
+    version = touch(change, record, deleted=True, deleted_at=now())
     return outcome(change, Status.APPLIED, version)
 
 
@@ -165,14 +170,16 @@ async def purge(change: Change) -> Outcome:
     if not taken_on(change, record):
         # Brought back or changed elsewhere since: the device sees that before erasing it.
         return stale(change, record)
-    await erase(change.stamp, record, change.hooks)
+    await erase(change.batch, change.stamp, record, change.hooks)
     return outcome(change, Status.APPLIED, record.version)
 
 
-async def erase(stamp: Stamp, record: SyncRecord, hooks: KindHooks) -> None:
-    """Erase a deleted record's envelope at the owner's next version; its domain erases
-    what it kept beside it in the same transaction."""
-    await write_at(stamp, record, sealed=None, format=None)
+async def erase(batch: Batch, stamp: Stamp, record: SyncRecord, hooks: KindHooks) -> None:
+    """Erase a deleted record's envelope at the owner's next version, with `batch`; its
+    domain erases what it kept beside it in the same transaction."""
+    stamped(stamp, record, sealed=None, format=None)
+    batch.changed(record)
+    batch.forget(record)
     await hooks.erased(record)
 
 

@@ -7,13 +7,19 @@ late. Mutations a device already sent are acknowledged and not applied again; a
 rejected mutation still moves the device's position forward, so one bad mutation
 never blocks the rest. A sealed kind's changes are taken by compare-and-swap
 (server/sync/sealed.py) after the same preparation.
+
+A push reads every record it names in one statement, applies its mutations to them in
+memory in order, and writes what changed in a statement or so per table (`Batch`): the
+cost of a push is a few round trips to the database, not a few per mutation.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import re
 import uuid
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from server.auth.models import Account
@@ -23,6 +29,7 @@ from server.errors import AppError, ErrorCode
 from server.metrics import count_push_results
 from server.sync import sealed
 from server.sync.changes import (
+    Batch,
     Change,
     Handler,
     Stamp,
@@ -30,13 +37,13 @@ from server.sync.changes import (
     counted_writes,
     edit_wins,
     edited_since,
-    new_record,
+    made_record,
     outcome,
     resend,
     touch,
 )
 from server.sync.kinds import RecordProblem
-from server.sync.models import SyncDevice, SyncRecord
+from server.sync.models import SyncDevice
 from server.sync.outcomes import Incoming, Outcome, Rejected, Status
 from server.sync.pokes import Pokes
 from server.sync.registry import Kinds
@@ -95,13 +102,18 @@ async def push(
         device = await SyncDevice.filter(account_id=account_id, device_id=device_id).first()
         if device is None:
             device = await SyncDevice.create(account_id=account_id, device_id=device_id)
+        seen = device.last_mutation_id
+        batch = await Batch.read(
+            writes.connection, _record_ids(m for m in mutations if m.mutation_id > seen)
+        )
         outcomes = []
         for incoming in mutations:
             if incoming.mutation_id <= device.last_mutation_id:
                 outcomes.append(Outcome(incoming.mutation_id, incoming.record_id, Status.DUPLICATE))
                 continue
-            outcomes.append(await _apply(account_id, device_id, incoming, stamp, kinds))
+            outcomes.append(await _apply(account_id, device_id, incoming, stamp, kinds, batch))
             device.last_mutation_id = incoming.mutation_id
+        await batch.write()
         if mutations:
             await device.save(update_fields=["last_mutation_id", "updated_at"])
     # Counted once stored; a kind this server does not know is not a label.
@@ -112,9 +124,20 @@ async def push(
     return Pushed(outcomes, device.last_mutation_id, stamp.value)
 
 
-async def _apply(account_id, device_id, incoming: Incoming, stamp: Stamp, kinds: Kinds) -> Outcome:
+def _record_ids(mutations: Iterable[Incoming]) -> Collection[uuid.UUID]:
+    """The ids the mutations name; one that is not an id is rejected when its turn comes."""
+    ids = set()
+    for incoming in mutations:
+        with contextlib.suppress(ValueError):
+            ids.add(uuid.UUID(incoming.record_id))
+    return ids
+
+
+async def _apply(
+    account_id, device_id, incoming: Incoming, stamp: Stamp, kinds: Kinds, batch: Batch
+) -> Outcome:
     try:
-        change = await _prepare(account_id, device_id, incoming, stamp, kinds)
+        change = _prepare(account_id, device_id, incoming, stamp, kinds, batch)
         if change.kind.sealed:
             # Refused or stale, a sealed record is not written at all: its device merges
             # on the version it already has.
@@ -129,7 +152,7 @@ async def _apply(account_id, device_id, incoming: Incoming, stamp: Stamp, kinds:
         else:
             outcome_ = _rejected(incoming, problem.code, str(problem), problem.field)
         if change.record is not None:
-            outcome_.version = await resend(change, change.record)
+            outcome_.version = resend(change, change.record)
         return outcome_
 
 
@@ -144,7 +167,9 @@ def _rejected(incoming: Incoming, code, message: str, field_name: str | None) ->
     )
 
 
-async def _prepare(account_id, device_id, incoming: Incoming, stamp: Stamp, kinds: Kinds) -> Change:
+def _prepare(
+    account_id, device_id, incoming: Incoming, stamp: Stamp, kinds: Kinds, batch: Batch
+) -> Change:
     kind = kinds.get(incoming.kind)
     if kind is None:
         raise Rejected(
@@ -176,7 +201,7 @@ async def _prepare(account_id, device_id, incoming: Incoming, stamp: Stamp, kind
             ErrorCode.BASE_FROM_FUTURE,
             "This change is based on a version the server has not made yet.",
         )
-    record = await SyncRecord.filter(id=record_id).first()
+    record = batch.records.get(record_id)
     if record is not None and record.owner_id != account_id:
         # Someone else's record looks exactly like a missing one.
         raise Rejected(ErrorCode.NOT_FOUND, "That record could not be found.", "recordId")
@@ -209,6 +234,7 @@ async def _prepare(account_id, device_id, incoming: Incoming, stamp: Stamp, kind
         base=base or 0,
         stamp=stamp,
         hooks=kinds.hooks_for(kind),
+        batch=batch,
     )
 
 
@@ -224,7 +250,8 @@ async def upsert(change: Change) -> Outcome:
     if record is None:
         data = {**kind.defaults(), **changes}
         kind.check_whole(data)
-        record = await new_record(change.stamp, change.account_id, change.record_id, kind, data)
+        record = made_record(change.stamp, change.account_id, change.record_id, kind, data)
+        change.batch.made(record)
         return outcome(change, Status.APPLIED, record.version)
 
     current = {**kind.defaults(), **record.data}
@@ -241,7 +268,7 @@ async def upsert(change: Change) -> Outcome:
     if not taken and not resurrect:
         if not conflicts:
             return outcome(change, Status.APPLIED, record.version)
-        version = await resend(change, record)
+        version = resend(change, record)
         return outcome(change, Status.CONFLICT_KEPT, version, conflict_fields=conflicts)
     data = {**current, **taken}
     kind.check_whole(data)
@@ -252,7 +279,7 @@ async def upsert(change: Change) -> Outcome:
     record.version = version
     record.deleted = False
     record.deleted_at = None
-    await record.save()
+    change.batch.changed(record)
     if conflicts:
         return outcome(change, Status.CONFLICT_KEPT, version, conflict_fields=conflicts)
     return outcome(change, Status.MERGED if merged_elsewhere else Status.APPLIED, version)
@@ -266,10 +293,6 @@ async def delete(change: Change) -> Outcome:
         return outcome(change, Status.APPLIED, record.version)
     if edited_since(record, change.base):
         # An edit beats a delete: the device never saw the newer words.
-        return await edit_wins(change, record)
-    await mark_deleted(change, record)
-    return outcome(change, Status.APPLIED, record.version)
-
-
-async def mark_deleted(change: Change, record: SyncRecord) -> None:
-    await touch(change, record, deleted=True, deleted_at=now())
+        return edit_wins(change, record)
+    version = touch(change, record, deleted=True, deleted_at=now())
+    return outcome(change, Status.APPLIED, version)

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from server.clock import now
 from server.columns import column
-from server.sync.changes import counted_writes
+from server.sync.changes import Batch, counted_writes
 from server.sync.models import SyncRecord
 from server.sync.pokes import Pokes
 from server.sync.registry import Kinds
@@ -36,7 +36,9 @@ async def empty_old_trash(pokes: Pokes, kinds: Kinds, days: int = TRASH_DAYS) ->
             stamp = await writes.lock(owner_id)
             if stamp is None:
                 continue
+            batch = Batch(writes.connection)
             for record in await expired().filter(owner_id=owner_id).order_by("version"):
-                await erase(stamp, record, kinds.hooks_for(kinds[record.kind]))
+                await erase(batch, stamp, record, kinds.hooks_for(kinds[record.kind]))
                 emptied += 1
+            await batch.write()
     return emptied
