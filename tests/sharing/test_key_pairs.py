@@ -7,6 +7,7 @@ import pytest
 
 from tests.sealed import reference
 from tests.sharing.people import (
+    EXPORT,
     LINKS_COMPARED,
     MARK_COMPARED,
     MY_KEY_PAIRS,
@@ -43,6 +44,10 @@ async def test_an_account_sets_its_pairs_and_gets_its_sealed_private_halves_back
         sealed = mine[f"sealed{use.title()}Key"]
         private = reference.open_private_key(robin.key, use, algorithm, public, sealed)
         assert reference.public_key(algorithm, private) == public
+    # The export has the public halves, never the sealed private ones.
+    exported = (await robin.ok(EXPORT))["exportMyData"]["account"]["publicKeys"]
+    assert exported["signingKey"] == made["signingKey"]
+    assert made["sealedSigningKey"] not in str(exported)
 
 
 async def test_p256_pairs_are_accepted_for_browsers_without_curve25519(robin):

@@ -7,7 +7,8 @@ import { wording } from "../../wording.js";
 import { fullDate, h, replace } from "../kit/dom.js";
 import { problem } from "./share-words.js";
 import { me } from "../../me.js";
-import { button, submitButton } from "../kit/button.js";
+import { button, linkButton, submitButton } from "../kit/button.js";
+import { linkSafety } from "../../key-pairs.js";
 import { errorBox } from "../kit/form.js";
 
 export async function connectView(main) {
@@ -227,12 +228,32 @@ function linkItem(link, explanation, draw, message) {
       ),
     );
   });
+  // Whether the two compared their safety number: worked out here, from both keys as
+  // they are now, so a changed key shows as "not compared" again.
+  const safety = h("p", { class: "quiet safety-state", id: `safety-${link.id}` });
+  linkSafety(link)
+    .then((state) => {
+      safety.textContent = state.missing
+        ? "Safety number: not ready yet"
+        : state.compared
+          ? "Safety number: compared"
+          : state.changed
+            ? "Safety number: new since you last saw it, not compared"
+            : "Safety number: not compared yet";
+    })
+    .catch(() => {});
   return h(
     "li",
     { class: "card" },
     h("p", { class: "plain-fact" }, link.personName),
     h("p", { class: "quiet" }, `Connected since ${fullDate(link.linkedAt)}`),
-    h("div", { class: "row" }, start),
+    safety,
+    h(
+      "div",
+      { class: "row" },
+      linkButton("Safety number", `/connect/${link.id}/safety-number`, { id: `to-safety-${link.id}` }),
+      start,
+    ),
     asking,
   );
 }
