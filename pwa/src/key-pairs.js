@@ -97,13 +97,14 @@ export async function ensureKeyPairsOnce() {
   return (await getMeta(OWN_KEYS)) ?? ensureKeyPairs();
 }
 
-async function ownKeys() {
+export async function ownKeys() {
   const { myKeyPairs } = await gql(`{ myKeyPairs { ${PUBLIC} } }`);
   if (myKeyPairs) await setMeta(OWN_KEYS, publicPart(myKeyPairs));
   return myKeyPairs ?? (await ensureKeyPairs());
 }
 
 async function partnerKeys(link) {
+  if (link.personKeys !== undefined) return link.personKeys;
   const query = `query Keys($id: ID!) { publicKeys(accountId: $id) { ${PUBLIC} } }`;
   return (await gql(query, { id: link.personId })).publicKeys;
 }
@@ -114,9 +115,10 @@ async function partnerKeys(link) {
 //   compared is the number now; `changed` when the number differs from the one this
 //   device last showed the person (or, on a device that never showed it, the one they
 //   compared): a key changed since.
-export async function linkSafety(link) {
+// `own` (this account's public keys, from `ownKeys`) spares a request per link in a list.
+export async function linkSafety(link, own = null) {
   const account = await me();
-  const [mine, theirs] = await Promise.all([ownKeys(), partnerKeys(link)]);
+  const [mine, theirs] = await Promise.all([own ?? ownKeys(), partnerKeys(link)]);
   if (!mine || !theirs) return { missing: true };
   const client = account.role === "CLIENT" ? mine : theirs;
   const therapist = account.role === "CLIENT" ? theirs : mine;

@@ -12,6 +12,7 @@ from enum import Enum
 import strawberry
 from strawberry.types import Info
 
+from server.auth import key_pairs
 from server.auth.models import Account
 from server.auth.schema import PublicKeys
 from server.context import Context
@@ -55,6 +56,9 @@ class SharingLink:
         description="The safety number (60 digits) this side said they compared, or null. "
         "The link is compared only while it equals the number of the keys as they are now."
     )
+    person_keys: PublicKeys | None = strawberry.field(
+        description="The other person's public keys, or null until they have made them."
+    )
 
     @classmethod
     def from_model(cls, link: models.SharingLink, viewer: Account) -> SharingLink:
@@ -65,6 +69,7 @@ class SharingLink:
             person_name=other.display_name,
             linked_at=link.created_at,
             compared_safety_number=links.compared_by(link, viewer),
+            person_keys=PublicKeys.from_model(other) if key_pairs.has_pairs(other) else None,
         )
 
 

@@ -323,6 +323,44 @@ def test_python_opens_the_pairs_the_device_makes_and_checks_its_signatures(devic
         assert not ref.verify(signed["algorithm"], public, message + b".", signature)
 
 
+def test_a_browser_without_curve25519_gets_p256_pairs_that_python_opens(device):
+    made = device(
+        """
+        // A browser that has neither X25519 nor Ed25519 answers NotSupportedError.
+        const generate = crypto.subtle.generateKey.bind(crypto.subtle);
+        crypto.subtle.generateKey = (algorithm, ...rest) =>
+          ["X25519", "Ed25519"].includes(algorithm.name)
+            ? Promise.reject(new DOMException("no", "NotSupportedError"))
+            : generate(algorithm, ...rest);
+        try {
+          const key = b.randomBytes(32);
+          const pairs = await p.newKeyPairs();
+          const out = { key: b.toHex(key), pairs: {} };
+          for (const use of ["encryption", "signing"]) {
+            const pair = pairs[use];
+            out.pairs[use] = {
+              algorithm: pair.algorithm,
+              publicKey: b.toBase64url(pair.publicKey),
+              derived: b.toBase64url(await p.publicKeyOf(pair.algorithm, pair.privateKey)),
+              sealed: await p.sealPrivateKey(key, use, pair),
+            };
+          }
+          return out;
+        } finally {
+          crypto.subtle.generateKey = generate;
+        }
+        """
+    )
+    key = bytes.fromhex(made["key"])
+    assert made["pairs"]["encryption"]["algorithm"] == "P-256"
+    assert made["pairs"]["signing"]["algorithm"] == "ECDSA-P256"
+    for use, pair in made["pairs"].items():
+        public = ref.from_b64url(pair["publicKey"])
+        assert len(public) == 65 and pair["derived"] == pair["publicKey"]
+        private = ref.open_private_key(key, use, pair["algorithm"], public, pair["sealed"])
+        assert ref.public_key(pair["algorithm"], private) == public
+
+
 @BROWSER_EXAMPLES
 @given(
     secret=st.binary(min_size=32, max_size=32),

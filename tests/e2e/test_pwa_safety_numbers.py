@@ -76,6 +76,11 @@ def test_both_sides_see_one_safety_number_until_a_key_changes(served, chromium, 
             person.page.set_viewport_size({"width": width, "height": height})
             person.page.screenshot(path=shots / f"safety-number-{who}-{width}.png", full_page=True)
             person.check_screen(width)
+    # In dark mode the QR code keeps its white ground, so a camera still reads it.
+    client.page.emulate_media(color_scheme="dark")
+    client.page.screenshot(path=shots / "safety-number-client-dark.png", full_page=True)
+    client.check_screen(390)
+    client.page.emulate_media(color_scheme="light")
 
     # The client marks it compared; the therapist's side is their own.
     client.page.click("#mark-compared")
@@ -84,6 +89,8 @@ def test_both_sides_see_one_safety_number_until_a_key_changes(served, chromium, 
     therapist.page.wait_for_selector("#mark-compared")
     client.page.goto("/connect")
     expect(client.page.locator(".safety-state")).to_have_text("Safety number: compared")
+    client.page.screenshot(path=shots / "connected-compared-390.png", full_page=True)
+    client.check_screen(390)
 
     # The therapist's device makes new keys (as it would if its sealed ones no longer
     # opened): both see a new number, and the link is not compared any more.

@@ -11,6 +11,7 @@ from tests.sharing.people import (
     LINKS_COMPARED,
     MARK_COMPARED,
     MY_KEY_PAIRS,
+    PUBLIC_KEY_FIELDS,
     PUBLIC_KEYS,
     SET_KEY_PAIRS,
     UNLINK,
@@ -110,6 +111,11 @@ async def test_a_linked_person_reads_the_others_public_keys_and_no_one_else(app,
     assert {k: seen_by_robin[k] for k in public} == {k: danas[k] for k in public}
     assert seen_by_dana["signingKey"] == robins["signingKey"]
     assert "sealedSigningKey" not in seen_by_robin
+    # The list of links carries the same keys, so a device needs no request per link.
+    [listed] = (await robin.ok(f"{{ sharingLinks {{ personKeys {{ {PUBLIC_KEY_FIELDS} }} }} }}"))[
+        "sharingLinks"
+    ]
+    assert listed["personKeys"] == seen_by_robin
 
     stranger = await sign_up(app, "tom", "THERAPIST", "Tom")
     await make_key_pairs(stranger)

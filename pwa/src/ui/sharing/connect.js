@@ -8,7 +8,7 @@ import { fullDate, h, replace } from "../kit/dom.js";
 import { problem } from "./share-words.js";
 import { me } from "../../me.js";
 import { button, linkButton, submitButton } from "../kit/button.js";
-import { linkSafety } from "../../key-pairs.js";
+import { linkSafety, ownKeys } from "../../key-pairs.js";
 import { errorBox } from "../kit/form.js";
 
 export async function connectView(main) {
@@ -189,16 +189,18 @@ async function clientPart(words, draw, message) {
 
 // The current links, each with "Unlink" asking once, calmly, what it will do.
 function linkList(linked, explanation, empty, draw, message) {
+  const own = linked.length ? ownKeys() : null;
+  own?.catch(() => {});
   return linked.length
     ? h(
         "ul",
         { class: "plain", id: "links" },
-        linked.map((link) => linkItem(link, explanation(link.personName), draw, message)),
+        linked.map((link) => linkItem(link, explanation(link.personName), draw, message, own)),
       )
     : h("p", { class: "quiet", id: "links" }, empty);
 }
 
-function linkItem(link, explanation, draw, message) {
+function linkItem(link, explanation, draw, message, own) {
   const asking = h("div", {});
   const start = button(`Unlink ${link.personName}`, { class: "quiet" });
   start.addEventListener("click", () => {
@@ -231,7 +233,7 @@ function linkItem(link, explanation, draw, message) {
   // Whether the two compared their safety number: worked out here, from both keys as
   // they are now, so a changed key shows as "not compared" again.
   const safety = h("p", { class: "quiet safety-state", id: `safety-${link.id}` });
-  linkSafety(link)
+  linkSafety(link, own)
     .then((state) => {
       safety.textContent = state.missing
         ? "Safety number: not ready yet"
