@@ -11,10 +11,11 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.pwa import PASSWORD, Device
+from tests.e2e.pwa import PASSWORD, Device, signed_in
 from tests.e2e.test_pwa_sharing import api, connect, open_share, two_people, write_letter
 from tests.graphql_client import register_sync
 from tests.sealed import device, reference
+from tests.sharing.people import SET_KEY_PAIRS, key_pairs_input
 
 pytestmark = pytest.mark.browser
 
@@ -133,25 +134,86 @@ def test_both_sides_see_one_safety_number_until_a_key_changes(served, chromium, 
     client.close()
 
 
-def test_an_account_without_key_pairs_gets_them_from_its_device_at_sign_in(served, chromium):
-    # Made through the API, as accounts were before key pairs: it has none.
-    with httpx.Client(base_url=served, timeout=60) as http:
+# The account's pairs as the server has them, asked from the page with its own session.
+MY_PAIRS = """() => fetch("/graphql", {
+    method: "POST",
+    headers: {"content-type": "application/json"},
+    body: JSON.stringify({query: "{ myKeyPairs { signingKey } }"}),
+  }).then((r) => r.json()).then((a) => a.data.myKeyPairs)"""
+HAS_PAIRS = f"() => ({MY_PAIRS})().then((pairs) => pairs !== null)"
+
+
+def old_account(base: str, username: str) -> None:
+    """An account made through the API, as accounts were before key pairs: it has none."""
+    with httpx.Client(base_url=base, timeout=60) as http:
         register_sync(
             http,
-            username="sam",
+            username=username,
             password=PASSWORD,
-            display_name="Sam",
+            display_name=username.title(),
             role="CLIENT",
             derive=device.reference_keys,
         )
-    assert api(served, "sam", "{ myKeyPairs { signingKey } }")["myKeyPairs"] is None
+    assert api(base, username, "{ myKeyPairs { signingKey } }")["myKeyPairs"] is None
+
+
+def pairs_open_with(pairs: dict, account_key_hex: str | None) -> bool:
+    assert account_key_hex is not None, "the device keeps no account key"
+    account_key = bytes.fromhex(account_key_hex)
+    for use in ("encryption", "signing"):
+        algorithm, public = pairs[f"{use}Algorithm"], reference.from_b64url(pairs[f"{use}Key"])
+        sealed = pairs[f"sealed{use.title()}Key"]
+        private = reference.open_private_key(account_key, use, algorithm, public, sealed)
+        if reference.public_key(algorithm, private) != public:
+            return False
+    return True
+
+
+MINE = f"{{ myKeyPairs {{ {KEYS} sealedEncryptionKey sealedSigningKey }} }}"
+
+
+def test_an_account_without_key_pairs_gets_them_from_its_device(served, chromium):
+    old_account(served, "sam")
     phone = Device(chromium, served)
-    phone.sign_in("sam")
-    phone.page.wait_for_function(
-        """() => fetch("/graphql", {method: "POST", headers: {"content-type": "application/json"},
-          body: JSON.stringify({query: "{ myKeyPairs { signingAlgorithm } }"})})
-          .then((r) => r.json()).then((a) => a.data.myKeyPairs !== null)"""
+    # Signed in while the pairs could not be sent (the connection dropped, say): the
+    # account still has none, and nothing on the device breaks.
+    phone.page.route(
+        "**/graphql",
+        lambda route: (
+            route.abort()
+            if "setMyKeyPairs" in (route.request.post_data or "")
+            else route.continue_()
+        ),
     )
-    pairs = api(served, "sam", f"{{ myKeyPairs {{ {KEYS} }} }}")["myKeyPairs"]
+    phone.sign_in("sam")
+    phone.page.wait_for_timeout(1000)
+    assert phone.page.evaluate(HAS_PAIRS) is False
+    # The next open makes them.
+    phone.page.unroute("**/graphql")
+    phone.page.reload()
+    phone.page.wait_for_selector("#capture")
+    phone.page.wait_for_function(HAS_PAIRS)
+    pairs = api(served, "sam", MINE)["myKeyPairs"]
     assert (pairs["encryptionAlgorithm"], pairs["signingAlgorithm"]) == ("X25519", "Ed25519")
+    assert pairs_open_with(pairs, phone.account_key())
+    phone.close()
+
+
+def test_pairs_that_do_not_open_with_the_account_key_are_made_again(served, chromium):
+    old_account(served, "kim")
+    # Pairs sealed by another key: this account's devices cannot open them.
+    strange = key_pairs_input(bytes(32), label="not kim's")
+    with signed_in(served, "kim") as http:
+        answer = http.post(
+            "/graphql", json={"query": SET_KEY_PAIRS, "variables": {"input": strange}}
+        )
+        assert "errors" not in answer.json(), answer.json()
+    phone = Device(chromium, served)
+    phone.sign_in("kim")
+    phone.page.wait_for_function(
+        f"(old) => ({MY_PAIRS})().then((pairs) => pairs.signingKey !== old)",
+        arg=strange["signingKey"],
+    )
+    pairs = api(served, "kim", MINE)["myKeyPairs"]
+    assert pairs_open_with(pairs, phone.account_key())
     phone.close()
