@@ -132,9 +132,16 @@ export async function linkSafety(link, own = null) {
 
 // This device has shown the person this number (and they went on): a later change is
 // measured from it.
-export async function noteSeen(linkId, number) {
-  const seen = await getMeta(SEEN, {});
-  await setMeta(SEEN, { ...seen, [linkId]: number });
+// One after another: a list works out every link at once, and no note may be lost.
+let noting = Promise.resolve();
+export function noteSeen(linkId, number) {
+  noting = noting
+    .catch(() => {})
+    .then(async () => {
+      const seen = await getMeta(SEEN, {});
+      await setMeta(SEEN, { ...seen, [linkId]: number });
+    });
+  return noting;
 }
 
 export async function markCompared(link, number) {
