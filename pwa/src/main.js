@@ -23,6 +23,7 @@ route(/^\/letters\/([\w-]+)\/history$/, later("./ui/letters/history.js", "histor
 route(/^\/letters\/([\w-]+)\/share$/, later("./ui/sharing/client/share.js", "shareView"));
 route(/^\/shares$/, later("./ui/sharing/client/shares.js", "sharesView"));
 route(/^\/connect$/, later("./ui/sharing/connect.js", "connectView"));
+route(/^\/connect\/([\w-]+)\/safety-number$/, later("./ui/sharing/safety-number.js", "safetyNumberView"));
 route(/^\/shared\/([\w-]+)$/, later("./ui/sharing/therapist/shared-letter.js", "sharedLetterView"));
 route(/^\/trash$/, later("./ui/letters/trash.js", "trashView"));
 route(/^\/session$/, later("./ui/letters/session.js", "sessionView"));
@@ -105,6 +106,8 @@ export async function begin() {
   if (account) {
     startSyncing();
     import("./live.js").then((live) => live.listen());
+    // An account made before key pairs existed gets them from its device now.
+    if (navigator.onLine) import("./key-pairs.js").then((pairs) => pairs.ensureKeyPairsOnce().catch(() => {}));
     // The editor is the next screen most opened: have it ready.
     import("./ui/letters/letter.js");
   }

@@ -45,6 +45,9 @@ async function begin(account, accountKey) {
   startSyncing();
   listen();
   await syncNow();
+  // Key pairs are made once per account, here for an account that has none yet; a
+  // failure (offline) is tried again at the next open.
+  import("./key-pairs.js").then((pairs) => pairs.ensureKeyPairs(accountKey).catch(() => {}));
   if (account.role === "CLIENT") import("./sharing.js").then((sharing) => sharing.refreshShared());
 }
 

@@ -8,7 +8,8 @@ import { edit } from "./records.js";
 import { getMeta, getRecord, metaIn, outboxEntries, recordsOfKind, setMeta, write } from "./store.js";
 import { bus, status, syncNow } from "./sync.js";
 
-const LINK = "id personId personName linkedAt";
+const LINK = `id personId personName linkedAt comparedSafetyNumber
+  personKeys { accountId encryptionAlgorithm encryptionKey signingAlgorithm signingKey }`;
 const SHARE = `id letterId linkId therapistName title body note delivery deliverAt status
   edition sharedAt createdAt deliveredAt withdrawnAt cancelledAt`;
 

@@ -17,6 +17,16 @@ async def account_export(account: Account) -> dict:
             "role": account.role.value,
             "createdAt": iso(account.created_at),
             "updatedAt": iso(account.updated_at),
+            # The public halves only: the private ones are sealed and of no use to read.
+            "publicKeys": {
+                "encryptionAlgorithm": account.encryption_algorithm,
+                "encryptionKey": account.encryption_key,
+                "signingAlgorithm": account.signing_algorithm,
+                "signingKey": account.signing_key,
+                "changedAt": iso(account.keys_changed_at),
+            }
+            if account.encryption_key
+            else None,
         },
         "sessions": [
             {

@@ -39,6 +39,16 @@ class Account(Model):
     kdf_parallelism: int = fields.SmallIntField(default=0)
     # The account key sealed by the master key: only the device can open it.
     sealed_account_key = fields.CharField(max_length=255, default="")
+    # The account's key pairs (docs/crypto.md, "Key pairs"): the public halves as raw
+    # unpadded base64url, readable by whoever the account is linked with, and each
+    # private half sealed by the account key. Empty until the account's device makes them.
+    encryption_algorithm = fields.CharField(max_length=16, default="")
+    encryption_key = fields.CharField(max_length=100, default="")
+    sealed_encryption_key = fields.CharField(max_length=255, default="")
+    signing_algorithm = fields.CharField(max_length=16, default="")
+    signing_key = fields.CharField(max_length=100, default="")
+    sealed_signing_key = fields.CharField(max_length=255, default="")
+    keys_changed_at = fields.DatetimeField(null=True)
     # The account's change number: every write to its synced records takes the next one.
     change_counter: int = fields.BigIntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)

@@ -8,7 +8,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from server.auth import keys, models, service
+from server.auth import key_pairs, keys, models, service
 from server.auth.sessions import describe_device
 from server.context import Context
 
@@ -38,6 +38,68 @@ class Account:
             role=account.role,
             created_at=account.created_at,
             sealed_account_key=account.sealed_account_key or None,
+        )
+
+
+@strawberry.type(description="An account's public keys, as the people it is linked with see them.")
+class PublicKeys:
+    account_id: strawberry.ID
+    encryption_algorithm: str = strawberry.field(description="X25519 or P-256.")
+    encryption_key: str = strawberry.field(description="The raw public key, base64url.")
+    signing_algorithm: str = strawberry.field(description="Ed25519 or ECDSA-P256.")
+    signing_key: str = strawberry.field(description="The raw public key, base64url.")
+    changed_at: datetime | None = strawberry.field(description="When these keys were set.")
+
+    @classmethod
+    def from_model(cls, account: models.Account) -> PublicKeys:
+        return cls(
+            account_id=strawberry.ID(str(account.id)),
+            encryption_algorithm=account.encryption_algorithm,
+            encryption_key=account.encryption_key,
+            signing_algorithm=account.signing_algorithm,
+            signing_key=account.signing_key,
+            changed_at=account.keys_changed_at,
+        )
+
+
+@strawberry.type(description="The signed-in account's key pairs: private halves sealed.")
+class KeyPairs(PublicKeys):
+    sealed_encryption_key: str = strawberry.field(
+        description="The encryption private key, sealed by the account key."
+    )
+    sealed_signing_key: str = strawberry.field(
+        description="The signing private key, sealed by the account key."
+    )
+
+    @classmethod
+    def of(cls, account: models.Account) -> KeyPairs | None:
+        if not key_pairs.has_pairs(account):
+            return None
+        public = PublicKeys.from_model(account)
+        return cls(
+            **vars(public),
+            sealed_encryption_key=account.sealed_encryption_key,
+            sealed_signing_key=account.sealed_signing_key,
+        )
+
+
+@strawberry.input(description='Key pairs a device made (docs/crypto.md, "Key pairs").')
+class KeyPairsInput:
+    encryption_algorithm: str = strawberry.field(description="X25519 or P-256.")
+    encryption_key: str = strawberry.field(description="The raw public key, base64url.")
+    sealed_encryption_key: str
+    signing_algorithm: str = strawberry.field(description="Ed25519 or ECDSA-P256.")
+    signing_key: str = strawberry.field(description="The raw public key, base64url.")
+    sealed_signing_key: str
+
+    def to_pairs(self) -> key_pairs.KeyPairs:
+        return key_pairs.KeyPairs(
+            encryption_algorithm=self.encryption_algorithm,
+            encryption_key=self.encryption_key,
+            sealed_encryption_key=self.sealed_encryption_key,
+            signing_algorithm=self.signing_algorithm,
+            signing_key=self.signing_key,
+            sealed_signing_key=self.sealed_signing_key,
         )
 
 
@@ -190,6 +252,12 @@ class Query:
             parallelism=params.parallelism,
         )
 
+    @strawberry.field(
+        description="The signed-in account's key pairs, or null until a device made them."
+    )
+    def my_key_pairs(self, info: Info[Context, None]) -> KeyPairs | None:
+        return KeyPairs.of(info.context.require_account())
+
     @strawberry.field(description="Every device where this account is signed in.")
     async def my_sessions(self, info: Info[Context, None]) -> list[DeviceSession]:
         ctx = info.context
@@ -235,6 +303,16 @@ class Mutation:
             ip=ctx.ip,
         )
         return await _replace_session(ctx, signed_in)
+
+    @strawberry.mutation(
+        description="Set this account's key pairs. New public keys change the safety "
+        "number of every link."
+    )
+    async def set_my_key_pairs(self, info: Info[Context, None], input: KeyPairsInput) -> KeyPairs:
+        account = await key_pairs.set_key_pairs(info.context.require_account(), input.to_pairs())
+        made = KeyPairs.of(account)
+        assert made is not None
+        return made
 
     @strawberry.mutation(description="End this device's session on the server.")
     async def sign_out(self, info: Info[Context, None]) -> bool:

@@ -11,6 +11,7 @@ hears why ("used", "expired") rather than "wrong"; then its hash is deleted.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,11 +19,11 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from server import clock
-from server.auth import recovery
+from server.auth import key_pairs, recovery
 from server.auth.models import Account, Role
 from server.auth.sessions import token_hash
 from server.auth.throttle import GuessThrottle
-from server.errors import AppError, ErrorCode, not_found
+from server.errors import AppError, ErrorCode, bad_input, not_found
 from server.inputs import parse_id
 from server.sharing.models import CodeState, ConnectCode, LetterShare, SharingLink
 from server.sharing.shares import OPEN, end_share, require_role
@@ -34,6 +35,8 @@ CODE_GROUP = 5
 MAX_CODE_INPUT = 64
 GUESS_SCOPE = "connect-code"
 CODE_MEMORY_DAYS = 30
+# A safety number: 12 groups of 5 digits, sent without the spaces (docs/crypto.md).
+SAFETY_NUMBER = re.compile(r"[0-9]{60}")
 
 
 @dataclass(frozen=True)
@@ -160,6 +163,52 @@ async def my_links(account: Account) -> list[SharingLink]:
         .order_by("created_at")
         .select_related("client", "therapist")
     )
+
+
+async def partner_keys(viewer: Account, account_id: str) -> Account | None:
+    """The public keys of someone the viewer is linked with now, or None if they have not
+    made their pairs yet. An unknown account, or one not linked with the viewer (any
+    longer), is NOT_FOUND, exactly alike: keys say nothing about who else has an account."""
+    key = parse_id(account_id, "accountId")
+    linked = await SharingLink.filter(
+        Q(client_id=viewer.id, therapist_id=key) | Q(therapist_id=viewer.id, client_id=key),
+        ended_at=None,
+    ).select_related("client", "therapist")
+    if not linked:
+        raise not_found("person")
+    link = linked[0]
+    other = link.therapist if link.client_id == viewer.id else link.client
+    return other if key_pairs.has_pairs(other) else None
+
+
+def compared_by(link: SharingLink, viewer: Account) -> str | None:
+    """The safety number the viewer's side said they compared, if any."""
+    mark = link.client_compared if link.client_id == viewer.id else link.therapist_compared
+    return mark or None
+
+
+async def mark_compared(viewer: Account, link_id: str, safety_number: str) -> SharingLink:
+    """The viewer compared this safety number with the other person. The server cannot
+    tell whether the number is right; each device checks it against the keys as they are
+    (a number that no longer matches shows the link as not compared)."""
+    key = parse_id(link_id, "linkId")
+    digits = safety_number.replace(" ", "")
+    if not SAFETY_NUMBER.fullmatch(digits):
+        raise bad_input("safetyNumber", "A safety number is 60 digits, in 12 groups of 5.")
+    found = await SharingLink.get_or_none(
+        Q(client_id=viewer.id) | Q(therapist_id=viewer.id), id=key
+    ).select_related("client", "therapist")
+    if found is None:
+        raise not_found("link")
+    if found.ended_at is not None:
+        raise AppError(ErrorCode.NOT_LINKED, "This link has already ended.", field="linkId")
+    if found.client_id == viewer.id:
+        found.client_compared = digits
+        await found.save(update_fields=["client_compared"])
+    else:
+        found.therapist_compared = digits
+        await found.save(update_fields=["therapist_compared"])
+    return found
 
 
 async def _end_link(writes, link: SharingLink, moment: datetime) -> None:

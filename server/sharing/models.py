@@ -52,6 +52,11 @@ class SharingLink(Model):
         "between.Account", related_name="client_links", on_delete=fields.CASCADE
     )
     therapist_id: uuid.UUID
+    # The safety number each side said they compared (60 digits), or "". A device shows
+    # the link as compared only while this equals the number it computes from the keys
+    # as they are now, so a changed key makes the link "not compared" again.
+    client_compared = fields.CharField(max_length=60, default="")
+    therapist_compared = fields.CharField(max_length=60, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
     ended_at = fields.DatetimeField(null=True)
 

@@ -12,7 +12,9 @@ from enum import Enum
 import strawberry
 from strawberry.types import Info
 
+from server.auth import key_pairs
 from server.auth.models import Account
+from server.auth.schema import PublicKeys
 from server.context import Context
 from server.sharing import links, models, shares
 from server.sharing.openings import Openings
@@ -50,6 +52,13 @@ class SharingLink:
     person_id: strawberry.ID = strawberry.field(description="The other person's account id.")
     person_name: str = strawberry.field(description="The other person's display name.")
     linked_at: datetime
+    compared_safety_number: str | None = strawberry.field(
+        description="The safety number (60 digits) this side said they compared, or null. "
+        "The link is compared only while it equals the number of the keys as they are now."
+    )
+    person_keys: PublicKeys | None = strawberry.field(
+        description="The other person's public keys, or null until they have made them."
+    )
 
     @classmethod
     def from_model(cls, link: models.SharingLink, viewer: Account) -> SharingLink:
@@ -59,6 +68,8 @@ class SharingLink:
             person_id=strawberry.ID(str(other.id)),
             person_name=other.display_name,
             linked_at=link.created_at,
+            compared_safety_number=links.compared_by(link, viewer),
+            person_keys=PublicKeys.from_model(other) if key_pairs.has_pairs(other) else None,
         )
 
 
@@ -186,6 +197,16 @@ class Query:
         account = info.context.require_account()
         return [SharingLink.from_model(link, account) for link in await links.my_links(account)]
 
+    @strawberry.field(
+        description="The public keys of someone linked with you now; null until they have "
+        "made them. Anyone else is NOT_FOUND."
+    )
+    async def public_keys(
+        self, info: Info[Context, None], account_id: strawberry.ID
+    ) -> PublicKeys | None:
+        other = await links.partner_keys(info.context.require_account(), str(account_id))
+        return None if other is None else PublicKeys.from_model(other)
+
     @strawberry.field(description="Clients: their shares, newest first.")
     async def my_shares(
         self, info: Info[Context, None], letter_id: strawberry.ID | None = None
@@ -219,6 +240,17 @@ class Mutation:
         ctx = info.context
         await links.unlink(ctx.require_account(), str(link_id), ctx.pokes)
         return True
+
+    @strawberry.mutation(
+        description="Either side: say you compared this link's safety number (60 digits) "
+        "with the other person."
+    )
+    async def mark_safety_number_compared(
+        self, info: Info[Context, None], link_id: strawberry.ID, safety_number: str
+    ) -> SharingLink:
+        account = info.context.require_account()
+        link = await links.mark_compared(account, str(link_id), safety_number)
+        return SharingLink.from_model(link, account)
 
     @strawberry.mutation(description="Clients: share one letter through one link.")
     async def share_letter(self, info: Info[Context, None], input: ShareLetterInput) -> Share:

@@ -15,7 +15,8 @@ from tests.sealed.vectors import VECTORS
 
 pytestmark = pytest.mark.browser
 
-MODULES = ["bytes", "seal", "keys", "records"]
+MODULES = ["bytes", "seal", "keys", "records", "pairs"]
+NAMES = "b, s, k, r, p"
 BROWSER_EXAMPLES = settings(
     max_examples=25,
     deadline=None,
@@ -31,7 +32,7 @@ def vectors():
 @pytest.fixture
 def device(chromium, served_sqlite):
     """`run(script, arg)`: runs an async function body in the app's own page (so under
-    its Content-Security-Policy), with the crypto modules as `b`, `s`, `k` and `r`."""
+    its Content-Security-Policy), with the crypto modules as `b`, `s`, `k`, `r` and `p`."""
     page = chromium.new_page()
     page.goto(f"{served_sqlite}/welcome")
     page.wait_for_selector("#register-heading")
@@ -39,7 +40,7 @@ def device(chromium, served_sqlite):
 
     def run(script: str, arg=None):
         return page.evaluate(
-            f"async (arg) => {{ const [b, s, k, r] = await Promise.all([{imports}]); {script} }}",
+            f"async (arg) => {{ const [{NAMES}] = await Promise.all([{imports}]); {script} }}",
             arg,
         )
 
@@ -204,6 +205,160 @@ def test_python_opens_what_the_device_sealed_with_fresh_randomness(device, vecto
     for entry in sealed["recovery"]:
         keys = ref.recovery_keys(entry["code"])
         assert ref.open_sealed(keys.sealing_key, entry["sealed"], **keys.purpose) == key
+
+
+def test_the_device_gets_each_public_key_and_seals_each_private_half_as_the_vectors_say(
+    device, vectors
+):
+    result = device(
+        """
+        const key = b.fromHex(arg.accountKeyHex);
+        const out = [];
+        for (const v of arg.pairs) {
+          const privateKey = b.fromHex(v.privateHex);
+          const publicKey = await p.publicKeyOf(v.algorithm, privateKey);
+          const fixed = { salt: b.fromHex(v.saltHex), nonce: b.fromHex(v.nonceHex) };
+          const pair = { algorithm: v.algorithm, publicKey, privateKey };
+          const opened = await p.openPrivateKey(key, v.use, v.algorithm, publicKey, v.sealed);
+          let elsewhere;
+          try {
+            const other = v.use === "signing" ? "encryption" : "signing";
+            await p.openPrivateKey(key, other, v.algorithm, publicKey, v.sealed);
+            elsewhere = "opened";
+          } catch (error) {
+            elsewhere = error.reason;
+          }
+          out.push({
+            publicKey: b.toBase64url(publicKey),
+            sealed: await p.sealPrivateKey(key, v.use, pair, fixed),
+            opened: b.toHex(opened),
+            elsewhere,
+          });
+        }
+        return out;
+        """,
+        vectors["keyPairs"],
+    )
+    assert result == [
+        {
+            "publicKey": v["publicKey"],
+            "sealed": v["sealed"],
+            "opened": v["privateHex"],
+            "elsewhere": "unverified",
+        }
+        for v in vectors["keyPairs"]["pairs"]
+    ]
+
+
+def test_the_device_checks_signatures_and_safety_numbers_as_the_vectors_say(device, vectors):
+    result = device(
+        """
+        const signatures = [];
+        for (const v of arg.signatures) {
+          const publicKey = b.fromBase64url(v.publicKey);
+          const signature = b.fromBase64url(v.signature);
+          signatures.push(await p.verify(v.algorithm, publicKey, b.utf8(v.message), signature));
+        }
+        const ed = arg.pairs.find((v) => v.algorithm === "Ed25519");
+        const message = b.utf8(arg.signatures[0].message);
+        const signed = await p.sign("Ed25519", b.fromHex(ed.privateHex), message);
+        const numbers = [];
+        for (const v of arg.safetyNumbers) {
+          const number = await p.safetyNumber(v.client, v.therapist);
+          numbers.push({ number, grouped: p.groupedNumber(number) });
+        }
+        return { signatures, signed: b.toBase64url(signed), numbers };
+        """,
+        vectors["keyPairs"],
+    )
+    pairs = vectors["keyPairs"]
+    assert result["signatures"] == [v["valid"] for v in pairs["signatures"]]
+    # Ed25519 is deterministic: the device makes the very bytes of the vector.
+    assert result["signed"] == pairs["signatures"][0]["signature"]
+    assert result["numbers"] == [
+        {"number": v["number"], "grouped": v["grouped"]} for v in pairs["safetyNumbers"]
+    ]
+
+
+def test_python_opens_the_pairs_the_device_makes_and_checks_its_signatures(device):
+    made = device(
+        """
+        const key = b.randomBytes(32);
+        const message = b.utf8("a letter, sealed and signed");
+        const out = { key: b.toHex(key), pairs: {}, signatures: [] };
+        const pairs = await p.newKeyPairs();
+        for (const use of ["encryption", "signing"]) {
+          const pair = pairs[use];
+          out.pairs[use] = {
+            algorithm: pair.algorithm,
+            publicKey: b.toBase64url(pair.publicKey),
+            sealed: await p.sealPrivateKey(key, use, pair),
+          };
+        }
+        // The P-256 fallback signs too (its signatures are randomised: Python checks them).
+        for (const algorithm of ["Ed25519", "ECDSA-P256"]) {
+          const privateKey = algorithm === "Ed25519" ? pairs.signing.privateKey : b.randomBytes(32);
+          out.signatures.push({
+            algorithm,
+            publicKey: b.toBase64url(await p.publicKeyOf(algorithm, privateKey)),
+            signature: b.toBase64url(await p.sign(algorithm, privateKey, message)),
+          });
+        }
+        return out;
+        """
+    )
+    key = bytes.fromhex(made["key"])
+    # Chromium has X25519 and Ed25519 (docs/crypto.md says which browsers fall back).
+    assert made["pairs"]["encryption"]["algorithm"] == "X25519"
+    assert made["pairs"]["signing"]["algorithm"] == "Ed25519"
+    for use, pair in made["pairs"].items():
+        public = ref.from_b64url(pair["publicKey"])
+        private = ref.open_private_key(key, use, pair["algorithm"], public, pair["sealed"])
+        assert ref.public_key(pair["algorithm"], private) == public
+    for signed in made["signatures"]:
+        public = ref.from_b64url(signed["publicKey"])
+        signature = ref.from_b64url(signed["signature"])
+        message = b"a letter, sealed and signed"
+        assert ref.verify(signed["algorithm"], public, message, signature)
+        assert not ref.verify(signed["algorithm"], public, message + b".", signature)
+
+
+def test_a_browser_without_curve25519_gets_p256_pairs_that_python_opens(device):
+    made = device(
+        """
+        // A browser that has neither X25519 nor Ed25519 answers NotSupportedError.
+        const generate = crypto.subtle.generateKey.bind(crypto.subtle);
+        crypto.subtle.generateKey = (algorithm, ...rest) =>
+          ["X25519", "Ed25519"].includes(algorithm.name)
+            ? Promise.reject(new DOMException("no", "NotSupportedError"))
+            : generate(algorithm, ...rest);
+        try {
+          const key = b.randomBytes(32);
+          const pairs = await p.newKeyPairs();
+          const out = { key: b.toHex(key), pairs: {} };
+          for (const use of ["encryption", "signing"]) {
+            const pair = pairs[use];
+            out.pairs[use] = {
+              algorithm: pair.algorithm,
+              publicKey: b.toBase64url(pair.publicKey),
+              derived: b.toBase64url(await p.publicKeyOf(pair.algorithm, pair.privateKey)),
+              sealed: await p.sealPrivateKey(key, use, pair),
+            };
+          }
+          return out;
+        } finally {
+          crypto.subtle.generateKey = generate;
+        }
+        """
+    )
+    key = bytes.fromhex(made["key"])
+    assert made["pairs"]["encryption"]["algorithm"] == "P-256"
+    assert made["pairs"]["signing"]["algorithm"] == "ECDSA-P256"
+    for use, pair in made["pairs"].items():
+        public = ref.from_b64url(pair["publicKey"])
+        assert len(public) == 65 and pair["derived"] == pair["publicKey"]
+        private = ref.open_private_key(key, use, pair["algorithm"], public, pair["sealed"])
+        assert ref.public_key(pair["algorithm"], private) == public
 
 
 @BROWSER_EXAMPLES

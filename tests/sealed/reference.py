@@ -180,3 +180,126 @@ def seal_record(
 
 def open_record(account_key: bytes, record_id: str, kind: str, fmt: int, sealed: str) -> object:
     return json.loads(open_sealed(account_key, sealed, **record_purpose(record_id, kind, fmt)))
+
+
+# ---- Key pairs and the safety number (docs/crypto.md, "Key pairs") ----
+#
+# Every private half is a 32-byte scalar: an X25519 or Ed25519 private key, or a P-256
+# private value. Public halves are raw: 32 bytes, or an uncompressed P-256 point.
+
+ENCRYPTION_ALGORITHMS = ("X25519", "P-256")
+SIGNING_ALGORITHMS = ("Ed25519", "ECDSA-P256")
+PRIVATE_KEY_INFO = "between/v1/private-key"
+
+
+def public_key(algorithm: str, private: bytes) -> bytes:
+    """The raw public key of a 32-byte private key."""
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, x25519
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    if algorithm == "X25519":
+        key = x25519.X25519PrivateKey.from_private_bytes(private).public_key()
+        return key.public_bytes(Encoding.Raw, PublicFormat.Raw)
+    if algorithm == "Ed25519":
+        key = ed25519.Ed25519PrivateKey.from_private_bytes(private).public_key()
+        return key.public_bytes(Encoding.Raw, PublicFormat.Raw)
+    if algorithm in ("P-256", "ECDSA-P256"):
+        point = ec.derive_private_key(int.from_bytes(private), ec.SECP256R1()).public_key()
+        return point.public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
+    raise ValueError(f"unknown algorithm {algorithm}")
+
+
+def private_key_purpose(use: str, algorithm: str, public: bytes) -> dict[str, str]:
+    """`use` is "encryption" or "signing"; the public half binds the private one to it."""
+    return {
+        "info": PRIVATE_KEY_INFO,
+        "aad": f"{PRIVATE_KEY_INFO}/{use}/{algorithm}/{b64url(public)}",
+    }
+
+
+def seal_private_key(
+    account_key: bytes,
+    use: str,
+    algorithm: str,
+    private: bytes,
+    salt: bytes | None = None,
+    nonce: bytes | None = None,
+) -> str:
+    purpose = private_key_purpose(use, algorithm, public_key(algorithm, private))
+    return seal(account_key, private, **purpose, salt=salt, nonce=nonce)
+
+
+def open_private_key(
+    account_key: bytes, use: str, algorithm: str, public: bytes, sealed: str
+) -> bytes:
+    return open_sealed(account_key, sealed, **private_key_purpose(use, algorithm, public))
+
+
+def sign(algorithm: str, private: bytes, message: bytes) -> bytes:
+    """Ed25519, or ECDSA P-256 with SHA-256 as WebCrypto writes it: r ‖ s, 32 bytes each.
+    ECDSA here is deterministic (RFC 6979) so that the vectors stay the same; WebCrypto's
+    is randomised, so the device is checked by verifying, not by its bytes."""
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+    from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+
+    if algorithm == "Ed25519":
+        return ed25519.Ed25519PrivateKey.from_private_bytes(private).sign(message)
+    if algorithm == "ECDSA-P256":
+        key = ec.derive_private_key(int.from_bytes(private), ec.SECP256R1())
+        algorithm_ = ec.ECDSA(hashes.SHA256(), deterministic_signing=True)
+        r, s = decode_dss_signature(key.sign(message, algorithm_))
+        return r.to_bytes(32) + s.to_bytes(32)
+    raise ValueError(f"unknown signing algorithm {algorithm}")
+
+
+def verify(algorithm: str, public: bytes, message: bytes, signature: bytes) -> bool:
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+    from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+    try:
+        if algorithm == "Ed25519":
+            ed25519.Ed25519PublicKey.from_public_bytes(public).verify(signature, message)
+        elif algorithm == "ECDSA-P256":
+            if len(signature) != 64:
+                return False
+            der = encode_dss_signature(
+                int.from_bytes(signature[:32]), int.from_bytes(signature[32:])
+            )
+            key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), public)
+            key.verify(der, message, ec.ECDSA(hashes.SHA256()))
+        else:
+            raise ValueError(f"unknown signing algorithm {algorithm}")
+    except InvalidSignature:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class PublicKeys:
+    account_id: str
+    encryption_algorithm: str
+    encryption_key: bytes
+    signing_algorithm: str
+    signing_key: bytes
+
+
+SAFETY_NUMBER_LABEL = "between/v1/safety-number"
+
+
+def safety_digits(keys: PublicKeys) -> str:
+    """One person's 30 digits: six 5-byte pieces of a SHA-512, each read as a big-endian
+    number mod 100000 (Signal's encoding of a fingerprint)."""
+    head = f"{SAFETY_NUMBER_LABEL}\0{keys.account_id}\0{keys.encryption_algorithm}\0".encode()
+    middle = f"\0{keys.signing_algorithm}\0".encode()
+    digest = hashlib.sha512(head + keys.encryption_key + middle + keys.signing_key).digest()
+    return "".join(f"{int.from_bytes(digest[i : i + 5]) % 100000:05d}" for i in range(0, 30, 5))
+
+
+def safety_number(client: PublicKeys, therapist: PublicKeys) -> str:
+    """60 digits: the client's 30, then the therapist's, so both sides get one number."""
+    return safety_digits(client) + safety_digits(therapist)
+
+
+def grouped(number: str) -> str:
+    return " ".join(number[i : i + 5] for i in range(0, len(number), 5))

@@ -134,3 +134,82 @@ def test_sealing_twice_never_repeats(secret, plaintext):
     first = ref.from_b64url(ref.seal(secret, plaintext, info="i", aad="a"))
     second = ref.from_b64url(ref.seal(secret, plaintext, info="i", aad="a"))
     assert first[1 : ref.HEADER_BYTES] != second[1 : ref.HEADER_BYTES]
+
+
+# Known answers from the RFCs, so the key pair code is checked against more than itself.
+RFC_7748_ALICE = (
+    "77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a",
+    "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a",
+)
+RFC_8032_TEST_1 = (
+    "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+    "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a",
+    "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e"
+    "39701cf9b46bd25bf5f0595bbe24655141438e7a100b",
+)
+
+
+def test_public_keys_and_signatures_match_the_rfcs():
+    private, public = RFC_7748_ALICE
+    assert ref.public_key("X25519", bytes.fromhex(private)).hex() == public
+    private, public, signature = RFC_8032_TEST_1
+    assert ref.public_key("Ed25519", bytes.fromhex(private)).hex() == public
+    assert ref.sign("Ed25519", bytes.fromhex(private), b"").hex() == signature
+
+
+def test_each_private_half_opens_only_as_what_it_is(vectors):
+    pairs = vectors["keyPairs"]
+    account_key = bytes.fromhex(pairs["accountKeyHex"])
+    for pair in pairs["pairs"]:
+        public = ref.from_b64url(pair["publicKey"])
+        assert ref.public_key(pair["algorithm"], bytes.fromhex(pair["privateHex"])) == public
+        opened = ref.open_private_key(
+            account_key, pair["use"], pair["algorithm"], public, pair["sealed"]
+        )
+        assert opened.hex() == pair["privateHex"]
+        other_use = "signing" if pair["use"] == "encryption" else "encryption"
+        elsewhere = [
+            (other_use, pair["algorithm"], public),
+            (pair["use"], pair["algorithm"], bytes(len(public))),
+        ]
+        for use, algorithm, key in elsewhere:
+            with pytest.raises(ref.SealError) as refused:
+                ref.open_private_key(account_key, use, algorithm, key, pair["sealed"])
+            assert refused.value.reason == "unverified"
+
+
+def test_signatures_are_checked_as_the_vectors_say(vectors):
+    for case in vectors["keyPairs"]["signatures"]:
+        valid = ref.verify(
+            case["algorithm"],
+            ref.from_b64url(case["publicKey"]),
+            case["message"].encode(),
+            ref.from_b64url(case["signature"]),
+        )
+        assert valid is case["valid"], case["case"]
+
+
+def test_a_safety_number_is_twelve_groups_and_changes_with_any_key(vectors):
+    numbers = vectors["keyPairs"]["safetyNumbers"]
+    for case in numbers:
+        groups = case["grouped"].split(" ")
+        assert len(groups) == 12 and all(len(g) == 5 and g.isdigit() for g in groups)
+        assert case["grouped"].replace(" ", "") == case["number"]
+    # The client's half stays when only the therapist's keys change; the other half moves.
+    first, second, third = (case["number"] for case in numbers)
+    assert first[:30] == second[:30] == third[:30]
+    assert len({first[30:], second[30:], third[30:]}) == 3
+
+
+@given(swap=st.sampled_from(["encryption_key", "signing_key", "account_id"]))
+def test_both_sides_get_one_number_and_the_order_is_fixed(swap):
+    client = ref.PublicKeys("c", "X25519", bytes(32), "Ed25519", bytes(range(32)))
+    therapist = ref.PublicKeys("t", "X25519", bytes([1]) * 32, "Ed25519", bytes([2]) * 32)
+    number = ref.safety_number(client, therapist)
+    assert number == ref.safety_number(client, therapist)
+    assert number != ref.safety_number(therapist, client)
+    changed = {"encryption_key": bytes([9]) * 32, "signing_key": bytes([9]) * 32}
+    other = ref.PublicKeys(
+        **{**vars(client), swap: changed.get(swap, "someone else")}  # type: ignore[arg-type]
+    )
+    assert ref.safety_number(other, therapist) != number

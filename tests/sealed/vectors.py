@@ -168,6 +168,124 @@ def build() -> dict:
         "recovery": recovery,
         "records": records,
         "refused": refused(records[0]),
+        "keyPairs": key_pairs(account_key),
+    }
+
+
+PAIRS = [
+    ("encryption", "X25519"),
+    ("signing", "Ed25519"),
+    ("encryption", "P-256"),
+    ("signing", "ECDSA-P256"),
+]
+MESSAGE = "between/v1 a signed share: été 🌿"
+
+
+def private(algorithm: str, owner: str = "robin") -> bytes:
+    return fixed(f"private-key/{owner}/{algorithm}", 32)
+
+
+def public_keys(account_id: str, encryption: str, signing: str, owner: str) -> dict:
+    return {
+        "accountId": account_id,
+        "encryptionAlgorithm": encryption,
+        "encryptionKey": ref.b64url(ref.public_key(encryption, private(encryption, owner))),
+        "signingAlgorithm": signing,
+        "signingKey": ref.b64url(ref.public_key(signing, private(signing, owner))),
+    }
+
+
+def as_public(keys: dict) -> ref.PublicKeys:
+    return ref.PublicKeys(
+        keys["accountId"],
+        keys["encryptionAlgorithm"],
+        ref.from_b64url(keys["encryptionKey"]),
+        keys["signingAlgorithm"],
+        ref.from_b64url(keys["signingKey"]),
+    )
+
+
+def key_pairs(account_key: bytes) -> dict:
+    """Private halves and their public keys, each sealed by the account key; signatures
+    to check; and safety numbers of two people's public keys."""
+    pairs = []
+    for use, algorithm in PAIRS:
+        secret = private(algorithm)
+        chance = randomness(f"private-key/{algorithm}")
+        pairs.append(
+            {
+                "use": use,
+                "algorithm": algorithm,
+                "privateHex": secret.hex(),
+                "publicKey": ref.b64url(ref.public_key(algorithm, secret)),
+                **hexed(chance),
+                "sealed": ref.seal_private_key(
+                    account_key, use, algorithm, secret, chance["salt"], chance["nonce"]
+                ),
+            }
+        )
+    message = MESSAGE.encode()
+    signatures = []
+    for algorithm in ref.SIGNING_ALGORITHMS:
+        public = ref.public_key(algorithm, private(algorithm))
+        signature = ref.sign(algorithm, private(algorithm), message)
+        changed = bytearray(signature)
+        changed[0] ^= 1
+        for case, value, valid in (("as signed", signature, True), ("changed", changed, False)):
+            signatures.append(
+                {
+                    "case": case,
+                    "algorithm": algorithm,
+                    "publicKey": ref.b64url(public),
+                    "message": MESSAGE,
+                    "signature": ref.b64url(bytes(value)),
+                    "valid": valid,
+                }
+            )
+        # The same signature does not vouch for another message.
+        signatures.append(
+            {
+                "case": "another message",
+                "algorithm": algorithm,
+                "publicKey": ref.b64url(public),
+                "message": MESSAGE + ".",
+                "signature": ref.b64url(signature),
+                "valid": False,
+            }
+        )
+    client_id, therapist_id = record_id("client-account"), record_id("therapist-account")
+    people = {
+        "curve25519": (
+            public_keys(client_id, "X25519", "Ed25519", "robin"),
+            public_keys(therapist_id, "X25519", "Ed25519", "dana"),
+        ),
+        "P-256 therapist": (
+            public_keys(client_id, "X25519", "Ed25519", "robin"),
+            public_keys(therapist_id, "P-256", "ECDSA-P256", "dana"),
+        ),
+        "therapist's new signing key": (
+            public_keys(client_id, "X25519", "Ed25519", "robin"),
+            public_keys(therapist_id, "X25519", "Ed25519", "dana")
+            | {"signingKey": ref.b64url(ref.public_key("Ed25519", private("Ed25519", "dana2")))},
+        ),
+    }
+    numbers = []
+    for case, (client, therapist) in people.items():
+        number = ref.safety_number(as_public(client), as_public(therapist))
+        numbers.append(
+            {
+                "case": case,
+                "client": client,
+                "therapist": therapist,
+                "number": number,
+                "grouped": ref.grouped(number),
+            }
+        )
+    return {
+        "accountKeyHex": account_key.hex(),
+        "pairs": pairs,
+        "signatures": signatures,
+        "safetyNumbers": numbers,
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from dataclasses import dataclass, field
 
@@ -56,6 +57,24 @@ REPORT_OPENING = """
 mutation Report($id: ID!, $openedAt: String!) { reportOpening(id: $id, openedAt: $openedAt) }
 """
 EXPORT = "{ exportMyData }"
+PUBLIC_KEY_FIELDS = "accountId encryptionAlgorithm encryptionKey signingAlgorithm signingKey"
+SET_KEY_PAIRS = f"""
+mutation Set($input: KeyPairsInput!) {{
+  setMyKeyPairs(input: $input) {{ {PUBLIC_KEY_FIELDS} sealedEncryptionKey sealedSigningKey }}
+}}
+"""
+MY_KEY_PAIRS = f"{{ myKeyPairs {{ {PUBLIC_KEY_FIELDS} sealedEncryptionKey sealedSigningKey }} }}"
+PUBLIC_KEYS = f"""
+query Keys($id: ID!) {{ publicKeys(accountId: $id) {{ {PUBLIC_KEY_FIELDS} }} }}
+"""
+MARK_COMPARED = """
+mutation Compared($id: ID!, $number: String!) {
+  markSafetyNumberCompared(linkId: $id, safetyNumber: $number) {
+    id personName comparedSafetyNumber
+  }
+}
+"""
+LINKS_COMPARED = "{ sharingLinks { id personId comparedSafetyNumber } }"
 
 _devices = itertools.count(1)
 
@@ -169,6 +188,40 @@ async def sign_up(app, username: str, role: str = "CLIENT", name: str | None = N
         http, username=username, role=role, display_name=name or username.title()
     )
     return Person(http, username, id=account["account"]["id"], key=account["accountKey"])
+
+
+def key_pairs_input(
+    account_key: bytes,
+    encryption: str = "X25519",
+    signing: str = "Ed25519",
+    label: str = "",
+) -> dict:
+    """What a device sends for pairs it made (fixed private keys from `label`, so a test
+    can make the same pairs again, or new ones)."""
+    privates = {
+        use: hashlib.sha256(f"{label}/{use}".encode()).digest() for use in ("encryption", "signing")
+    }
+    return {
+        "encryptionAlgorithm": encryption,
+        "encryptionKey": reference.b64url(reference.public_key(encryption, privates["encryption"])),
+        "sealedEncryptionKey": reference.seal_private_key(
+            account_key, "encryption", encryption, privates["encryption"]
+        ),
+        "signingAlgorithm": signing,
+        "signingKey": reference.b64url(reference.public_key(signing, privates["signing"])),
+        "sealedSigningKey": reference.seal_private_key(
+            account_key, "signing", signing, privates["signing"]
+        ),
+    }
+
+
+async def make_key_pairs(person: Person, label: str = "", **algorithms: str) -> dict:
+    """Set the person's pairs as their device does; returns their public keys."""
+    data = await person.ok(
+        SET_KEY_PAIRS,
+        {"input": key_pairs_input(person.key, label=label or person.username, **algorithms)},
+    )
+    return data["setMyKeyPairs"]
 
 
 async def new_code(therapist: Person) -> str:

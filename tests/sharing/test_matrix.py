@@ -1,5 +1,6 @@
-"""Who may do what: every sharing operation, plus pull and push, run as the owning client,
-the linked therapist, an unlinked therapist, another client and no one.
+"""Who may do what: every sharing operation, key pairs and safety numbers, plus pull and
+push, run as the owning client, the linked therapist, an unlinked therapist, another
+client and no one.
 
 The unlinked therapist was linked once: the client shared a letter with them and then
 unlinked, so they hold a tombstone and must never see the words again.
@@ -22,17 +23,23 @@ from tests.sharing.people import (
     LINK,
     LINKS,
     LOOK_UP,
+    MARK_COMPARED,
+    MY_KEY_PAIRS,
     MY_SHARES,
     NEW_CODE,
     OPEN,
+    PUBLIC_KEYS,
     REPORT_OPENING,
     RESEND,
+    SET_KEY_PAIRS,
     SHARE,
     UNLINK,
     WITHDRAW,
     Person,
     allow_many_accounts,
     connect,
+    key_pairs_input,
+    make_key_pairs,
     new_code,
     share,
     sign_up,
@@ -70,6 +77,8 @@ async def build_world(app) -> World:
     unlinked = await sign_up(app, f"tom{n}", "THERAPIST", "Tom")
     other = await sign_up(app, f"alex{n}", "CLIENT", "Alex")
     anonymous = Person(make_client(app), "anonymous")
+    for person in (owner, linked, unlinked, other):
+        await make_key_pairs(person)
     letter = await owner.write("For Tuesday", WORDS)
     # Once linked with Tom, shared with him, then unlinked.
     old_link = await connect(owner, unlinked)
@@ -212,6 +221,28 @@ def words_of(world: World, *, letter_id: bool = True) -> dict:
     return {"letterId": world.letter, **words} if letter_id else words
 
 
+def keys_of(actor: str) -> Check:
+    def check(data, world, _person):
+        return data["publicKeys"]["accountId"] == world.people[actor].id
+
+    return check
+
+
+def own_pairs(data, _world, person) -> bool:
+    [pairs] = data.values()
+    return pairs["accountId"] == person.id
+
+
+def compared(data, _world, _person) -> bool:
+    return data["markSafetyNumberCompared"]["comparedSafetyNumber"] == "1" * 60
+
+
+async def set_pairs(person: Person, world: World) -> dict:
+    return await person.ask(
+        SET_KEY_PAIRS, {"input": key_pairs_input(person.key or bytes(32), label="new")}
+    )
+
+
 UNAUTH, FORBIDDEN, NOT_FOUND = "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"
 
 #                  owner         linked        unlinked      other         anonymous
@@ -236,6 +267,24 @@ OPERATIONS: dict[str, tuple[Call, tuple]] = {
     ),
     "unlink an ended link": (
         asking(UNLINK, lambda w: {"id": w.old_link}),
+        ("NOT_LINKED", NOT_FOUND, "NOT_LINKED", NOT_FOUND, UNAUTH),
+    ),
+    "setMyKeyPairs": (set_pairs, (own_pairs, own_pairs, own_pairs, own_pairs, UNAUTH)),
+    "myKeyPairs": (asking(MY_KEY_PAIRS), (own_pairs, own_pairs, own_pairs, own_pairs, UNAUTH)),
+    "publicKeys of the client": (
+        asking(PUBLIC_KEYS, lambda w: {"id": w.people["owner"].id}),
+        (NOT_FOUND, keys_of("owner"), NOT_FOUND, NOT_FOUND, UNAUTH),
+    ),
+    "publicKeys of the linked therapist": (
+        asking(PUBLIC_KEYS, lambda w: {"id": w.people["linked"].id}),
+        (keys_of("linked"), NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTH),
+    ),
+    "markSafetyNumberCompared": (
+        asking(MARK_COMPARED, lambda w: {"id": w.link, "number": "1" * 60}),
+        (compared, compared, NOT_FOUND, NOT_FOUND, UNAUTH),
+    ),
+    "markSafetyNumberCompared on the old link": (
+        asking(MARK_COMPARED, lambda w: {"id": w.old_link, "number": "1" * 60}),
         ("NOT_LINKED", NOT_FOUND, "NOT_LINKED", NOT_FOUND, UNAUTH),
     ),
     "shareLetter": (
@@ -308,6 +357,8 @@ OPERATIONS: dict[str, tuple[Call, tuple]] = {
 
 # Operations that change the world: each permitted call of these gets a world of its own.
 CHANGES_THE_WORLD = {
+    "setMyKeyPairs",
+    "markSafetyNumberCompared",
     "newConnectCode",
     "linkWithTherapist",
     "unlink",

@@ -7,7 +7,8 @@ import { wording } from "../../wording.js";
 import { fullDate, h, replace } from "../kit/dom.js";
 import { problem } from "./share-words.js";
 import { me } from "../../me.js";
-import { button, submitButton } from "../kit/button.js";
+import { button, linkButton, submitButton } from "../kit/button.js";
+import { linkSafety, ownKeys } from "../../key-pairs.js";
 import { errorBox } from "../kit/form.js";
 
 export async function connectView(main) {
@@ -188,16 +189,18 @@ async function clientPart(words, draw, message) {
 
 // The current links, each with "Unlink" asking once, calmly, what it will do.
 function linkList(linked, explanation, empty, draw, message) {
+  const own = linked.length ? ownKeys() : null;
+  own?.catch(() => {});
   return linked.length
     ? h(
         "ul",
         { class: "plain", id: "links" },
-        linked.map((link) => linkItem(link, explanation(link.personName), draw, message)),
+        linked.map((link) => linkItem(link, explanation(link.personName), draw, message, own)),
       )
     : h("p", { class: "quiet", id: "links" }, empty);
 }
 
-function linkItem(link, explanation, draw, message) {
+function linkItem(link, explanation, draw, message, own) {
   const asking = h("div", {});
   const start = button(`Unlink ${link.personName}`, { class: "quiet" });
   start.addEventListener("click", () => {
@@ -227,12 +230,32 @@ function linkItem(link, explanation, draw, message) {
       ),
     );
   });
+  // Whether the two compared their safety number: worked out here, from both keys as
+  // they are now, so a changed key shows as "not compared" again.
+  const safety = h("p", { class: "quiet safety-state", id: `safety-${link.id}` });
+  linkSafety(link, own)
+    .then((state) => {
+      safety.textContent = state.missing
+        ? "Safety number: not ready yet"
+        : state.compared
+          ? "Safety number: compared"
+          : state.changed
+            ? "Safety number: new since you last saw it, not compared"
+            : "Safety number: not compared yet";
+    })
+    .catch(() => {});
   return h(
     "li",
     { class: "card" },
     h("p", { class: "plain-fact" }, link.personName),
     h("p", { class: "quiet" }, `Connected since ${fullDate(link.linkedAt)}`),
-    h("div", { class: "row" }, start),
+    safety,
+    h(
+      "div",
+      { class: "row" },
+      linkButton("Safety number", `/connect/${link.id}/safety-number`, { id: `to-safety-${link.id}` }),
+      start,
+    ),
     asking,
   );
 }

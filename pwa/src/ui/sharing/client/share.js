@@ -7,6 +7,7 @@
 import { letter as loadLetter } from "../../../letters.js";
 import { activePlan, deviceZone, nextSession, plans } from "../../../plans/plans.js";
 import { links, myShares, serverCopy, shareLetter } from "../../../sharing.js";
+import { linkSafety, noteSeen } from "../../../key-pairs.js";
 import { getMeta, setMeta } from "../../../store.js";
 import { timeOfDay } from "../../../times.js";
 import { wording } from "../../../wording.js";
@@ -173,7 +174,32 @@ export async function shareView(main, id) {
     const chosen = (list) => list.find((option) => option.input.checked)?.input.value;
     const send = submitButton(null, { class: "primary", id: "share-send" });
     const recipient = () => linked.find((link) => link.id === chosen(to)) ?? linked[0];
+    // A safety number that changed since this device last showed it is said before the
+    // share, calmly, with the way to compare it; it does not stop the share.
+    const safeties = new Map(
+      await Promise.all(linked.map(async (link) => [link.id, await linkSafety(link).catch(() => null)])),
+    );
+    const keysChanged = h("div", { id: "keys-changed-area" });
+    const drawKeysChanged = () => {
+      const link = recipient();
+      replace(
+        keysChanged,
+        safeties.get(link.id)?.changed
+          ? h(
+              "div",
+              { class: "notice", role: "status", id: "keys-changed" },
+              h(
+                "p",
+                {},
+                `Before you share: the safety number for you and ${link.personName} is new since you last saw it. That happens when either of you sets up keys again, for example on a new phone. You might like to compare it together at your next session.`,
+              ),
+              h("p", {}, h("a", { href: `/connect/${link.id}/safety-number` }, "See the safety number")),
+            )
+          : null,
+      );
+    };
     const label = () => {
+      drawKeysChanged();
       const later = chosen(when) !== "NOW";
       send.textContent = later
         ? `Hold it for ${recipient().personName} until then`
@@ -230,6 +256,7 @@ export async function shareView(main, id) {
         h("p", { class: "quiet" }, "Later changes to the letter stay with you unless you choose to send them."),
         h("article", { class: "offer" }, previewTitle, previewBody, previewNote),
       ),
+      keysChanged,
       send,
     );
     form.addEventListener("change", label);
@@ -272,6 +299,9 @@ export async function shareView(main, id) {
       try {
         const share = await shareLetter(input);
         shareId = crypto.randomUUID();
+        // Shared after being told: the new number is the one this device has shown.
+        const safety = safeties.get(input.linkId);
+        if (safety?.changed) await noteSeen(input.linkId, safety.number);
         await setMeta(noteKey, null);
         replace(
           formArea,
