@@ -6,7 +6,7 @@ Starts `between serve` (uvicorn on a free port) on a fresh SQLite file, and on
 PostgreSQL when a URL is given (in its own `between_http_bench` database, or
 BENCH_HTTP_DB_NAME, created and dropped on that server). The client sends what the PWA
 sends: pages of 500 with `Accept-Encoding: gzip` (BENCH_ACCEPT_ENCODING to change it),
-the PWA's own pull query. It seeds an
+the PWA's own pull query (BENCH_PULL=records: the one it sent before `recordsJson`). It seeds an
 account with 5,000 sealed toolkit items and 500 sealed letters of 20 KB through `push`,
 and a second account with 50,000 sealed toolkit items written straight into the
 database (pushing them would take a minute and time nothing).
@@ -42,12 +42,24 @@ from server.db import migrate
 from tests.graphql_client import new_account
 from tests.sealed.reference import seal_record
 
-# The PWA's pull (pwa/src/sync.js), page size and all.
-PULL = """query Pull($cursor: String) {
-  pull(cursor: $cursor, limit: 500) {
-    recordsJson cursor hasMore serverVersion
+# The PWA's pull (pwa/src/sync.js), page size and all. BENCH_PULL=records asks as the
+# PWA did before `recordsJson` (typed records, and its device's position), so the same
+# bench can time a server of that time.
+PULL_RECORDS = os.environ.get("BENCH_PULL", "recordsJson") == "records"
+PULL = (
+    """query Pull($cursor: String) {
+  pull(cursor: $cursor, limit: 500, deviceId: "bench-device") {
+    records: records { id kind version deleted deletedAt sealed format fields createdAt updatedAt }
+    cursor hasMore serverVersion
   }
 }"""
+    if PULL_RECORDS
+    else """query Pull($cursor: String) {
+  pull(cursor: $cursor, limit: 500) {
+    records: recordsJson cursor hasMore serverVersion
+  }
+}"""
+)
 PUSH = """mutation($d: String!, $m: [SyncMutationInput!]!) {
   push(deviceId: $d, mutations: $m) { lastMutationId serverVersion results { status } } }"""
 REGISTER = "mutation($i: RegisterInput!) { register(input: $i) { account { id } } }"
@@ -135,7 +147,7 @@ class Device:
         count = 0
         while True:
             page = (await self.gql(PULL, {"cursor": cursor}))["pull"]
-            count += len(page["recordsJson"])
+            count += len(page["records"])
             cursor = page["cursor"]
             if not page["hasMore"]:
                 return count, cursor
