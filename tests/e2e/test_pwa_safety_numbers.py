@@ -25,16 +25,6 @@ SCREENS = [(320, 640), (390, 844)]
 SHOTS = os.environ.get("BETWEEN_SCREENSHOTS")
 
 
-def public(keys: dict) -> reference.PublicKeys:
-    return reference.PublicKeys(
-        keys["accountId"],
-        keys["encryptionAlgorithm"],
-        reference.from_b64url(keys["encryptionKey"]),
-        keys["signingAlgorithm"],
-        reference.from_b64url(keys["signingKey"]),
-    )
-
-
 def server_number(base: str, client: str, therapist: str) -> str:
     """The safety number the reference computes from the keys the server holds."""
     found = {
@@ -42,7 +32,10 @@ def server_number(base: str, client: str, therapist: str) -> str:
         for name in (client, therapist)
     }
     return reference.grouped(
-        reference.safety_number(public(found[client]), public(found[therapist]))
+        reference.safety_number(
+            reference.PublicKeys.from_wire(found[client]),
+            reference.PublicKeys.from_wire(found[therapist]),
+        )
     )
 
 

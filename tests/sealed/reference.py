@@ -283,6 +283,17 @@ class PublicKeys:
     signing_algorithm: str
     signing_key: bytes
 
+    @classmethod
+    def from_wire(cls, keys: dict) -> PublicKeys:
+        """From the API's form: `{accountId, encryptionAlgorithm, encryptionKey, …}`."""
+        return cls(
+            keys["accountId"],
+            keys["encryptionAlgorithm"],
+            from_b64url(keys["encryptionKey"]),
+            keys["signingAlgorithm"],
+            from_b64url(keys["signingKey"]),
+        )
+
 
 SAFETY_NUMBER_LABEL = "between/v1/safety-number"
 

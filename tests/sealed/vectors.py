@@ -195,16 +195,6 @@ def public_keys(account_id: str, encryption: str, signing: str, owner: str) -> d
     }
 
 
-def as_public(keys: dict) -> ref.PublicKeys:
-    return ref.PublicKeys(
-        keys["accountId"],
-        keys["encryptionAlgorithm"],
-        ref.from_b64url(keys["encryptionKey"]),
-        keys["signingAlgorithm"],
-        ref.from_b64url(keys["signingKey"]),
-    )
-
-
 def key_pairs(account_key: bytes) -> dict:
     """Private halves and their public keys, each sealed by the account key; signatures
     to check; and safety numbers of two people's public keys."""
@@ -271,7 +261,9 @@ def key_pairs(account_key: bytes) -> dict:
     }
     numbers = []
     for case, (client, therapist) in people.items():
-        number = ref.safety_number(as_public(client), as_public(therapist))
+        number = ref.safety_number(
+            ref.PublicKeys.from_wire(client), ref.PublicKeys.from_wire(therapist)
+        )
         numbers.append(
             {
                 "case": case,

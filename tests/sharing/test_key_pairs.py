@@ -22,16 +22,6 @@ from tests.sharing.people import (
 )
 
 
-def as_public(keys: dict) -> reference.PublicKeys:
-    return reference.PublicKeys(
-        keys["accountId"],
-        keys["encryptionAlgorithm"],
-        reference.from_b64url(keys["encryptionKey"]),
-        keys["signingAlgorithm"],
-        reference.from_b64url(keys["signingKey"]),
-    )
-
-
 async def test_an_account_sets_its_pairs_and_gets_its_sealed_private_halves_back(robin):
     assert (await robin.ok(MY_KEY_PAIRS))["myKeyPairs"] is None
     made = await make_key_pairs(robin)
@@ -131,8 +121,8 @@ async def test_a_linked_person_reads_the_others_public_keys_and_no_one_else(app,
 
 async def test_each_side_marks_its_own_comparison_which_a_key_change_leaves_behind(robin, dana):
     link = await connect(robin, dana)
-    client = as_public(await make_key_pairs(robin))
-    therapist = as_public(await make_key_pairs(dana))
+    client = reference.PublicKeys.from_wire(await make_key_pairs(robin))
+    therapist = reference.PublicKeys.from_wire(await make_key_pairs(dana))
     number = reference.safety_number(client, therapist)
 
     marked = await robin.ok(MARK_COMPARED, {"id": link, "number": reference.grouped(number)})
@@ -144,7 +134,7 @@ async def test_each_side_marks_its_own_comparison_which_a_key_change_leaves_behi
 
     # Dana's new signing key: the number both compute changes, and what they compared
     # no longer matches it.
-    changed = as_public(await make_key_pairs(dana, label="dana's new phone"))
+    changed = reference.PublicKeys.from_wire(await make_key_pairs(dana, label="dana's new phone"))
     assert changed.signing_key != therapist.signing_key
     now = reference.safety_number(client, changed)
     assert now[:30] == number[:30] and now != number
