@@ -33,10 +33,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import httpx
+from scratch_database import recreate
 
 from server.db import migrate
 from tests.graphql_client import new_account
@@ -528,17 +528,6 @@ def bench(database_url: str, title: str) -> None:
     migrate(database_url)
     with tempfile.TemporaryDirectory() as folder, serving(database_url, Path(folder)) as served:
         print_table(title, asyncio.run(run(database_url, *served)))
-
-
-async def recreate(admin_url: str, name: str, drop_only: bool = False) -> str:
-    connection = await asyncpg.connect(admin_url)
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    return urlunsplit(urlsplit(admin_url)._replace(path=f"/{name}"))
 
 
 def main() -> None:

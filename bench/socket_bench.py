@@ -26,13 +26,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
 import httpx
 import websockets
 from argon2 import PasswordHasher
 from asgi_lifespan import LifespanManager
+from scratch_database import recreate
 from websockets.typing import Subprotocol
 
 from server.app import create_app
@@ -214,17 +213,6 @@ def print_table(title: str, rows: list[tuple[str, float, float]]) -> None:
         print(f"| {name:<58} | {each / 1024:>8.1f} | {floor / 1024:>10.1f} |")
 
 
-async def fresh_database(admin: str, drop_only: bool = False) -> str:
-    connection = await asyncpg.connect(admin)
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)')
-        if not drop_only:
-            await connection.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
-    finally:
-        await connection.close()
-    return urlunsplit(urlsplit(admin)._replace(path=f"/{BENCH_DATABASE}"))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--subscriptions", type=int, default=300)
@@ -237,12 +225,12 @@ def main() -> None:
         migrate(sqlite_url)
         print_table("SQLite", asyncio.run(run(sqlite_url, args.subscriptions, work)))
         if args.postgres:
-            url = asyncio.run(fresh_database(args.postgres))
+            url = asyncio.run(recreate(args.postgres, BENCH_DATABASE))
             try:
                 migrate(url)
                 print_table("PostgreSQL", asyncio.run(run(url, args.subscriptions, work)))
             finally:
-                asyncio.run(fresh_database(args.postgres, drop_only=True))
+                asyncio.run(recreate(args.postgres, BENCH_DATABASE, drop_only=True))
 
 
 if __name__ == "__main__":

@@ -20,13 +20,12 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
 import httpx
 import merge_bench
 from argon2 import PasswordHasher
 from asgi_lifespan import LifespanManager
+from scratch_database import recreate
 from tortoise import connections
 
 from server.app import create_app
@@ -286,25 +285,6 @@ def print_table(title: str, rows: list[tuple[str, float, float]]) -> None:
 BENCH_DB_NAME = os.environ.get("BENCH_DB_NAME", "between_bench")
 
 
-async def with_bench_database(url: str):
-    parts = urlsplit(url)
-    connection = await asyncpg.connect(url)
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB_NAME}" WITH (FORCE)')
-        await connection.execute(f'CREATE DATABASE "{BENCH_DB_NAME}"')
-    finally:
-        await connection.close()
-    return urlunsplit(parts._replace(path=f"/{BENCH_DB_NAME}"))
-
-
-async def drop_bench_database(url: str) -> None:
-    connection = await asyncpg.connect(url)
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB_NAME}" WITH (FORCE)')
-    finally:
-        await connection.close()
-
-
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         sqlite_url = f"sqlite://{Path(folder) / 'bench.sqlite3'}"
@@ -312,12 +292,12 @@ def main() -> None:
         print_table("SQLite", asyncio.run(run(sqlite_url)))
     if len(sys.argv) > 1 and sys.argv[1]:
         admin = sys.argv[1]
-        url = asyncio.run(with_bench_database(admin))
+        url = asyncio.run(recreate(admin, BENCH_DB_NAME))
         try:
             migrate(url)
             print_table("PostgreSQL", asyncio.run(run(url)))
         finally:
-            asyncio.run(drop_bench_database(admin))
+            asyncio.run(recreate(admin, BENCH_DB_NAME, drop_only=True))
     merge_bench.main()
 
 
