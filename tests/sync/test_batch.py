@@ -13,6 +13,7 @@ import pytest
 from server.letters.models import LetterRevision
 from server.sync.models import SyncRecord
 from tests.graphql_client import gql, register
+from tests.sync.test_sealed import BOX, LAPTOP, MINE, PHONE, SOFT
 from tests.sync_client import (
     letter,
     letter_mutation,
@@ -27,11 +28,6 @@ from tests.sync_client import (
     sealed_mutation,
 )
 
-PHONE = "phone-0001"
-LAPTOP = "laptop-0001"
-BOX = {"name": "Texture box", "note": "On the shelf by the door.", "position": 0}
-SOFT = {**BOX, "name": "Soft things"}
-MINE = {**BOX, "note": "Under the bed now."}
 DRAFT = letter("Dear you,", "Tuesday")
 LONGER = letter("Dear you, it is late.", "Tuesday")
 LONGEST = letter("Dear you, it is late and I can't sleep.", "Tuesday")
