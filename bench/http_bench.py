@@ -24,7 +24,6 @@ import contextlib
 import os
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,6 +40,7 @@ from scratch_database import recreate
 from server.db import migrate
 from tests.graphql_client import new_account
 from tests.sealed.reference import seal_record
+from tests.serving import serving as serve
 
 # The PWA's pull (pwa/src/sync.js), page size and all. BENCH_PULL=records asks as the
 # PWA did before `recordsJson` (typed records, and its device's position), so the same
@@ -342,55 +342,13 @@ class Floors:
 @contextlib.contextmanager
 def serving(database_url: str, work: Path) -> Iterator[tuple[str, int, Path]]:
     """`between serve` on a free port, serving a folder of static files of its own."""
-    port = free_port()
     static_dir = work / "pwa"
     static_dir.mkdir()
     (static_dir / "index.html").write_text("<!doctype html><title>bench</title>\n")
     (static_dir / "sw.js").write_text("\n")
-    environment = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "BETWEEN_ENV": "development",
-        "BETWEEN_PWA_DIR": str(static_dir),
-        "BETWEEN_LOG_FORMAT": "text",
-    }
-    log_path = work / "serve.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "server.cli", "serve", "--port", str(port)],
-            env=environment,
-            cwd=work,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                if process.poll() is not None:
-                    raise RuntimeError("between serve stopped:\n" + log_path.read_text())
-                with contextlib.suppress(httpx.TransportError):
-                    if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                        break
-                if time.monotonic() > deadline:
-                    raise RuntimeError("between serve did not start:\n" + log_path.read_text())
-                time.sleep(0.2)
-            yield base, process.pid, static_dir
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    with serve(database_url, work, pwa_dir=static_dir, BETWEEN_LOG_FORMAT="text") as served:
+        process, base = served
+        yield base, process.pid, static_dir
 
 
 async def register(device: Device, username: str) -> str:
